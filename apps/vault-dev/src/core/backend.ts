@@ -1,0 +1,157 @@
+/**
+ * The contract between vault-dev's core (HTTP, tokens, ACL, persistence) and its
+ * engines / auth methods (KV v2, AppRole, userpass, JWT, identity, transit, wrapping).
+ *
+ * The core turns every HTTP request under /v1 into a `BackendRequest` for the mount
+ * that owns the path (longest mount-path prefix), after token checks and the ACL.
+ * Engines never see HTTP, never format envelopes and never read the clock directly.
+ */
+
+/** Vault's logical operations (reference §1.1). POST/PUT arrive as create or update. */
+export type Operation = 'read' | 'create' | 'update' | 'patch' | 'delete' | 'list';
+
+/** What the core knows about the caller's token, or null on unauthenticated paths. */
+export interface CallerToken {
+  id: string;
+  accessor: string;
+  policies: string[];
+  entityId: string;
+  /** 'root' tokens bypass the ACL. */
+  isRoot: boolean;
+}
+
+export interface BackendRequest {
+  operation: Operation;
+  /** Path relative to the mount, without leading slash, percent-decoded (`data/a/b`). */
+  path: string;
+  /** Mount path with trailing slash (`secret/`, `auth/approle/`). */
+  mountPath: string;
+  mountAccessor: string;
+  /** Parsed body for writes; query parameters for read/list/delete. */
+  data: Record<string, unknown>;
+  /** Present when the request carried a valid token. */
+  caller: CallerToken | null;
+  /** Remote address, for CIDR-bound secret_ids. */
+  remoteAddress: string;
+  /** Requested response-wrapping TTL in seconds (0 = none); the core performs the wrap. */
+  wrapTtlSeconds: number;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** Auth block an auth method returns on login; the core mints the token from it. */
+export interface LoginResult {
+  policies: string[];
+  /** Extra metadata shown in auth.metadata (e.g. role_name). */
+  metadata: Record<string, string>;
+  ttlSeconds: number;
+  maxTtlSeconds: number;
+  periodSeconds?: number;
+  numUses?: number;
+  renewable: boolean;
+  tokenType?: 'service' | 'batch';
+  noDefaultPolicy?: boolean;
+  displayName: string;
+  /** Alias the core looks up or creates on this mount (§7: a login creates entity + alias). */
+  alias: { name: string; metadata?: Record<string, string> };
+  boundCidrs?: string[];
+}
+
+export type BackendResponse =
+  /** 200 envelope with `data` (and optional warnings). */
+  | { kind: 'data'; data: Record<string, unknown>; warnings?: string[] }
+  /** 204, or a 200 envelope with data:null when warnings exist. */
+  | { kind: 'empty'; warnings?: string[] }
+  /** Login: the core issues the token and answers with `auth`. */
+  | { kind: 'login'; login: LoginResult; warnings?: string[] }
+  /** Raw answer (KV soft-delete 404s, OIDC well-known, introspect): status + body as-is. */
+  | { kind: 'raw'; status: number; body: unknown; headers?: Record<string, string> };
+
+/** An error the core renders as `{"errors":[message]}` with the given status. */
+export class VaultError extends Error {
+  constructor(
+    readonly status: number,
+    readonly errors: string[],
+    /** Envelope-shaped error bodies (rare): extra fields merged into the body. */
+    readonly extra?: Record<string, unknown>,
+  ) {
+    super(errors.join('; ') || `HTTP ${status}`);
+    this.name = 'VaultError';
+  }
+}
+
+/** Services the core lends to engines. Everything stateful goes through here. */
+export interface CoreServices {
+  /** Injectable clock (ms since epoch); never use Date.now() in engines. */
+  now(): number;
+  /** Random bytes / ids (uuid v4, base62 strings). */
+  uuid(): string;
+  randomBase62(length: number): string;
+  /** The engine's own persisted state slice: mutate it, then call `persist()`. */
+  state<T extends object>(init: () => T): T;
+  /** Durably save the whole server state before the response is sent (no-op in memory mode). */
+  persist(): Promise<void>;
+  /** Identity store access, shared by auth methods and the identity engine. */
+  identity: IdentityAccess;
+  /** Token store access (wrapping, token lookups from auth methods). */
+  tokens: TokenAccess;
+  /** Mount table lookup (accessor of other mounts, e.g. for templating and JWT). */
+  mountByPath(path: string): { path: string; type: string; accessor: string } | undefined;
+  /** Base address the server is reachable at, e.g. http://127.0.0.1:8200 (OIDC issuer). */
+  apiAddress(): string;
+}
+
+export interface EntityRecord {
+  id: string;
+  name: string;
+  metadata: Record<string, string>;
+  policies: string[];
+  disabled: boolean;
+  creationTime: string;
+  lastUpdateTime: string;
+}
+
+export interface AliasRecord {
+  id: string;
+  canonicalId: string;
+  mountAccessor: string;
+  mountPath: string;
+  mountType: string;
+  name: string;
+  metadata: Record<string, string>;
+  customMetadata: Record<string, string>;
+  creationTime: string;
+  lastUpdateTime: string;
+}
+
+export interface IdentityAccess {
+  entityById(id: string): EntityRecord | undefined;
+  entityByName(name: string): EntityRecord | undefined;
+  aliasesOf(entityId: string): AliasRecord[];
+  aliasByFactors(mountAccessor: string, name: string): AliasRecord | undefined;
+}
+
+export interface TokenAccess {
+  /** Look up a live token by id; undefined if unknown, expired or revoked. */
+  lookup(id: string): CallerToken | undefined;
+  revoke(id: string): void;
+}
+
+/** A mountable engine or auth method. */
+export interface Backend {
+  /** Mount type as in sys/mounts or sys/auth (`kv`, `approle`, `jwt`, `userpass`, `transit`, `identity`...). */
+  readonly type: string;
+  /**
+   * Paths (relative to the mount) that need no token, e.g. `login`, `login/*`.
+   * Everything else requires a valid token and passes the ACL first.
+   */
+  readonly unauthenticatedPaths?: string[];
+  /**
+   * Existence check used to map POST/PUT to create vs update (§6); return
+   * undefined when the path has no existence check (always `update`).
+   */
+  exists?(path: string): boolean | undefined;
+  handle(req: BackendRequest): Promise<BackendResponse>;
+}
+
+/** Factory signature every engine module exports (one instance per mount). */
+export type BackendFactory = (core: CoreServices, mount: { path: string; accessor: string; options: Record<string, string> }) => Backend;

@@ -1,0 +1,47 @@
+import nx from '@nx/eslint-plugin';
+
+// Module boundaries are the architecture made lint-visible (STYLE §3, DESIGN §2):
+// only the wallet, the CLI and vault-access libs may reach Vault code; the agent
+// and everything tenant-facing may not. vault-dev is allowed as a dependency of the
+// Vault-facing projects for their tests only (see the no-restricted-imports rule).
+const VAULT_DEV_FOR_TESTS = 'scope:vault-dev';
+
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  ...nx.configs['flat/javascript'],
+  {
+    ignores: ['**/dist', '**/out-tsc', '**/test-output', '**/node_modules', 'tools/**', '.secret-flows/**'],
+  },
+  {
+    files: ['**/*.ts', '**/*.js', '**/*.cts', '**/*.mjs'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: true,
+          allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$'],
+          depConstraints: [
+            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'scope:vault', onlyDependOnLibsWithTags: ['scope:vault', 'scope:shared', VAULT_DEV_FOR_TESTS] },
+            { sourceTag: 'scope:vault-dev', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:vault', 'scope:shared', VAULT_DEV_FOR_TESTS] },
+            { sourceTag: 'scope:wallet', onlyDependOnLibsWithTags: ['scope:vault', 'scope:shared', VAULT_DEV_FOR_TESTS] },
+            { sourceTag: 'scope:agent-vault', onlyDependOnLibsWithTags: ['scope:vault', 'scope:shared', VAULT_DEV_FOR_TESTS] },
+            { sourceTag: 'scope:agent', onlyDependOnLibsWithTags: ['scope:shared', 'scope:agent-vault'] },
+            { sourceTag: 'scope:gateway-dev', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['*'] },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // vault-dev is a test dependency, never a runtime one.
+    files: ['**/src/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/*.spec.ts', '**/test/**', 'apps/vault-dev/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: '@secret-flows/vault-dev', message: 'vault-dev is for tests only.' }] }],
+    },
+  },
+];
