@@ -123,11 +123,26 @@ export interface AliasRecord {
   lastUpdateTime: string;
 }
 
+/**
+ * The identity store lives in the core (logins create entities and aliases, ACL
+ * templates read them); the identity engine's HTTP endpoints call these methods.
+ * Mutations persist with the rest of the state (call `CoreServices.persist()`).
+ */
 export interface IdentityAccess {
   entityById(id: string): EntityRecord | undefined;
   entityByName(name: string): EntityRecord | undefined;
+  listEntities(): EntityRecord[];
+  createEntity(fields: Partial<Omit<EntityRecord, 'id' | 'creationTime' | 'lastUpdateTime'>>): EntityRecord;
+  updateEntity(id: string, fields: Partial<Omit<EntityRecord, 'id' | 'creationTime' | 'lastUpdateTime'>>): EntityRecord;
+  /** Deletes the entity, its aliases, and revokes the tokens bound to it. */
+  deleteEntity(id: string): void;
+  aliasById(id: string): AliasRecord | undefined;
   aliasesOf(entityId: string): AliasRecord[];
   aliasByFactors(mountAccessor: string, name: string): AliasRecord | undefined;
+  listAliases(): AliasRecord[];
+  createAlias(fields: { canonicalId: string; mountAccessor: string; name: string; metadata?: Record<string, string>; customMetadata?: Record<string, string> }): AliasRecord;
+  updateAlias(id: string, fields: Partial<Pick<AliasRecord, 'name' | 'canonicalId' | 'metadata' | 'customMetadata'>>): AliasRecord;
+  deleteAlias(id: string): void;
 }
 
 export interface TokenAccess {
