@@ -65,6 +65,7 @@ PROJECTS = [
     ('lib', 'auth', ['type:lib', 'scope:shared'], [], 'Tenant JWT verification (JWKS), agent->wallet service tokens, constant-time key checks.'),
     ('lib', 'vault-client', ['type:lib', 'scope:vault'], [], 'The one way any code talks to Vault: transport, auth strategies, token lifetime, engines.'),
     ('lib', 'wallet-core', ['type:lib', 'scope:vault'], ['vault-client'], 'The secret domain (tenant paths, seeds, keys, signing, secrets) on top of vault-client.'),
+    ('lib', 'agent-vault-backend', ['type:lib', 'scope:agent-vault'], ['wallet-core', 'vault-client', 'contracts'], "The agent's direct-Vault secret backend (phases 1-2): wallet-core in-process."),
     ('app', 'vault-dev', ['type:app', 'scope:vault-dev'], [], 'A Vault-API-compatible development server (like `vault server -dev`). Never for production.'),
     ('app', 'cli', ['type:app', 'scope:cli'], ['vault-client'], 'secret-flows command: Vault bootstrap and the local platform launcher.'),
     ('app', 'wallet', ['type:app', 'scope:wallet'], ['contracts', 'auth', 'telemetry', 'wallet-core', 'vault-client'], 'The wallet service: the only Vault credential holder from phase 3 on.'),

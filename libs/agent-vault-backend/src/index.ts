@@ -1,0 +1,2 @@
+// Public API: an explicit list of exports (STYLE §2).
+export {};
