@@ -1,0 +1,29 @@
+import type { KeyId, SecretName, TenantId } from './names';
+
+/** The KV v2 paths (relative to the mount) that hold one tenant's data. */
+export interface TenantPaths {
+  root: string;
+  seed: string;
+  keysFolder: string;
+  key(id: KeyId): string;
+  secretsFolder: string;
+  secret(name: SecretName): string;
+}
+
+/**
+ * Builds the tenant path layout of DESIGN §4 (`tenants/<tenantId>/{seed,keys/<id>,secrets/<name>}`).
+ * @example tenantPaths(tenantId).secret(name) // 'tenants/acme/secrets/db/password'
+ */
+export function tenantPaths(tenantId: TenantId): TenantPaths {
+  // Only branded (validated) values reach here, so plain concatenation cannot escape the
+  // tenant's folder: ids and names have no '..', no empty segments and no '%'.
+  const root = `tenants/${tenantId}`;
+  return {
+    root,
+    seed: `${root}/seed`,
+    keysFolder: `${root}/keys`,
+    key: (id) => `${root}/keys/${id}`,
+    secretsFolder: `${root}/secrets`,
+    secret: (name) => `${root}/secrets/${name}`,
+  };
+}
