@@ -5,6 +5,12 @@
  * The core turns every HTTP request under /v1 into a `BackendRequest` for the mount
  * that owns the path (longest mount-path prefix), after token checks and the ACL.
  * Engines never see HTTP, never format envelopes and never read the clock directly.
+ *
+ * CHANGED: (core engineer) `data` and `empty` responses take an optional `status` so an
+ * engine can answer an envelope-shaped non-200 (KV's soft-deleted 404 with data, the
+ * invalid-path 404 with warnings) without building the envelope itself.
+ * CHANGED: `state()` slices are persisted as JSON: keep them plain objects/arrays/strings
+ * (no Map, Set, Buffer, Date, class instances); store keys as PEM/base64 strings.
  */
 
 /** Vault's logical operations (reference §1.1). POST/PUT arrive as create or update. */
@@ -58,9 +64,9 @@ export interface LoginResult {
 
 export type BackendResponse =
   /** 200 envelope with `data` (and optional warnings). */
-  | { kind: 'data'; data: Record<string, unknown>; warnings?: string[] }
-  /** 204, or a 200 envelope with data:null when warnings exist. */
-  | { kind: 'empty'; warnings?: string[] }
+  | { kind: 'data'; data: Record<string, unknown>; warnings?: string[]; status?: number }
+  /** 204, or a 200 envelope with data:null when warnings exist (`status` forces an envelope). */
+  | { kind: 'empty'; warnings?: string[]; status?: number }
   /** Login: the core issues the token and answers with `auth`. */
   | { kind: 'login'; login: LoginResult; warnings?: string[] }
   /** Raw answer (KV soft-delete 404s, OIDC well-known, introspect): status + body as-is. */
