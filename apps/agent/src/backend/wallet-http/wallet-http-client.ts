@@ -1,0 +1,109 @@
+import * as http from 'node:http';
+import * as https from 'node:https';
+import axios, { type AxiosInstance, type AxiosResponse, type Method } from 'axios';
+import { AppError, REQUEST_ID_HEADER, SERVICE_TOKEN_HEADER } from '@secret-flows/contracts';
+import type { z } from 'zod';
+import { fromWalletResponse, isRetryableNetworkError, walletUnavailable } from './wallet-errors';
+
+/** Mints the agent's short-lived service JWT (audience `wallet`) for one call. */
+export type ServiceTokenSource = (extraClaims?: Record<string, unknown>) => string | Promise<string>;
+
+export interface WalletHttpClientOptions {
+  baseUrl: string;
+  timeoutMs: number;
+  serviceToken: ServiceTokenSource;
+  /** Hooks tracing into the axios instance (telemetry's instrumentAxios) so traceparent is propagated. */
+  instrument?: (instance: AxiosInstance) => void;
+  now?: () => number;
+}
+
+export interface WalletCall<S extends z.ZodType | undefined> {
+  method: Method;
+  path: string;
+  requestId: string;
+  bearerToken?: string;
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  /** Extra claims for the service token (e.g. the admin scope on /v1/tenants). */
+  serviceClaims?: Record<string, unknown>;
+  /** Schema of a successful answer; undefined for 204 answers. */
+  schema: S;
+}
+
+export type WalletResult<S> = S extends z.ZodType ? z.output<S> : void;
+
+// PUT and DELETE are idempotent by HTTP semantics (RFC 9110 §9.2.2), so one retry on a dropped
+// keep-alive socket is safe; a POST (key creation, signing, tenant creation) is never repeated.
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
+
+/** Creates the agent's HTTP client of the wallet's internal /v1 API. */
+export function createWalletHttpClient(options: WalletHttpClientOptions) {
+  const now = options.now ?? Date.now;
+  const instance = axios.create({
+    baseURL: options.baseUrl.replace(/\/+$/, ''),
+    timeout: options.timeoutMs,
+    httpAgent: new http.Agent({ keepAlive: true, maxSockets: 128 }),
+    httpsAgent: new https.Agent({ keepAlive: true, maxSockets: 128 }),
+    // Every status reaches our own mapping; axios must not throw its own error shape at routes.
+    validateStatus: () => true,
+    maxRedirects: 0,
+    transitional: { clarifyTimeoutError: true },
+  });
+  options.instrument?.(instance);
+
+  async function send(call: WalletCall<z.ZodType | undefined>): Promise<AxiosResponse> {
+    const headers: Record<string, string> = {
+      [SERVICE_TOKEN_HEADER]: await options.serviceToken(call.serviceClaims),
+      [REQUEST_ID_HEADER]: call.requestId,
+      accept: 'application/json',
+    };
+    if (call.bearerToken !== undefined) headers.authorization = `Bearer ${call.bearerToken}`;
+    return instance.request({ method: call.method, url: call.path, params: call.query, data: call.body, headers });
+  }
+
+  async function sendWithRetry(call: WalletCall<z.ZodType | undefined>): Promise<AxiosResponse> {
+    try {
+      return await send(call);
+    } catch (err) {
+      if (!axios.isAxiosError(err)) throw err;
+      if (IDEMPOTENT.has(call.method.toUpperCase()) && isRetryableNetworkError(err)) {
+        try {
+          return await send(call);
+        } catch (second) {
+          throw walletUnavailable(axios.isAxiosError(second) ? describe(second) : second);
+        }
+      }
+      throw walletUnavailable(describe(err));
+    }
+  }
+
+  async function call<S extends z.ZodType | undefined>(request: WalletCall<S>): Promise<WalletResult<S>> {
+    const response = await sendWithRetry(request);
+    if (response.status >= 400) throw fromWalletResponse(response, now());
+    if (request.schema === undefined) return undefined as WalletResult<S>;
+    const parsed = request.schema.safeParse(response.data);
+    if (!parsed.success) {
+      throw new AppError('internal', 'Unexpected answer from the wallet.', {
+        cause: new Error(`wallet ${request.method} ${request.path} answered a body that does not match the contract`),
+      });
+    }
+    return parsed.data as WalletResult<S>;
+  }
+
+  return {
+    call,
+    /** Closes idle keep-alive sockets so the process can exit. */
+    close(): void {
+      (instance.defaults.httpAgent as http.Agent).destroy();
+      (instance.defaults.httpsAgent as https.Agent).destroy();
+    },
+  };
+}
+
+export type WalletHttpClient = ReturnType<typeof createWalletHttpClient>;
+
+// The axios error carries the request config with our headers (tokens); keep only what an
+// operator needs so a logged cause never contains a credential.
+function describe(err: { code?: string; message: string }): Error {
+  return new Error(`wallet request failed: ${err.code ?? 'network error'}`);
+}

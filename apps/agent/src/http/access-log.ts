@@ -1,0 +1,28 @@
+import type { RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { requestIdOf } from './request-id';
+
+/**
+ * One log line per request. It names the route pattern, never the concrete URL: a secret's name
+ * can itself be sensitive (DESIGN §7), and query strings are not ours to log.
+ */
+export function accessLog(logger: Pick<Logger, 'info'>): RequestHandler {
+  return (req, res, next) => {
+    const startedAt = process.hrtime.bigint();
+    res.on('finish', () => {
+      const route = (req.route as { path?: unknown } | undefined)?.path;
+      logger.info(
+        {
+          requestId: requestIdOf(res),
+          method: req.method,
+          route: `${req.baseUrl}${typeof route === 'string' ? route : '(unmatched)'}`,
+          status: res.statusCode,
+          tenantId: (res.locals.tenant as { tenantId?: string } | undefined)?.tenantId,
+          durationMs: Number(process.hrtime.bigint() - startedAt) / 1e6,
+        },
+        'request',
+      );
+    });
+    next();
+  };
+}

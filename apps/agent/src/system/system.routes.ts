@@ -1,0 +1,30 @@
+import { AGENT_ROUTES, HealthSchema, ReadinessSchema, toExpressPath, type Readiness } from '@secret-flows/contracts';
+import { Router, type RequestHandler } from 'express';
+import type { SecretBackend } from '../backend/secret-backend';
+import { sendValid } from '../http/respond';
+
+export interface SystemRoutesDeps {
+  backend: Pick<SecretBackend, 'readiness'>;
+  version: string;
+  metricsHandler: RequestHandler;
+  /** Seconds a load balancer should wait before probing again when not ready. */
+  notReadyRetryAfterSeconds?: number;
+}
+
+/** GET /_system/health (liveness), /_system/ready (dependencies), /_system/metrics (Prometheus). */
+export function createSystemRouter(deps: SystemRoutesDeps): Router {
+  const router = Router();
+  router.get(toExpressPath(AGENT_ROUTES.health), (_req, res) => {
+    sendValid(res, 200, HealthSchema, { status: 'ok', version: deps.version });
+  });
+  router.get(toExpressPath(AGENT_ROUTES.ready), async (_req, res) => {
+    const checks = await deps.backend.readiness();
+    const isReady = Object.values(checks).every((check) => check.ok);
+    const body: Readiness = { status: isReady ? 'ready' : 'not_ready', checks };
+    if (!isReady) res.setHeader('Retry-After', String(deps.notReadyRetryAfterSeconds ?? 1));
+    res.setHeader('Cache-Control', 'no-store');
+    sendValid(res, isReady ? 200 : 503, ReadinessSchema, body);
+  });
+  router.get(toExpressPath(AGENT_ROUTES.metrics), deps.metricsHandler);
+  return router;
+}

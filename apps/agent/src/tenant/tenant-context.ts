@@ -1,0 +1,26 @@
+import { AppError } from '@secret-flows/contracts';
+import type { RequestHandler, Response } from 'express';
+import type { TenantContext } from '../backend/secret-backend';
+import { requestIdOf } from '../http/request-id';
+import type { TenantResolver } from './tenant-resolver';
+
+/**
+ * Resolves the tenant before any route runs, so an unauthenticated request gets its 401 before
+ * its body is even looked at.
+ */
+export function tenantMiddleware(resolver: TenantResolver): RequestHandler {
+  return async (req, res, next) => {
+    const tenant = await resolver.resolve(req);
+    const context: TenantContext = { ...tenant, requestId: requestIdOf(res) };
+    res.locals.tenant = context;
+    next();
+  };
+}
+
+/** The tenant that tenantMiddleware resolved for this request. */
+export function tenantOf(res: Response): TenantContext {
+  const tenant = res.locals.tenant as TenantContext | undefined;
+  // Reaching a tenant route without the middleware is a wiring bug, never a client error.
+  if (tenant === undefined) throw new AppError('internal', 'Tenant not resolved.');
+  return tenant;
+}
