@@ -1,2 +1,12 @@
 // Public API: an explicit list of exports (STYLE §2).
-export {};
+export { initTelemetry } from './tracing';
+export type { Telemetry, TelemetryOptions } from './tracing';
+export { tracingMiddleware } from './tracing-middleware';
+export { instrumentAxios } from './axios-tracing';
+export type { InstrumentAxiosOptions } from './axios-tracing';
+export { createLogger, withRequestId, redactionPaths, REDACTED_KEYS, REDACTION_CENSOR } from './logger';
+export type { Logger, LoggerOptions } from './logger';
+export { createMetrics } from './metrics';
+export type { Metrics, MetricsOptions } from './metrics';
+export { requestIdMiddleware, requestIdOf, isValidRequestId, REQUEST_ID_HEADER } from './request-id';
+export { routeOf } from './http-route';
