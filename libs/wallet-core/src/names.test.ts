@@ -23,7 +23,7 @@ describe('parseTenantId', () => {
 });
 
 describe('parseSecretName', () => {
-  it.each(['db-password', 'link-secret/1', 'credential-definitions/2b8f3a1c', 'a.b', 'x@y:z=1,2~', 'Ünïcødé', 'é'])(
+  it.each(['db-password', 'link-secret/1', 'credential-definitions/2b8f3a1c', 'a.b', 'A_Z-0.9', 'a'.repeat(255)])(
     'accepts %j',
     (name) => expect(parseSecretName(name)).toEqual({ ok: true, value: name }),
   );
@@ -46,6 +46,10 @@ describe('parseSecretName', () => {
     ['a glob', 'a*'],
     ['a query mark', 'a?b'],
     ['a decomposed accent', 'e\u0301'],
+    ['a non-ASCII letter', 'Ünïcødé'],
+    ['a Cyrillic look-alike', 'аdmin'],
+    ['an inner dot-dot', 'a..b'],
+    ['an at sign', 'a@b'],
     ['256 bytes', 'a'.repeat(256)],
     ['17 segments', Array.from({ length: 17 }, () => 'a').join('/')],
     ['a non-string', { name: 'a' }],
@@ -62,11 +66,11 @@ describe('parseSecretName', () => {
 });
 
 describe('parseKeyId', () => {
-  it('accepts a lower-case UUID', () => {
-    expect(parseKeyId('0b0c8a52-7d1f-4a63-9a52-2b8f3a1c9d10').ok).toBe(true);
+  it('accepts a UUID in its canonical lower-case form', () => {
+    expect(parseKeyId('0B0C8A52-7D1F-4A63-9A52-2B8F3A1C9D10')).toEqual({ ok: true, value: '0b0c8a52-7d1f-4a63-9a52-2b8f3a1c9d10' });
   });
 
-  it.each(['', '..', '0B0C8A52-7D1F-4A63-9A52-2B8F3A1C9D10', '0b0c8a52-7d1f-4a63-9a52-2b8f3a1c9d10/x', 'key-1'])(
+  it.each(['', '..', '0b0c8a52-7d1f-4a63-9a52-2b8f3a1c9d10/x', '../0b0c8a52-7d1f-4a63-9a52-2b8f3a1c9d10', 'key-1', 7])(
     'refuses %j',
     (id) => expect(parseKeyId(id).ok).toBe(false),
   );

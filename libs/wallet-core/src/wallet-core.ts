@@ -1,0 +1,80 @@
+import { invalidName, toDomainError } from './errors';
+import { createTenantKeys, type TenantKeys } from './keys/tenant-keys';
+import { listTree } from './list-tree';
+import { parseTenantId, type TenantId } from './names';
+import { createTenantSecrets, type TenantSecrets } from './secrets/tenant-secrets';
+import { createTenantSeed, type TenantSeed } from './seed/tenant-seed';
+import type { KvSource, TenantKv } from './tenant-kv';
+import { tenantPaths } from './tenant-paths';
+import { mapLimited } from './map-limited';
+
+export interface WalletCoreOptions {
+  /** KV v2 mount of the tenant data (DESIGN §4; Identus hard-codes `secret`). */
+  kvMount: string;
+  /** Retry-After sent with vault_unavailable; default 2 s. */
+  retryAfterSeconds?: number;
+  /** Parallel KV reads while listing; default 8. */
+  listConcurrency?: number;
+  /** Seed entropy; default node:crypto randomBytes. */
+  randomBytes?: (size: number) => Buffer;
+}
+
+/** Everything one tenant can do with its wallet; every path is confined to `tenants/<id>/`. */
+export interface TenantWallet {
+  tenantId: TenantId;
+  keys: TenantKeys;
+  secrets: TenantSecrets;
+  seed: TenantSeed;
+  /** Destroys every KV entry of the tenant (all versions and metadata); returns how many. */
+  destroyAll(): Promise<number>;
+}
+
+export interface WalletCore {
+  kvMount: string;
+  /** The tenant's wallet on a KV API already bound to `kvMount` (phase 3 or 4 credential). */
+  forTenant(tenantId: string, kv: TenantKv): TenantWallet;
+  /** Same, opening `kvMount` on a client (the AppRole client, or `client.withToken(t)`). */
+  forClient(tenantId: string, client: KvSource): TenantWallet;
+}
+
+/**
+ * Creates the secret domain: tenant path layout, seeds, keys, signing and generic secrets.
+ * @example createWalletCore({ kvMount: 'secret' }).forClient('default', vault).keys.create('Ed25519')
+ */
+export function createWalletCore(options: WalletCoreOptions): WalletCore {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_/-]*$/.test(options.kvMount) || options.kvMount.includes('//')) {
+    throw new Error('kvMount must be a Vault mount path such as "secret"');
+  }
+  const kvMount = options.kvMount.replace(/\/+$/, '');
+  const retryAfterSeconds = options.retryAfterSeconds ?? 2;
+  const listConcurrency = options.listConcurrency ?? 8;
+
+  function forTenant(rawTenantId: string, kv: TenantKv): TenantWallet {
+    const parsed = parseTenantId(rawTenantId);
+    if (!parsed.ok) throw invalidName('tenantId', parsed);
+    const paths = tenantPaths(parsed.value);
+    const shared = { kv, paths, retryAfterSeconds };
+    return {
+      tenantId: parsed.value,
+      keys: createTenantKeys({ ...shared, listConcurrency }),
+      secrets: createTenantSecrets({ ...shared, listConcurrency }),
+      seed: createTenantSeed({ ...shared, randomBytes: options.randomBytes }),
+      async destroyAll() {
+        try {
+          const leaves = await listTree(kv, paths.root, { maxDepth: 32, concurrency: listConcurrency });
+          await mapLimited(leaves, listConcurrency, (leaf) => kv.deleteMetadata(`${paths.root}/${leaf}`));
+          return leaves.length;
+        } catch (err) {
+          throw toDomainError(err, { conflict: 'The tenant changed while it was destroyed.', retryAfterSeconds });
+        }
+      },
+    };
+  }
+
+  return {
+    kvMount,
+    forTenant,
+    forClient: (tenantId, client) => forTenant(tenantId, client.kvV2(kvMount)),
+  };
+}
+
