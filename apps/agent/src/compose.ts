@@ -1,0 +1,77 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { checkApiKey, createJwksVerifier, createServiceTokenSigner } from '@secret-flows/auth';
+import { createLogger, createMetrics, instrumentAxios, tracingMiddleware } from '@secret-flows/telemetry';
+import type { AppDeps } from './app';
+import type { SecretBackend } from './backend/secret-backend';
+import { createWalletHttpBackend } from './backend/wallet-http/wallet-http-backend';
+import type { AgentConfig, VaultBackendConfig, WalletBackendConfig } from './config';
+import { createAdminGuard } from './http/admin-guard';
+import { createJwtTenantResolver, createSingleTenantResolver, type TenantResolver } from './tenant/tenant-resolver';
+
+export type AgentLogger = ReturnType<typeof createLogger>;
+
+export interface AgentDependencies extends AppDeps {
+  logger: AgentLogger;
+  /** Releases the backend (keep-alive sockets; in vault mode the agent's own Vault token). */
+  close(): Promise<void>;
+}
+
+function packageVersion(): string {
+  // Same relative location from src/ (tests) and dist/ (runtime).
+  const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version?: string };
+  return manifest.version ?? '0.0.0';
+}
+
+function createVaultBackend(config: VaultBackendConfig, logger: AgentLogger): SecretBackend {
+  // Loaded here and only here: in wallet mode (phases 3-4) neither this adapter nor vault-client
+  // nor wallet-core is ever required into the process (DESIGN §3; proven by compose.test.ts).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const adapter = require('@secret-flows/agent-vault-backend') as typeof import('@secret-flows/agent-vault-backend');
+  return adapter.createAgentVaultBackend({
+    address: config.address,
+    namespace: config.namespace,
+    caCertFile: config.caCertFile,
+    timeoutMs: config.timeoutMs,
+    kvMount: config.kvMount,
+    auth: config.auth,
+    logger: logger.child({ component: 'vault-backend' }),
+  });
+}
+
+function createWalletBackend(config: WalletBackendConfig): { backend: SecretBackend; resolver: TenantResolver } {
+  const signer = createServiceTokenSigner({
+    privateKeyPem: fs.readFileSync(config.serviceJwt.privateKeyFile, 'utf8'),
+    keyId: config.serviceJwt.keyId,
+  });
+  const backend = createWalletHttpBackend({
+    baseUrl: config.url,
+    timeoutMs: config.timeoutMs,
+    serviceToken: (extra) => signer.sign(extra),
+    instrument: (instance) => instrumentAxios(instance),
+  });
+  const verifier = createJwksVerifier(config.tenantJwt);
+  return { backend, resolver: createJwtTenantResolver(verifier) };
+}
+
+/** Builds the agent's object graph from its configuration (STYLE §5); nothing here listens. */
+export function createDependencies(config: AgentConfig): AgentDependencies {
+  const logger = createLogger({ name: config.serviceName, level: config.logLevel });
+  const metrics = createMetrics({ serviceName: config.serviceName });
+  const { backend, resolver } =
+    config.backend.kind === 'vault'
+      ? { backend: createVaultBackend(config.backend, logger), resolver: createSingleTenantResolver() }
+      : createWalletBackend(config.backend);
+  return {
+    backend,
+    tenantResolver: resolver,
+    adminGuard: createAdminGuard({ source: config.adminKey, compare: checkApiKey }),
+    tenancy: config.tenancy,
+    logger,
+    metrics,
+    tracing: tracingMiddleware(),
+    version: packageVersion(),
+    startedAt: new Date(),
+    close: () => backend.close(),
+  };
+}

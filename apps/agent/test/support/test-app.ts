@@ -1,0 +1,52 @@
+import type { Express, RequestHandler } from 'express';
+import pino from 'pino';
+import { buildApp } from '../../src/app';
+import type { AdminKeySource } from '../../src/config';
+import { createAdminGuard } from '../../src/http/admin-guard';
+import { createSingleTenantResolver, type TenantResolver } from '../../src/tenant/tenant-resolver';
+import { createFakeSecretBackend, type FakeSecretBackend } from '../fakes/fake-secret-backend';
+
+export const ADMIN_KEY = 'admin-key-for-tests-0123456789';
+export const STARTED_AT = new Date('2026-01-02T03:04:05.000Z');
+
+/** Prometheus-shaped metrics endpoint with a real request counter, so /_system/metrics is observable. */
+function testMetrics() {
+  let requests = 0;
+  const middleware: RequestHandler = (_req, _res, next) => {
+    requests += 1;
+    next();
+  };
+  return {
+    httpMetricsMiddleware: () => middleware,
+    metricsHandler: ((_req, res) => {
+      res.type('text/plain; version=0.0.4').send(`# TYPE http_requests_total counter\nhttp_requests_total ${requests}\n`);
+    }) as RequestHandler,
+  };
+}
+
+export interface TestAppOptions {
+  tenancy?: 'single' | 'multi';
+  resolver?: TenantResolver;
+  adminKey?: AdminKeySource;
+  bodyLimitBytes?: number;
+}
+
+/** The agent's real app over the fake backend, with constant-time-free equality for the admin key. */
+export function createTestApp(options: TestAppOptions = {}): { app: Express; fake: FakeSecretBackend } {
+  const fake = createFakeSecretBackend();
+  const app = buildApp({
+    backend: fake.backend,
+    tenantResolver: options.resolver ?? createSingleTenantResolver(),
+    adminGuard: createAdminGuard({
+      source: options.adminKey ?? { kind: 'value', value: ADMIN_KEY },
+      compare: (a, b) => a === b,
+    }),
+    tenancy: options.tenancy ?? 'single',
+    logger: pino({ level: 'silent' }),
+    metrics: testMetrics(),
+    version: '9.9.9-test',
+    startedAt: STARTED_AT,
+    bodyLimitBytes: options.bodyLimitBytes,
+  });
+  return { app, fake };
+}
