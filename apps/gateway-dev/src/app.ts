@@ -1,0 +1,73 @@
+import type * as http from 'node:http';
+import type { GatewayRequest, RoutePlugin } from './plugins/plugin.types';
+import { gatewayHeaders, type createForwarder } from './proxy/forward';
+import { ROUTE_NOT_FOUND, sendExit } from './proxy/exit-responses';
+import type { Upstream } from './proxy/upstream';
+import { parseRequestTarget } from './routing/request-path';
+
+/** A route ready to serve: its matcher data, plugins in execution order and upstream. */
+export interface CompiledRoute {
+  readonly id: string;
+  readonly uris: readonly string[];
+  readonly methods?: readonly string[];
+  readonly priority: number;
+  readonly plugins: readonly RoutePlugin[];
+  readonly upstream: Upstream;
+}
+
+/** What the request handler needs; built by compose.ts. */
+export interface AppDependencies {
+  readonly router: { match(request: GatewayRequest): CompiledRoute | undefined };
+  readonly forward: ReturnType<typeof createForwarder>;
+}
+
+/**
+ * The gateway's request handler (node:http, no framework on the hot path): match a route,
+ * run its plugins in APISIX order, then proxy or answer with the plugin's exit.
+ */
+export function buildApp(deps: AppDependencies): http.RequestListener {
+  return (req, res) => {
+    const target = parseRequestTarget(req.url ?? '');
+    if (!target) {
+      sendExit(res, 400);
+      return;
+    }
+    const request: GatewayRequest = {
+      method: req.method ?? 'GET',
+      requestUri: target.requestUri,
+      uri: target.uri,
+      args: target.args,
+      headers: { ...req.headers },
+      responseHeaders: new Map(),
+      responseHeaderDefaults: new Map(),
+      routeId: '',
+      remoteAddr: clientAddress(req),
+      serverPort: req.socket.localPort ?? 0,
+      consumerName: undefined,
+      upstreamUri: undefined,
+      upstreamMethod: undefined,
+    };
+    const route = deps.router.match(request);
+    if (!route) {
+      sendExit(res, 404, { body: ROUTE_NOT_FOUND });
+      return;
+    }
+    request.routeId = route.id;
+    for (const plugin of route.plugins) {
+      const exit = plugin.handle(request);
+      if (exit) {
+        sendExit(res, exit.status, {
+          body: exit.body,
+          headers: [...gatewayHeaders(request), ...Object.entries(exit.headers ?? {})],
+        });
+        return;
+      }
+    }
+    deps.forward(req, res, request, route.upstream);
+  };
+}
+
+function clientAddress(req: http.IncomingMessage): string {
+  const address = req.socket.remoteAddress ?? '';
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}

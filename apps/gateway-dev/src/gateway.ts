@@ -1,0 +1,74 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { buildApp } from './app';
+import { createDependencies } from './compose';
+import { withUpstreamShorthands } from './config';
+import type { ProxyLogger } from './proxy/forward';
+
+/** Options of {@link startGateway}. */
+export interface StartGatewayOptions {
+  /** Path of the APISIX standalone file (e.g. deploy/apisix/apisix.yaml). */
+  readonly configPath: string;
+  /** Environment for `${{VAR}}` substitution; `AGENT_UPSTREAM=host:port` shorthands are split. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly host?: string;
+  /** 0 picks a free port. */
+  readonly port?: number;
+  readonly logger?: ProxyLogger;
+  /** Clock for rate-limit windows (ms since epoch). */
+  readonly now?: () => number;
+  /** Budget for in-flight requests to finish on stop() before connections are cut. */
+  readonly shutdownTimeoutMs?: number;
+}
+
+/** A running gateway. */
+export interface RunningGateway {
+  /** Base URL, e.g. http://127.0.0.1:9080. */
+  readonly address: string;
+  readonly port: number;
+  readonly routeIds: readonly string[];
+  /** Stops accepting, lets in-flight requests finish (bounded), closes upstream connections. */
+  stop(): Promise<void>;
+}
+
+const silentLogger: ProxyLogger = { warn: () => undefined };
+
+/**
+ * Loads the standalone file and starts the dev gateway; rejects with GatewayConfigError when
+ * the file cannot be honoured (missing #END, unset variable, unimplemented plugin…).
+ */
+export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
+  const deps = createDependencies({
+    configPath: options.configPath,
+    env: withUpstreamShorthands(options.env),
+    logger: options.logger ?? silentLogger,
+    now: options.now,
+  });
+  const server = http.createServer({ keepAliveTimeout: 60_000 }, buildApp(deps));
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 9080, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    address: `http://${urlHost === '0.0.0.0' ? '127.0.0.1' : urlHost}:${port}`,
+    port,
+    routeIds: deps.routeIds,
+    stop: () => stopServer(server, deps.agent, options.shutdownTimeoutMs ?? 10_000),
+  };
+}
+
+async function stopServer(server: http.Server, agent: http.Agent, timeoutMs: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const deadline = setTimeout(() => server.closeAllConnections(), timeoutMs);
+  deadline.unref();
+  await closed;
+  clearTimeout(deadline);
+  agent.destroy();
+}
