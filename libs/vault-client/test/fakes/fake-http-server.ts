@@ -22,7 +22,10 @@ export async function startFakeHttpServer(handler: (req: SeenRequest, n: number)
       seen.push(r);
       const reply = handler(r, seen.length);
       if (reply === 'hang') return;
-      if (reply === 'destroy') return req.socket.destroy();
+      if (reply === 'destroy') {
+        req.socket.destroy();
+        return;
+      }
       const send = () => {
         res.writeHead(reply.status, { 'Content-Type': 'application/json' });
         res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
