@@ -5,7 +5,7 @@ import type { SecretBackend } from './backend/secret-backend';
 import { accessLog } from './http/access-log';
 import { DEFAULT_BODY_LIMIT_BYTES, jsonBody } from './http/body';
 import { errorHandler, notFoundHandler } from './http/error-handler';
-import { requestIdMiddleware } from './http/request-id';
+import { requestIdMiddleware } from '@secret-flows/telemetry';
 import { createKeysRouter } from './keys/keys.routes';
 import { createSecretsRouter } from './secrets/secrets.routes';
 import { createSystemRouter } from './system/system.routes';

@@ -1,15 +1,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { checkApiKey, createJwksVerifier, createServiceTokenSigner } from '@secret-flows/auth';
-import { createLogger, createMetrics, instrumentAxios, tracingMiddleware } from '@secret-flows/telemetry';
+import { checkApiKey, createJwksVerifier } from '@secret-flows/auth';
+import { createLogger, createMetrics, instrumentAxios, tracingMiddleware, type Logger } from '@secret-flows/telemetry';
 import type { AppDeps } from './app';
 import type { SecretBackend } from './backend/secret-backend';
+import { createServiceTokenSource } from './backend/wallet-http/service-token';
 import { createWalletHttpBackend } from './backend/wallet-http/wallet-http-backend';
 import type { AgentConfig, VaultBackendConfig, WalletBackendConfig } from './config';
 import { createAdminGuard } from './http/admin-guard';
 import { createJwtTenantResolver, createSingleTenantResolver, type TenantResolver } from './tenant/tenant-resolver';
 
-export type AgentLogger = ReturnType<typeof createLogger>;
+export type AgentLogger = Logger;
 
 export interface AgentDependencies extends AppDeps {
   logger: AgentLogger;
@@ -26,7 +27,6 @@ function packageVersion(): string {
 function createVaultBackend(config: VaultBackendConfig, logger: AgentLogger): SecretBackend {
   // Loaded here and only here: in wallet mode (phases 3-4) neither this adapter nor vault-client
   // nor wallet-core is ever required into the process (DESIGN §3; proven by compose.test.ts).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const adapter = require('@secret-flows/agent-vault-backend') as typeof import('@secret-flows/agent-vault-backend');
   return adapter.createAgentVaultBackend({
     address: config.address,
@@ -40,14 +40,14 @@ function createVaultBackend(config: VaultBackendConfig, logger: AgentLogger): Se
 }
 
 function createWalletBackend(config: WalletBackendConfig): { backend: SecretBackend; resolver: TenantResolver } {
-  const signer = createServiceTokenSigner({
+  const serviceToken = createServiceTokenSource({
     privateKeyPem: fs.readFileSync(config.serviceJwt.privateKeyFile, 'utf8'),
     keyId: config.serviceJwt.keyId,
   });
   const backend = createWalletHttpBackend({
     baseUrl: config.url,
     timeoutMs: config.timeoutMs,
-    serviceToken: (extra) => signer.sign(extra),
+    serviceToken,
     instrument: (instance) => instrumentAxios(instance),
   });
   const verifier = createJwksVerifier(config.tenantJwt);

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { requestIdOf } from './request-id';
+import { requestIdOf, routeOf } from '@secret-flows/telemetry';
 
 /**
  * One log line per request. It names the route pattern, never the concrete URL: a secret's name
@@ -10,12 +10,11 @@ export function accessLog(logger: Pick<Logger, 'info'>): RequestHandler {
   return (req, res, next) => {
     const startedAt = process.hrtime.bigint();
     res.on('finish', () => {
-      const route = (req.route as { path?: unknown } | undefined)?.path;
       logger.info(
         {
           requestId: requestIdOf(res),
           method: req.method,
-          route: `${req.baseUrl}${typeof route === 'string' ? route : '(unmatched)'}`,
+          route: routeOf(req),
           status: res.statusCode,
           tenantId: (res.locals.tenant as { tenantId?: string } | undefined)?.tenantId,
           durationMs: Number(process.hrtime.bigint() - startedAt) / 1e6,

@@ -1,7 +1,8 @@
 import { PROBLEM_CONTENT_TYPE, problemFromError } from '@secret-flows/contracts';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { instanceOf, requestIdOf } from './request-id';
+import { requestIdOf } from '@secret-flows/telemetry';
+import { instanceOf } from './request-id';
 
 /** Answers every unmatched route with a not_found problem instead of Express's HTML page. */
 export function notFoundHandler(): RequestHandler {

@@ -1,7 +1,7 @@
 import { AppError } from '@secret-flows/contracts';
 import type { RequestHandler, Response } from 'express';
 import type { TenantContext } from '../backend/secret-backend';
-import { requestIdOf } from '../http/request-id';
+import { requestIdOf } from '@secret-flows/telemetry';
 import type { TenantResolver } from './tenant-resolver';
 
 /**

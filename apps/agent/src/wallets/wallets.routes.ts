@@ -13,7 +13,7 @@ import {
 } from '@secret-flows/contracts';
 import { Router, type Request } from 'express';
 import type { TenantOperations } from '../backend/secret-backend';
-import { requestIdOf } from '../http/request-id';
+import { requestIdOf } from '@secret-flows/telemetry';
 import { sendValid } from '../http/respond';
 import { walletPage } from './wallet-page';
 

@@ -26,7 +26,7 @@ describe('agent /_system and cross-cutting HTTP behaviour', () => {
     await request(app).get('/_system/health');
     const res = await request(app).get('/_system/metrics').expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
-    expect(res.text).toMatch(/http_requests_total [1-9]/);
+    expect(res.text).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/_system\/health"[^}]*\} 1/);
   });
 
   it('echoes a well-formed X-Request-Id into the header and problem bodies', async () => {

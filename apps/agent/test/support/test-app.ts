@@ -1,4 +1,5 @@
-import type { Express, RequestHandler } from 'express';
+import { createMetrics } from '@secret-flows/telemetry';
+import type { Express } from 'express';
 import pino from 'pino';
 import { buildApp } from '../../src/app';
 import type { AdminKeySource } from '../../src/config';
@@ -8,21 +9,6 @@ import { createFakeSecretBackend, type FakeSecretBackend } from '../fakes/fake-s
 
 export const ADMIN_KEY = 'admin-key-for-tests-0123456789';
 export const STARTED_AT = new Date('2026-01-02T03:04:05.000Z');
-
-/** Prometheus-shaped metrics endpoint with a real request counter, so /_system/metrics is observable. */
-function testMetrics() {
-  let requests = 0;
-  const middleware: RequestHandler = (_req, _res, next) => {
-    requests += 1;
-    next();
-  };
-  return {
-    httpMetricsMiddleware: () => middleware,
-    metricsHandler: ((_req, res) => {
-      res.type('text/plain; version=0.0.4').send(`# TYPE http_requests_total counter\nhttp_requests_total ${requests}\n`);
-    }) as RequestHandler,
-  };
-}
 
 export interface TestAppOptions {
   tenancy?: 'single' | 'multi';
@@ -43,7 +29,7 @@ export function createTestApp(options: TestAppOptions = {}): { app: Express; fak
     }),
     tenancy: options.tenancy ?? 'single',
     logger: pino({ level: 'silent' }),
-    metrics: testMetrics(),
+    metrics: createMetrics({ serviceName: 'agent-test', defaultMetrics: false }),
     version: '9.9.9-test',
     startedAt: STARTED_AT,
     bodyLimitBytes: options.bodyLimitBytes,

@@ -5,8 +5,16 @@ import { AppError, REQUEST_ID_HEADER, SERVICE_TOKEN_HEADER } from '@secret-flows
 import type { z } from 'zod';
 import { fromWalletResponse, isRetryableNetworkError, walletUnavailable } from './wallet-errors';
 
-/** Mints the agent's short-lived service JWT (audience `wallet`) for one call. */
-export type ServiceTokenSource = (extraClaims?: Record<string, unknown>) => string | Promise<string>;
+/** Extra claims of a service token; `scope` is set only on tenant administration calls. */
+export interface ServiceTokenClaims {
+  scope?: string;
+}
+
+/**
+ * Returns the agent's short-lived service JWT (audience `wallet`). Tenant calls may share a cached
+ * token (an ES256 signature per request would cost more CPU than the rest of the hop).
+ */
+export type ServiceTokenSource = (claims: ServiceTokenClaims) => string | Promise<string>;
 
 export interface WalletHttpClientOptions {
   baseUrl: string;
@@ -24,8 +32,8 @@ export interface WalletCall<S extends z.ZodType | undefined> {
   bearerToken?: string;
   query?: Record<string, string | number | undefined>;
   body?: unknown;
-  /** Extra claims for the service token (e.g. the admin scope on /v1/tenants). */
-  serviceClaims?: Record<string, unknown>;
+  /** Extra claims for the service token (the admin scope on /v1/tenants). */
+  serviceClaims?: ServiceTokenClaims;
   /** Schema of a successful answer; undefined for 204 answers. */
   schema: S;
 }
@@ -53,7 +61,7 @@ export function createWalletHttpClient(options: WalletHttpClientOptions) {
 
   async function send(call: WalletCall<z.ZodType | undefined>): Promise<AxiosResponse> {
     const headers: Record<string, string> = {
-      [SERVICE_TOKEN_HEADER]: await options.serviceToken(call.serviceClaims),
+      [SERVICE_TOKEN_HEADER]: await options.serviceToken(call.serviceClaims ?? {}),
       [REQUEST_ID_HEADER]: call.requestId,
       accept: 'application/json',
     };
