@@ -1,0 +1,57 @@
+import express, { type Express, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import type { JwksVerifier, ServiceTokenVerifier } from '@secret-flows/auth';
+import { requestIdMiddleware, tracingMiddleware, type Logger, type Metrics } from '@secret-flows/telemetry';
+import type { Tracer } from '@opentelemetry/api';
+import { createAudit } from './audit/audit';
+import { requireServiceToken, requireTenant } from './auth/auth.middleware';
+import { errorHandler, notFoundHandler } from './http/error-handler';
+import { DEFAULT_BODY_LIMIT_BYTES, jsonBody } from './http/json-body';
+import { createKeysRouter } from './keys/keys.routes';
+import { createSecretsRouter } from './secrets/secrets.routes';
+import { createSystemRouter, type ReadinessProbe } from './system/system.routes';
+import type { TenantDataAccess } from './tenancy/tenant-data-access';
+
+export interface AppDeps {
+  version: string;
+  logger: Logger;
+  metrics: Pick<Metrics, 'httpMetricsMiddleware' | 'metricsHandler' | 'counters'>;
+  tracer?: Tracer;
+  serviceTokens: Pick<ServiceTokenVerifier, 'verify'>;
+  tenantTokens: Pick<JwksVerifier, 'verify'>;
+  tenantData: TenantDataAccess;
+  readiness: ReadinessProbe;
+  bodyLimitBytes?: number;
+}
+
+/**
+ * Turns the dependencies into the wallet's Express app; never listens (tests mount it with supertest).
+ * @example const app = buildApp(createDependencies(config));
+ */
+export function buildApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+  app.use(requestIdMiddleware(), tracingMiddleware({ tracer: deps.tracer }), deps.metrics.httpMetricsMiddleware(), helmet());
+
+  app.use(createSystemRouter({ version: deps.version, readiness: deps.readiness, metricsHandler: deps.metrics.metricsHandler }));
+
+  const audit = createAudit({ logger: deps.logger, counters: deps.metrics.counters });
+  const counters = deps.metrics.counters;
+  // Credentials are checked before a body is read: an anonymous caller cannot make us parse 256 kB.
+  const tenantGate: RequestHandler[] = [
+    requireServiceToken({ verifier: deps.serviceTokens, counters }),
+    requireTenant({ verifier: deps.tenantTokens, counters }),
+    ...jsonBody({ limitBytes: deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES }),
+  ];
+  const tenantData = deps.tenantData;
+  app.use(['/v1/keys', '/v1/secrets'], tenantGate);
+  app.use(createKeysRouter({ tenantData, audit }), createSecretsRouter({ tenantData, audit }));
+  // Any other /v1 path still needs a service token, so probing for routes reveals nothing.
+  app.use('/v1', requireServiceToken({ verifier: deps.serviceTokens, counters }));
+
+  app.use(notFoundHandler());
+  app.use(errorHandler({ logger: deps.logger }));
+  return app;
+}

@@ -1,0 +1,94 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Tracer } from '@opentelemetry/api';
+import { createJwksVerifier, createServiceTokenVerifier } from '@secret-flows/auth';
+import { createLogger, createMetrics, type Logger } from '@secret-flows/telemetry';
+import { approleAuth, createVaultClient, tokenAuth, type AuthMethod, type VaultClient } from '@secret-flows/vault-client';
+import { createWalletCore } from '@secret-flows/wallet-core';
+import type { AppDeps } from './app';
+import type { VaultAuthConfig, WalletConfig } from './config';
+import { createVaultReadiness } from './system/vault-readiness';
+import { createSingleTenantDataAccess, type TenantDataAccess } from './tenancy/tenant-data-access';
+
+export interface WalletDependencies extends AppDeps {
+  vault: VaultClient;
+}
+
+/**
+ * Builds the wallet's object graph from its configuration; reads the service keys and CA file now.
+ * @example const deps = createDependencies(loadConfig(process.env), { tracer });
+ */
+export function createDependencies(config: WalletConfig, options: { tracer?: Tracer; logger?: Logger } = {}): WalletDependencies {
+  const logger = options.logger ?? createLogger({ name: config.telemetry.serviceName, level: config.logLevel });
+  const metrics = createMetrics({ serviceName: config.telemetry.serviceName });
+  const vault = createVaultClient({
+    address: config.vault.address,
+    namespace: config.vault.namespace,
+    timeoutMs: config.vault.timeoutMs,
+    caCertPem: config.vault.caCertFile ? fs.readFileSync(config.vault.caCertFile, 'utf8') : undefined,
+    auth: vaultAuthMethod(config.vault.auth),
+    logger: logger.child({ component: 'vault-client' }),
+  });
+  const walletCore = createWalletCore({ kvMount: config.vault.kvMount, retryAfterSeconds: retryAfter(config) });
+  return {
+    version: packageVersion(),
+    logger,
+    metrics,
+    tracer: options.tracer,
+    serviceTokens: createServiceTokenVerifier({
+      trustedKeys: readJson(config.serviceJwt.publicKeysFile, 'SERVICE_JWT_PUBLIC_KEYS_FILE') as { keys: Record<string, unknown>[] },
+      audience: 'wallet',
+      issuer: 'agent',
+    }),
+    tenantTokens: createJwksVerifier({
+      jwksUrl: config.tenantJwt.jwksUrl,
+      issuer: config.tenantJwt.issuer,
+      audience: config.tenantJwt.audience,
+      tenantClaim: config.tenantJwt.tenantClaim,
+    }),
+    tenantData: tenantDataAccess(config, { walletCore, vault }),
+    readiness: createVaultReadiness({ vault }),
+    vault,
+  };
+}
+
+function vaultAuthMethod(auth: VaultAuthConfig): AuthMethod {
+  if (auth.kind === 'token') return tokenAuth(auth.tokenFile ? { file: auth.tokenFile } : (auth.token as string));
+  return approleAuth({
+    mount: auth.mount,
+    roleId: auth.roleId,
+    roleIdFile: auth.roleIdFile,
+    secretIdFile: auth.secretIdFile,
+    wrappedSecretIdFile: auth.wrappedSecretIdFile,
+  });
+}
+
+function tenantDataAccess(config: WalletConfig, deps: Parameters<typeof createSingleTenantDataAccess>[0]): TenantDataAccess {
+  if (config.tenancy === 'multi') {
+    // Phase 4 (issue 6) plugs in here: a TenantDataAccess that exchanges the tenant JWT.
+    throw new Error('WALLET_TENANCY=multi is not available in this build yet');
+  }
+  return createSingleTenantDataAccess(deps);
+}
+
+// A client told to retry sooner than Vault's own timeout would just pile up behind it.
+function retryAfter(config: WalletConfig): number {
+  return Math.max(1, Math.ceil(config.vault.timeoutMs / 1000));
+}
+
+function readJson(file: string, variable: string): unknown {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`${variable}: cannot read a JSON document from the configured file`, { cause: err });
+  }
+}
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}

@@ -1,0 +1,72 @@
+// Telemetry comes first (STYLE §7). Tracing is explicit (express middleware, axios
+// interceptor), so nothing needs monkey-patching before express loads; initTelemetry only has
+// to run before the first request is accepted.
+import { initTelemetry } from '@secret-flows/telemetry';
+import type { Server } from 'node:http';
+import { buildApp } from './app';
+import { createDependencies } from './compose';
+import { ConfigError, loadConfig } from './config';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
+    process.exit(2);
+  }
+  const telemetry = initTelemetry({ serviceName: config.telemetry.serviceName, otlpEndpoint: config.telemetry.otlpEndpoint });
+  const deps = createDependencies(config, { tracer: telemetry.tracer });
+  const { logger, vault } = deps;
+
+  // Log in now so a bad secret_id shows up at start; failure is not fatal (Vault may come up
+  // later) — readiness stays false until a login succeeds.
+  vault.login().catch((err: unknown) => logger.warn({ err }, 'initial Vault login failed; will retry'));
+
+  const server = buildApp(deps).listen(config.http.port, config.http.host);
+  server.once('listening', () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.http.port;
+    logger.info({ host: config.http.host, port, tenancy: config.tenancy }, 'wallet listening');
+  });
+  server.once('error', (err) => {
+    logger.fatal({ err }, 'wallet cannot listen');
+    process.exit(1);
+  });
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'draining');
+    const deadline = setTimeout(() => {
+      logger.error('shutdown timed out; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    deadline.unref();
+    drain(server)
+      .then(() => vault.stop())
+      .then(() => telemetry.shutdown())
+      .then(() => {
+        logger.info('stopped');
+        logger.flush();
+        process.exit(0);
+      })
+      .catch((err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+// Stop accepting, let in-flight requests finish, close idle keep-alive sockets now.
+function drain(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((err) => (err ? reject(err) : resolve()));
+    server.closeIdleConnections();
+  });
+}
+
+void main();
