@@ -1,0 +1,73 @@
+# Phase 4: the wallet's AppRole token provisions tenants and has NO access to tenant data
+# (DESIGN §3): tenant data is read and written only with the tenant's own token from
+# auth/jwt/login, confined by `tenant-data`. See docs/adr/0003-phase-4-vault-policies.md.
+
+# Entities and aliases of tenants. `policies` is denied so the provisioner cannot attach a
+# stronger policy to an entity it creates.
+path "identity/entity" {
+  capabilities = ["create", "update"]
+  denied_parameters = {
+    "policies" = []
+  }
+}
+
+path "identity/entity/id/*" {
+  capabilities = ["create", "read", "update", "delete"]
+  denied_parameters = {
+    "policies" = []
+  }
+}
+
+path "identity/entity/name/*" {
+  capabilities = ["read"]
+}
+
+path "identity/entity/id" {
+  capabilities = ["list"]
+}
+
+path "identity/entity/name" {
+  capabilities = ["list"]
+}
+
+path "identity/entity-alias" {
+  capabilities = ["create", "update"]
+}
+
+path "identity/entity-alias/id/*" {
+  capabilities = ["read", "update", "delete"]
+}
+
+path "identity/lookup/entity" {
+  capabilities = ["update"]
+}
+
+# Tenant logins. Users may only get the `tenant-login` policy, never anything stronger.
+path "auth/userpass/users/*" {
+  capabilities = ["create", "read", "update", "delete"]
+  allowed_parameters = {
+    "password"       = []
+    "token_policies" = ["tenant-login"]
+    "token_ttl"      = []
+    "token_max_ttl"  = []
+  }
+}
+
+path "auth/userpass/users" {
+  capabilities = ["list"]
+}
+
+# Mount accessors, to create aliases on the userpass and jwt mounts.
+path "sys/auth" {
+  capabilities = ["read"]
+}
+
+# Destroying a deleted tenant's data: delete metadata (all versions) and list to find it.
+# No read, create or update: the provisioner can erase a tenant but never read one.
+path "secret/metadata/tenants/*" {
+  capabilities = ["list", "delete"]
+}
+
+path "secret/metadata/tenants" {
+  capabilities = ["list"]
+}
