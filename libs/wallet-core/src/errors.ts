@@ -1,17 +1,18 @@
 import { AppError, isAppError } from '@secret-flows/contracts';
-import { isCasMismatch, isVaultUnavailable } from '@secret-flows/vault-client';
+import { isCasMismatch, isVaultUnavailable, VaultAuthError } from '@secret-flows/vault-client';
 import type { NameProblem } from './names';
 
 /**
  * Translates a failure from the KV layer into an AppError at the domain edge (STYLE §12):
- * outage -> vault_unavailable (503 + Retry-After), lost check-and-set -> conflict, anything
+ * outage or a failed login of the service's own credential -> vault_unavailable (503 +
+ * Retry-After: the caller can do nothing but retry), lost check-and-set -> conflict, anything
  * else -> internal with the cause kept for the log (a persistent 403 after vault-client's own
  * re-login is a policy mistake, not something the caller can fix).
  * @example throw toDomainError(err, { conflict: 'The secret was changed concurrently.', retryAfterSeconds: 2 })
  */
 export function toDomainError(err: unknown, options: { conflict: string; retryAfterSeconds: number }): AppError {
   if (isAppError(err)) return err;
-  if (isVaultUnavailable(err)) {
+  if (isVaultUnavailable(err) || err instanceof VaultAuthError) {
     return new AppError('vault_unavailable', 'Vault is unavailable.', { cause: err, retryAfterSeconds: options.retryAfterSeconds });
   }
   if (isCasMismatch(err)) return new AppError('conflict', options.conflict, { cause: err });

@@ -7,14 +7,14 @@ export type SecretName = string & { readonly __brand: 'SecretName' };
 /** A key id that passed {@link parseKeyId}. */
 export type KeyId = string & { readonly __brand: 'KeyId' };
 
-export const TENANT_ID_MAX_LENGTH = 64;
+export const TENANT_ID_MAX_LENGTH = 128;
 export const SECRET_NAME_MAX_BYTES = 255;
 export const SECRET_NAME_MAX_SEGMENTS = 16;
 
-// Tenant ids become one path segment and a Vault policy template value, so they are kept
-// to a conservative ASCII set: no dots (no '.'/'..'), no separators, no case tricks beyond
-// what Vault itself distinguishes. UUIDs (Identus wallet ids) and 'default' both fit.
-const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+// Tenant ids become one path segment and a Vault policy template value, so they are kept to
+// the ASCII set libs/auth accepts in the tenant claim (TENANT_ID_PATTERN): the leading letter
+// or digit rules out '.' and '..' segments; no separators. UUIDs and 'default' both fit.
+const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const KEY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Why a name was refused; safe to show to the caller (it never echoes the name). */
@@ -28,7 +28,7 @@ export type NameResult<T> = { ok: true; value: T } | NameProblem;
 export function parseTenantId(input: unknown): NameResult<TenantId> {
   if (typeof input !== 'string' || input.length === 0) return problem('tenant id must be a non-empty string');
   if (input.length > TENANT_ID_MAX_LENGTH) return problem(`tenant id is longer than ${TENANT_ID_MAX_LENGTH} characters`);
-  if (!TENANT_ID.test(input)) return problem('tenant id may contain only A-Z, a-z, 0-9, "_" and "-", starting with a letter or digit');
+  if (!TENANT_ID.test(input)) return problem('tenant id may contain only A-Z, a-z, 0-9, ".", "_" and "-", starting with a letter or digit');
   return { ok: true, value: input as TenantId };
 }
 
