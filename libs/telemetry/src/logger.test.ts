@@ -1,0 +1,95 @@
+import { Writable } from 'node:stream';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-node';
+import { REDACTED_KEYS, createLogger, initTelemetry, withRequestId } from './index';
+
+function capture() {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      lines.push(chunk.toString());
+      callback();
+    },
+  });
+  return { lines, destination };
+}
+
+describe('createLogger', () => {
+  it('redacts every credential key at the top level, one level down and under headers, bodies and data', () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({ name: 'test', destination });
+    const planted: string[] = [];
+    const secretFor = (where: string, key: string) => {
+      const value = `S3CR3T-${where}-${key}-${planted.length}`;
+      planted.push(value);
+      return value;
+    };
+    for (const key of REDACTED_KEYS) {
+      logger.info(
+        {
+          [key]: secretFor('top', key),
+          ctx: { [key]: secretFor('nested', key) },
+          req: { method: 'GET', headers: { [key]: secretFor('req-headers', key) }, body: { [key]: secretFor('req-body', key) } },
+          res: { statusCode: 200, headers: { [key]: secretFor('res-headers', key) } },
+          body: { [key]: secretFor('body', key) },
+          data: { [key]: secretFor('data', key) },
+          headers: { [key]: secretFor('headers', key) },
+        },
+        'request handled',
+      );
+    }
+    const output = lines.join('');
+    expect(lines).toHaveLength(REDACTED_KEYS.length);
+    for (const value of planted) expect(output).not.toContain(value);
+    expect(output.match(/\[REDACTED\]/g)?.length).toBe(planted.length);
+    // What is not a credential stays readable.
+    expect(JSON.parse(lines[0] as string)).toMatchObject({ name: 'test', level: 'info', msg: 'request handled', req: { method: 'GET' }, res: { statusCode: 200 } });
+  });
+
+  it('keeps ordinary fields such as the tenant and the secret name', () => {
+    const { lines, destination } = capture();
+    createLogger({ name: 'test', destination }).info({ tenantId: 'acme', secretName: 'db/password', operation: 'get' }, 'audit');
+    expect(JSON.parse(lines[0] as string)).toMatchObject({ tenantId: 'acme', secretName: 'db/password', operation: 'get' });
+  });
+
+  it('redacts extra keys a service adds', () => {
+    const { lines, destination } = capture();
+    createLogger({ name: 'test', destination, redactKeys: ['unwrapToken'] }).info({ unwrapToken: 'hvs.wrapped' });
+    expect(lines.join('')).not.toContain('hvs.wrapped');
+  });
+
+  it('adds the request id to every line of a request logger', () => {
+    const { lines, destination } = capture();
+    const logger = withRequestId(createLogger({ name: 'test', destination }), 'req-42');
+    logger.info('one');
+    logger.warn('two');
+    expect(lines.map((l) => JSON.parse(l).requestId)).toEqual(['req-42', 'req-42']);
+  });
+
+  it('stamps the active span ids, and nothing outside a span', async () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({ name: 'test', destination });
+    const telemetry = initTelemetry({ serviceName: 'logger-test', exporter: new InMemorySpanExporter() });
+    try {
+      logger.info('outside');
+      const ids = await telemetry.tracer.startActiveSpan('work', async (span) => {
+        await Promise.resolve();
+        logger.info('inside');
+        span.end();
+        return span.spanContext();
+      });
+      const [outside, inside] = lines.map((l) => JSON.parse(l));
+      expect(outside).not.toHaveProperty('trace_id');
+      expect(inside).toMatchObject({ trace_id: ids.traceId, span_id: ids.spanId });
+    } finally {
+      await telemetry.shutdown();
+    }
+  });
+
+  it('honours the level', () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({ name: 'test', level: 'warn', destination });
+    logger.info('dropped');
+    logger.error('kept');
+    expect(lines).toHaveLength(1);
+  });
+});
