@@ -1,0 +1,51 @@
+/** The identity secrets engine (reference §7): entities, aliases, lookup and OIDC identity tokens. */
+import type { Backend, BackendFactory } from '../../core/backend';
+import { createRouteTable, SEGMENT } from '../approle/route-table';
+import { createEntityHandlers } from './identity-entities.handlers';
+import { createOidcKeyHandlers } from './oidc-keys.handlers';
+import { createOidcTokenHandlers } from './oidc-tokens.handlers';
+import { loadOidcState } from './oidc.state';
+
+/** Creates the identity backend; its OIDC keys and roles are this mount's state, entities are the core's. */
+export const createIdentityBackend: BackendFactory = (core): Backend => {
+  const state = loadOidcState(core);
+  const entities = createEntityHandlers(core);
+  const keys = createOidcKeyHandlers(core, state);
+  const tokens = createOidcTokenHandlers(core, state);
+  const route = createRouteTable([
+    { pattern: /^entity$/, ops: { write: entities.upsertEntity } },
+    { pattern: /^entity\/id$/, ops: { list: entities.listEntitiesById } },
+    {
+      pattern: new RegExp(`^entity/id/${SEGMENT}$`),
+      ops: { read: entities.readEntityById, write: entities.updateEntityById, delete: entities.deleteEntityById },
+    },
+    { pattern: /^entity\/name$/, ops: { list: entities.listEntitiesByName } },
+    {
+      pattern: new RegExp(`^entity/name/${SEGMENT}$`),
+      ops: { read: entities.readEntityByName, write: entities.updateEntityByName, delete: entities.deleteEntityByName },
+    },
+    { pattern: /^entity-alias$/, ops: { write: entities.createAlias } },
+    { pattern: /^entity-alias\/id$/, ops: { list: entities.listAliases } },
+    {
+      pattern: new RegExp(`^entity-alias/id/${SEGMENT}$`),
+      ops: { read: entities.readAlias, write: entities.updateAliasById, delete: entities.deleteAlias },
+    },
+    { pattern: /^lookup\/entity$/, ops: { write: entities.lookupEntity } },
+    { pattern: /^oidc\/config$/, ops: { read: keys.readConfig, write: keys.writeConfig } },
+    { pattern: /^oidc\/key$/, ops: { list: keys.listKeys } },
+    { pattern: new RegExp(`^oidc/key/${SEGMENT}$`), ops: { read: keys.readKey, write: keys.writeKey, delete: keys.deleteKey } },
+    { pattern: new RegExp(`^oidc/key/${SEGMENT}/rotate$`), ops: { write: keys.rotate } },
+    { pattern: /^oidc\/role$/, ops: { list: tokens.listRoles } },
+    { pattern: new RegExp(`^oidc/role/${SEGMENT}$`), ops: { read: tokens.readRole, write: tokens.writeRole, delete: tokens.deleteRole } },
+    { pattern: new RegExp(`^oidc/token/${SEGMENT}$`), ops: { read: tokens.generateToken } },
+    { pattern: /^oidc\/\.well-known\/keys$/, ops: { read: tokens.jwks } },
+    { pattern: /^oidc\/\.well-known\/openid-configuration$/, ops: { read: tokens.discovery } },
+    { pattern: /^oidc\/introspect$/, ops: { write: tokens.introspect } },
+  ]);
+  return {
+    type: 'identity',
+    // Discovery and JWKS are public so any verifier can fetch them (§7).
+    unauthenticatedPaths: ['oidc/.well-known/*'],
+    handle: route,
+  };
+};
