@@ -77,15 +77,8 @@ export function createSecretIdHandlers(core: CoreServices, state: AppRoleState, 
     const hash = own(role.accessors, accessor);
     const entry = hash === undefined ? undefined : liveSecretId(role, hash, core.now());
     if (entry) return { kind: 'data', data: describe(entry) };
-    return {
-      kind: 'raw',
-      status: 404,
-      body: {
-        request_id: core.uuid(), lease_id: '', renewable: false, lease_duration: 0,
-        data: { error: `failed to find accessor entry for secret_id_accessor: "${accessor}"` },
-        wrap_info: null, warnings: null, auth: null, mount_type: 'approle',
-      },
-    };
+    // Vault answers with an envelope-shaped 404 carrying data.error, not an errors list (§4).
+    return { kind: 'data', status: 404, data: { error: `failed to find accessor entry for secret_id_accessor: "${accessor}"` } };
   }
 
   async function destroyByAccessor(req: BackendRequest, [name]: string[]): Promise<BackendResponse> {

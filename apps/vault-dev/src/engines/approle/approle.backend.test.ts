@@ -178,7 +178,7 @@ describe('AppRole auth method', () => {
     expect(byAccessor).toEqual(byValue);
     expect(await backend.handle(rq('update', 'role/wallet/secret-id/lookup', { secret_id: 'nope' }))).toEqual({ kind: 'empty' });
     const unknown = await backend.handle(rq('update', 'role/wallet/secret-id-accessor/lookup', { secret_id_accessor: 'x' }));
-    expect(unknown).toMatchObject({ kind: 'raw', status: 404, body: { data: { error: 'failed to find accessor entry for secret_id_accessor: "x"' } } });
+    expect(unknown).toEqual({ kind: 'data', status: 404, data: { error: 'failed to find accessor entry for secret_id_accessor: "x"' } });
   });
 
   it('destroys secret IDs by value and by accessor so they no longer log in (checklist 73)', async () => {
