@@ -2,8 +2,8 @@
 export { bootstrapVault, renderPolicy } from './bootstrap/bootstrap-vault';
 export type { BootstrapOptions, BootstrapResult } from './bootstrap/bootstrap-vault';
 export type { CredentialFiles } from './bootstrap/credential-files';
-export { loadSpec, findSpecDir } from './bootstrap/spec';
-export type { Phase, PhaseSpec, BootstrapSpec } from './bootstrap/spec';
+export { loadSpec, findSpecDir } from './bootstrap/spec-file';
+export type { Phase, PhaseSpec, BootstrapSpec } from './bootstrap/spec-file';
 export { runCli } from './cli';
 export type { CliIo, Command } from './commands/command';
 export { COMMANDS } from './commands/registry';

@@ -3,7 +3,7 @@ import { createVaultClient, tokenAuth, type VaultClient, type VaultLogger } from
 import { configureIdentity, configureJwt, sameSet } from './configure-identity';
 import { writeAppRoleCredentials, writePrivateFile, type CredentialFiles } from './credential-files';
 import { durationSeconds } from './duration';
-import { findSpecDir, loadSpec, type Phase, type PhaseSpec } from './spec';
+import { findSpecDir, loadSpec, type Phase, type PhaseSpec } from './spec-file';
 
 export interface BootstrapOptions {
   vaultAddr: string;

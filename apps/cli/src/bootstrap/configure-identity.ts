@@ -1,6 +1,6 @@
 import type { VaultClient } from '@secret-flows/vault-client';
 import { durationSeconds } from './duration';
-import type { PhaseSpec } from './spec';
+import type { PhaseSpec } from './spec-file';
 
 type Changes = string[];
 

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { VaultAuthError, VaultResponseError, VaultUnavailableError } from '@secret-flows/vault-client';
 import { bootstrapVault, type BootstrapOptions } from '../bootstrap/bootstrap-vault';
-import type { Phase } from '../bootstrap/spec';
+import type { Phase } from '../bootstrap/spec-file';
 import { loadCliEnv } from '../config';
 import type { CliIo, Command } from './command';
 
