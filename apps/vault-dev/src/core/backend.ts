@@ -9,6 +9,8 @@
  * CHANGED: (core engineer) `data` and `empty` responses take an optional `status` so an
  * engine can answer an envelope-shaped non-200 (KV's soft-deleted 404 with data, the
  * invalid-path 404 with warnings) without building the envelope itself.
+ * CHANGED: a core-internal `auth` response kind (auth/token create/renew answer with an
+ * existing token's auth block); engines keep using `login`.
  * CHANGED: `state()` slices are persisted as JSON: keep them plain objects/arrays/strings
  * (no Map, Set, Buffer, Date, class instances); store keys as PEM/base64 strings.
  */
@@ -69,6 +71,8 @@ export type BackendResponse =
   | { kind: 'empty'; warnings?: string[]; status?: number }
   /** Login: the core issues the token and answers with `auth`. */
   | { kind: 'login'; login: LoginResult; warnings?: string[] }
+  /** Core-internal: an `auth` block for an already-issued token (token create/renew). */
+  | { kind: 'auth'; auth: Record<string, unknown>; warnings?: string[] }
   /** Raw answer (KV soft-delete 404s, OIDC well-known, introspect): status + body as-is. */
   | { kind: 'raw'; status: number; body: unknown; headers?: Record<string, string> };
 

@@ -1,0 +1,121 @@
+/**
+ * ACL evaluation with Vault's matching and priority rules (reference §6): an exact
+ * rule wins; otherwise the longest-prefix glob and every matching `+` rule compete and
+ * the single highest-priority rule applies. Identical patterns across policies are
+ * unioned; `deny` overrides everything.
+ */
+import type { Operation } from '../backend';
+import type { Policy } from './policy';
+import { resolveTemplate, type TemplateContext } from './templating';
+
+interface CompiledRule {
+  /** The pattern with templates resolved, including a trailing `*` if glob. */
+  pattern: string;
+  prefix: string;
+  isGlob: boolean;
+  segments: string[] | null;
+  capabilities: Set<string>;
+}
+
+export interface Acl {
+  /** The capabilities on a path (`deny` alone when nothing matches). */
+  capabilities(path: string, isList?: boolean): string[];
+  allows(operation: Operation, path: string, needsSudo: boolean): boolean;
+}
+
+function compile(policies: Policy[], ctx: TemplateContext): CompiledRule[] {
+  const byPattern = new Map<string, CompiledRule>();
+  for (const policy of policies) {
+    for (const rule of policy.rules) {
+      const pattern = rule.templated ? resolveTemplate(rule.pattern, ctx) : rule.pattern;
+      if (pattern === undefined) continue;
+      const existing = byPattern.get(pattern);
+      if (existing) {
+        for (const c of rule.capabilities) existing.capabilities.add(c);
+        continue;
+      }
+      const isGlob = pattern.endsWith('*');
+      const prefix = isGlob ? pattern.slice(0, -1) : pattern;
+      byPattern.set(pattern, {
+        pattern,
+        prefix,
+        isGlob,
+        segments: prefix.includes('+') ? prefix.split('/') : null,
+        capabilities: new Set(rule.capabilities),
+      });
+    }
+  }
+  for (const rule of byPattern.values()) if (rule.capabilities.has('deny')) rule.capabilities = new Set(['deny']);
+  return [...byPattern.values()];
+}
+
+function segmentMatch(rule: CompiledRule, path: string): boolean {
+  const pattern = rule.segments as string[];
+  const parts = path.split('/');
+  if (pattern.length > parts.length) return false;
+  if (!rule.isGlob && pattern.length !== parts.length) return false;
+  return pattern.every((seg, i) => {
+    if (seg === '+') return true;
+    if (seg === parts[i]) return true;
+    return rule.isGlob && i === pattern.length - 1 && parts[i].startsWith(seg);
+  });
+}
+
+function firstWildcard(pattern: string): number {
+  const positions = [pattern.indexOf('+'), pattern.indexOf('*')].filter((i) => i >= 0);
+  return positions.length === 0 ? pattern.length : Math.min(...positions);
+}
+
+/** True when `a` has higher priority than `b` (Vault's documented priority rules). */
+function higherPriority(a: CompiledRule, b: CompiledRule): boolean {
+  const wa = firstWildcard(a.pattern);
+  const wb = firstWildcard(b.pattern);
+  if (wa !== wb) return wa > wb;
+  if (a.isGlob !== b.isGlob) return !a.isGlob;
+  const pa = a.pattern.split('+').length;
+  const pb = b.pattern.split('+').length;
+  if (pa !== pb) return pa < pb;
+  if (a.pattern.length !== b.pattern.length) return a.pattern.length > b.pattern.length;
+  return a.pattern > b.pattern;
+}
+
+function matchOnce(rules: CompiledRule[], path: string): CompiledRule | undefined {
+  const exact = rules.find((r) => !r.isGlob && r.segments === null && r.prefix === path);
+  if (exact) return exact;
+  let best: CompiledRule | undefined;
+  for (const rule of rules) {
+    if (rule.segments === null) {
+      if (!rule.isGlob || !path.startsWith(rule.prefix)) continue;
+      // Among plain globs only the longest prefix is a candidate.
+      if (best && best.segments === null && best.isGlob && best.prefix.length >= rule.prefix.length) continue;
+    } else if (!segmentMatch(rule, path)) {
+      continue;
+    }
+    if (!best || higherPriority(rule, best)) best = rule;
+  }
+  return best;
+}
+
+export function createAcl(policies: Policy[], ctx: TemplateContext): Acl {
+  const rules = compile(policies, ctx);
+  const match = (path: string, isList: boolean): CompiledRule | undefined => {
+    const found = matchOnce(rules, path);
+    if (found || !isList || !path.endsWith('/')) return found;
+    // A LIST on `dir/` is also allowed by an exact rule on `dir` (reference §6, checklist #98).
+    return matchOnce(rules, path.slice(0, -1));
+  };
+  const capabilities = (path: string, isList = false): string[] => {
+    const rule = match(path, isList);
+    if (!rule || rule.capabilities.has('deny') || rule.capabilities.size === 0) return ['deny'];
+    return [...rule.capabilities].sort();
+  };
+  return {
+    capabilities,
+    allows(operation, path, needsSudo) {
+      const caps = capabilities(path, operation === 'list');
+      if (caps.includes('deny')) return false;
+      if (needsSudo && !caps.includes('sudo')) return false;
+      return caps.includes(operation);
+    },
+  };
+}

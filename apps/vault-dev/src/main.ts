@@ -1,0 +1,68 @@
+/**
+ * The vault-dev process: config, start, banner, clean stop on SIGTERM/SIGINT.
+ */
+import { pino } from 'pino';
+import { loadConfig } from './config';
+import { startVaultDev, StateKeyError } from './server';
+
+function banner(server: { address: string; rootToken: string; unsealKey: string; unsealKeyGenerated: boolean }, dataDir: string | undefined): string {
+  const lines = [
+    '',
+    '==> vault-dev: a Vault-API-compatible DEVELOPMENT server. NOT FOR PRODUCTION USE.',
+    '    It keeps everything in memory unless --data-dir is given, and trusts whoever holds the root token.',
+    '',
+    `    Api Address: ${server.address}`,
+    `    Root Token:  ${server.rootToken}`,
+  ];
+  if (dataDir) {
+    lines.push(`    Data Dir:    ${dataDir}`);
+    if (server.unsealKeyGenerated) {
+      lines.push(`    Unseal Key:  ${server.unsealKey}`, '    Keep this key: restarts with this --data-dir need it in VAULT_DEV_UNSEAL_KEY.');
+    }
+  } else {
+    lines.push(`    Unseal Key:  ${server.unsealKey}`);
+  }
+  lines.push('', `    export VAULT_ADDR='${server.address}'`, '');
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env, process.argv.slice(2));
+  const logger = pino({ level: config.logLevel, name: 'vault-dev' });
+  let server;
+  try {
+    server = await startVaultDev({
+      host: config.host,
+      port: config.port,
+      rootToken: config.rootTokenId,
+      dataDir: config.dataDir,
+      unsealKey: config.unsealKey,
+      logger,
+    });
+  } catch (err) {
+    if (err instanceof StateKeyError) {
+      process.stderr.write(`vault-dev: refusing to start: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  // The banner is the dev-mode contract (like `vault server -dev`): it prints the root token on purpose.
+  process.stdout.write(banner(server, config.dataDir));
+  const running = server;
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    const timer = setTimeout(() => process.exit(1), config.shutdownTimeoutMs);
+    timer.unref();
+    void running.stop().then(() => process.exit(0));
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`vault-dev: ${(err as Error).message}\n`);
+  process.exit(1);
+});
