@@ -10,4 +10,6 @@ module.exports = {
   transform: { '^.+\\.[tj]s$': ['@swc/jest', swcJestConfig] },
   moduleFileExtensions: ['ts', 'js'],
   coverageDirectory: 'test-output/jest/coverage',
+  // Pact consumer tests run in their own target (pact-consumer), before the wallet's provider verification.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/pact/'],
 };
