@@ -13,6 +13,7 @@ export type {
   ServiceTokenVerifier,
   ServiceTokenVerifierOptions,
   ServiceClaims,
+  ServiceTokenExtraClaims,
   TrustedServiceKey,
 } from './service-tokens';
 export { constantTimeEqual, checkApiKey } from './api-keys';

@@ -34,6 +34,9 @@ function asFakeKey(pair: ReturnType<typeof generateServiceKeyPair>) {
 }
 
 describe('service tokens', () => {
+  const key = asFakeKey(current);
+  const base = { iss: 'agent', sub: 'agent', aud: 'wallet', iat: NOW, exp: NOW + 30 };
+
   it('signs an ES256 token that the verifier accepts, carrying the request id', () => {
     const signer = createServiceTokenSigner({ privateKeyPem: current.privateKeyPem, keyId: current.keyId, clock: () => NOW_MS });
     const claims = verifierFor().verify(signer.sign({ requestId: 'req-1' }));
@@ -53,6 +56,20 @@ describe('service tokens', () => {
     expect(verifierFor({}, () => clock.now).verify(second).issuedAt.getTime()).toBe(clock.now);
   });
 
+  it('carries a scope claim for administration calls and caches one token per scope', () => {
+    const signer = createServiceTokenSigner({ privateKeyPem: current.privateKeyPem, keyId: current.keyId, clock: () => NOW_MS });
+    const admin = signer.sign({ scope: 'tenants:admin' });
+    expect(signer.sign({ scope: 'tenants:admin' })).toBe(admin);
+    expect(signer.sign()).not.toBe(admin);
+    expect(verifierFor().verify(admin)).toMatchObject({ scope: 'tenants:admin', scopes: ['tenants:admin'] });
+    expect(verifierFor().verify(signer.sign()).scopes).toEqual([]);
+    expect(() => signer.sign({ scope: 'bad"scope' })).toThrow(TypeError);
+  });
+
+  it('rejects a token whose scope claim is not a scope string', () => {
+    expect(reasonOf(() => verifierFor().verify(signJwt({ ...base, scope: ['tenants:admin'] }, key)))).toBe('malformed');
+  });
+
   it('accepts tokens from every trusted key, so the signing key can rotate', () => {
     for (const pair of [current, previous]) {
       const signer = createServiceTokenSigner({ privateKeyPem: pair.privateKeyPem, keyId: pair.keyId, clock: () => NOW_MS });
@@ -67,8 +84,6 @@ describe('service tokens', () => {
     expect(verifier.verify(signer.sign()).keyId).toBe('pem-key');
   });
 
-  const key = asFakeKey(current);
-  const base = { iss: 'agent', sub: 'agent', aud: 'wallet', iat: NOW, exp: NOW + 30 };
 
   it.each<[string, () => string | undefined, string]>([
     ['a missing token', () => undefined, 'missing_token'],

@@ -10,6 +10,16 @@ const MAX_SERVICE_TTL_SECONDS = 60;
 const RESIGN_MARGIN_SECONDS = 10;
 const MAX_SERVICE_TOKEN_BYTES = 4096;
 
+/** Extra claims of one service token: the request id for the wallet's audit, a scope for admin calls. */
+export interface ServiceTokenExtraClaims {
+  requestId?: string;
+  /** Space-separated scopes (RFC 8693 §4.2 `scope` syntax), e.g. `tenants:admin`. */
+  scope?: string;
+}
+
+// RFC 6749 §3.3 scope-token characters, space separated.
+const SCOPE_PATTERN = /^[\x21\x23-\x5B\x5D-\x7E]+(?: [\x21\x23-\x5B\x5D-\x7E]+)*$/;
+
 export interface ServiceTokenSignerOptions {
   /** PKCS#8 PEM of a P-256 key. */
   privateKeyPem: string;
@@ -42,9 +52,10 @@ export function createServiceTokenSigner(options: ServiceTokenSignerOptions) {
   const issuer = options.issuer ?? 'agent';
   const audience = options.audience ?? 'wallet';
   const clock = options.clock ?? Date.now;
-  let cached: { token: string; exp: number } | undefined;
+  // One cached token per scope (tenant calls use none, tenant administration a scope).
+  const cached = new Map<string, { token: string; exp: number }>();
 
-  function signNow(nowSeconds: number, requestId?: string): string {
+  function signNow(nowSeconds: number, extra: ServiceTokenExtraClaims): string {
     const claims: Record<string, unknown> = {
       iss: issuer,
       sub: issuer,
@@ -53,19 +64,23 @@ export function createServiceTokenSigner(options: ServiceTokenSignerOptions) {
       exp: nowSeconds + ttlSeconds,
       jti: crypto.randomUUID(),
     };
-    if (requestId !== undefined) claims['request_id'] = requestId;
+    if (extra.requestId !== undefined) claims['request_id'] = extra.requestId;
+    if (extra.scope !== undefined) claims['scope'] = extra.scope;
     return jwt.sign(claims, privateKey, { algorithm: 'ES256', keyid: options.keyId });
   }
 
   return {
-    /** Returns a valid service token; without extra claims a cached one is reused until 10 s before expiry. */
-    sign(extra: { requestId?: string } = {}): string {
+    /** Returns a valid service token; without a request id, a cached one (per scope) is reused until 10 s before expiry. */
+    sign(extra: ServiceTokenExtraClaims = {}): string {
       const nowSeconds = Math.floor(clock() / 1000);
-      if (extra.requestId !== undefined) return signNow(nowSeconds, extra.requestId);
-      if (!cached || cached.exp - nowSeconds < RESIGN_MARGIN_SECONDS) {
-        cached = { token: signNow(nowSeconds), exp: nowSeconds + ttlSeconds };
-      }
-      return cached.token;
+      if (extra.scope !== undefined && !SCOPE_PATTERN.test(extra.scope)) throw new TypeError('scope must be space-separated tokens');
+      if (extra.requestId !== undefined) return signNow(nowSeconds, extra);
+      const key = extra.scope ?? '';
+      const hit = cached.get(key);
+      if (hit && hit.exp - nowSeconds >= RESIGN_MARGIN_SECONDS) return hit.token;
+      const token = signNow(nowSeconds, extra);
+      cached.set(key, { token, exp: nowSeconds + ttlSeconds });
+      return token;
     },
   };
 }
@@ -94,6 +109,10 @@ export interface ServiceClaims {
   issuedAt: Date;
   expiresAt: Date;
   requestId?: string;
+  /** The token's `scope` claim, when it has one. */
+  scope?: string;
+  /** `scope` split on spaces; empty when the token has none. */
+  scopes: string[];
 }
 
 function loadTrustedKeys(trusted: ServiceTokenVerifierOptions['trustedKeys']): Map<string, crypto.KeyObject> {
@@ -151,8 +170,16 @@ export function createServiceTokenVerifier(options: ServiceTokenVerifierOptions)
         keyId: kid,
         issuedAt: new Date(iat * 1000),
         expiresAt: new Date(exp * 1000),
+        scopes: [],
       };
       if (typeof payload['request_id'] === 'string') claims.requestId = payload['request_id'];
+      if (payload['scope'] !== undefined) {
+        if (typeof payload['scope'] !== 'string' || !SCOPE_PATTERN.test(payload['scope'])) {
+          throw new AuthError('malformed', { detail: 'The scope claim must be space-separated tokens.' });
+        }
+        claims.scope = payload['scope'];
+        claims.scopes = payload['scope'].split(' ');
+      }
       return claims;
     },
   };
