@@ -1,0 +1,34 @@
+import request from 'supertest';
+import { createHarness } from '../../test/http-harness';
+
+describe('wallet /_system', () => {
+  it('reports liveness with the version, without credentials', async () => {
+    const res = await request(createHarness().app).get('/_system/health');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok', version: '1.2.3' });
+  });
+
+  it('reports ready with 200 when every check passes', async () => {
+    const res = await request(createHarness().app).get('/_system/ready');
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('ready');
+  });
+
+  it('reports not ready with 503 and says why', async () => {
+    const readiness = { status: 'not_ready' as const, checks: { vault: { ok: false, detail: 'Vault is sealed' } } };
+    const res = await request(createHarness({ readiness }).app).get('/_system/ready');
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual(readiness);
+  });
+
+  it('serves Prometheus metrics including request counts by route template', async () => {
+    const h = createHarness();
+    await h.as().put('/v1/secrets/some/name').send({ value: 'v' });
+    const res = await request(h.app).get('/_system/metrics');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+    expect(res.text).toContain('http_request_duration_seconds');
+    expect(res.text).toContain('audit_events_total');
+    expect(res.text).not.toContain('some/name');
+  });
+});
