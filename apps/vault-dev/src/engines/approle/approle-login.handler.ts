@@ -1,9 +1,19 @@
 /** AppRole login (reference §4): role_id + secret_id in, an auth block for the core out. */
-import { VaultError, type BackendRequest, type BackendResponse, type CoreServices } from '../../core/backend';
+import {
+  VaultError,
+  type BackendRequest,
+  type BackendResponse,
+  type CoreServices,
+} from '../../core/backend';
 import { own, parseString } from './field-parsers';
 import { addressInCidrs } from './cidr';
 import { loginResultFrom } from './token-params';
-import { deleteSecretId, hashSecretId, liveSecretId, type AppRoleState } from './approle.state';
+import {
+  deleteSecretId,
+  hashSecretId,
+  liveSecretId,
+  type AppRoleState,
+} from './approle.state';
 
 /** Vault answers every credential mismatch with this one text so callers learn nothing. */
 const INVALID = 'invalid role or secret ID';
@@ -13,7 +23,8 @@ export function createLoginHandler(core: CoreServices, state: AppRoleState) {
     const roleId = stringField(req, 'role_id');
     if (roleId === '') throw new VaultError(400, ['missing role_id']);
     const roleName = own(state.roleIdIndex, roleId);
-    const role = roleName === undefined ? undefined : own(state.roles, roleName);
+    const role =
+      roleName === undefined ? undefined : own(state.roles, roleName);
     if (!role) throw new VaultError(400, [INVALID]);
     const address = req.remoteAddress;
     let metadata: Record<string, string> = {};
@@ -27,8 +38,13 @@ export function createLoginHandler(core: CoreServices, state: AppRoleState) {
         await core.persist();
         throw new VaultError(400, [INVALID]);
       }
-      if (entry.cidrList.length > 0 && !addressInCidrs(address, entry.cidrList)) {
-        throw new VaultError(400, [`source address "${address}" unauthorized by CIDR restrictions on the secret ID`]);
+      if (
+        entry.cidrList.length > 0 &&
+        !addressInCidrs(address, entry.cidrList)
+      ) {
+        throw new VaultError(400, [
+          `source address "${address}" unauthorized by CIDR restrictions on the secret ID`,
+        ]);
       }
       // The login that spends the last use still succeeds; the secret ID is gone afterwards (§4).
       if (entry.numUses > 0) {
@@ -39,23 +55,30 @@ export function createLoginHandler(core: CoreServices, state: AppRoleState) {
       metadata = { ...entry.metadata };
       secretIdTokenCidrs = entry.tokenBoundCidrs;
     }
-    if (role.secretIdBoundCidrs.length > 0 && !addressInCidrs(address, role.secretIdBoundCidrs)) {
-      throw new VaultError(400, [`source address "${address}" unauthorized by CIDR restrictions on the role`]);
+    if (
+      role.secretIdBoundCidrs.length > 0 &&
+      !addressInCidrs(address, role.secretIdBoundCidrs)
+    ) {
+      throw new VaultError(400, [
+        `source address "${address}" unauthorized by CIDR restrictions on the role`,
+      ]);
     }
     await core.persist();
     metadata['role_name'] = role.name;
-    const { login, warnings } = loginResultFrom(role.token, {
+    const login = loginResultFrom(role.token, {
       displayName: 'approle',
       metadata,
       // All instances of a role share one entity: the alias is the role_id (§4, checklist 70).
       alias: { name: role.roleId, metadata: { ...metadata } },
       boundCidrs: secretIdTokenCidrs,
     });
-    return { kind: 'login', login, ...(warnings.length > 0 ? { warnings } : {}) };
+    return { kind: 'login', login };
   };
 }
 
 function stringField(req: BackendRequest, field: string): string {
   const value = req.data[field];
-  return value === undefined || value === null ? '' : parseString(value, field).trim();
+  return value === undefined || value === null
+    ? ''
+    : parseString(value, field).trim();
 }

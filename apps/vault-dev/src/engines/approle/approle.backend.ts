@@ -17,16 +17,44 @@ export const createAppRoleBackend: BackendFactory = (core): Backend => {
   const route = createRouteTable([
     { pattern: /^login$/, ops: { write: createLoginHandler(core, state) } },
     { pattern: /^role$/, ops: { list: roles.listRoles } },
-    { pattern: new RegExp(`^role/${ROLE}$`), ops: { read: roles.readRole, write: roles.writeRole, delete: roles.deleteRole } },
-    { pattern: new RegExp(`^role/${ROLE}/role-id$`), ops: { read: roles.readRoleId, write: roles.writeRoleId } },
-    { pattern: new RegExp(`^role/${ROLE}/secret-id$`), ops: { write: secretIds.generate, list: secretIds.list } },
-    { pattern: new RegExp(`^role/${ROLE}/custom-secret-id$`), ops: { write: secretIds.custom } },
-    { pattern: new RegExp(`^role/${ROLE}/secret-id/lookup$`), ops: { write: secretIds.lookup } },
-    { pattern: new RegExp(`^role/${ROLE}/secret-id/destroy$`), ops: { write: secretIds.destroy, delete: secretIds.destroy } },
-    { pattern: new RegExp(`^role/${ROLE}/secret-id-accessor/lookup$`), ops: { write: secretIds.lookupByAccessor } },
+    {
+      pattern: new RegExp(`^role/${ROLE}$`),
+      ops: {
+        read: roles.readRole,
+        write: roles.writeRole,
+        delete: roles.deleteRole,
+      },
+    },
+    {
+      pattern: new RegExp(`^role/${ROLE}/role-id$`),
+      ops: { read: roles.readRoleId, write: roles.writeRoleId },
+    },
+    {
+      pattern: new RegExp(`^role/${ROLE}/secret-id$`),
+      ops: { write: secretIds.generate, list: secretIds.list },
+    },
+    {
+      pattern: new RegExp(`^role/${ROLE}/custom-secret-id$`),
+      ops: { write: secretIds.custom },
+    },
+    {
+      pattern: new RegExp(`^role/${ROLE}/secret-id/lookup$`),
+      ops: { write: secretIds.lookup },
+    },
+    {
+      pattern: new RegExp(`^role/${ROLE}/secret-id/destroy$`),
+      ops: { write: secretIds.destroy, delete: secretIds.destroy },
+    },
+    {
+      pattern: new RegExp(`^role/${ROLE}/secret-id-accessor/lookup$`),
+      ops: { write: secretIds.lookupByAccessor },
+    },
     {
       pattern: new RegExp(`^role/${ROLE}/secret-id-accessor/destroy$`),
-      ops: { write: secretIds.destroyByAccessor, delete: secretIds.destroyByAccessor },
+      ops: {
+        write: secretIds.destroyByAccessor,
+        delete: secretIds.destroyByAccessor,
+      },
     },
     {
       pattern: /^tidy\/secret-id$/,
@@ -45,7 +73,9 @@ export const createAppRoleBackend: BackendFactory = (core): Backend => {
     // Role writes are create-or-update for the ACL (§6); everything else is always update.
     exists(path) {
       const m = new RegExp(`^role/${ROLE}$`).exec(path.replace(/\/+$/, ''));
-      return m ? Object.prototype.hasOwnProperty.call(state.roles, m[1].toLowerCase()) : undefined;
+      return m
+        ? Object.prototype.hasOwnProperty.call(state.roles, m[1].toLowerCase())
+        : undefined;
     },
     handle: route,
   };

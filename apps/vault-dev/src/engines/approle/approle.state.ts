@@ -44,16 +44,30 @@ export interface AppRoleState {
 }
 
 export function loadAppRoleState(core: CoreServices): AppRoleState {
-  return core.state<AppRoleState>(() => ({ salt: core.randomBase62(32), roles: {}, roleIdIndex: {} }));
+  return core.state<AppRoleState>(() => ({
+    salt: core.randomBase62(32),
+    roles: {},
+    roleIdIndex: {},
+  }));
 }
 
 export function hashSecretId(state: AppRoleState, secretId: string): string {
-  return createHash('sha256').update(state.salt).update('\0').update(secretId).digest('hex');
+  return createHash('sha256')
+    .update(state.salt)
+    .update('\0')
+    .update(secretId)
+    .digest('hex');
 }
 
 /** Finds a live secret ID, dropping it first when its expiration time has passed. */
-export function liveSecretId(role: RoleEntry, hash: string, nowMs: number): SecretIdEntry | undefined {
-  const entry = Object.prototype.hasOwnProperty.call(role.secretIds, hash) ? role.secretIds[hash] : undefined;
+export function liveSecretId(
+  role: RoleEntry,
+  hash: string,
+  nowMs: number,
+): SecretIdEntry | undefined {
+  const entry = Object.prototype.hasOwnProperty.call(role.secretIds, hash)
+    ? role.secretIds[hash]
+    : undefined;
   if (!entry) return undefined;
   if (entry.expirationMs > 0 && nowMs >= entry.expirationMs) {
     deleteSecretId(role, hash);

@@ -16,7 +16,10 @@ export function parseCidrList(value: unknown, field: string): string[] {
 
 /** True when `address` lies inside at least one of `cidrs`. */
 export function addressInCidrs(address: string, cidrs: string[]): boolean {
-  const ip = address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
+  const ip =
+    address.startsWith('::ffff:') && isIP(address.slice(7)) === 4
+      ? address.slice(7)
+      : address;
   const family = isIP(ip);
   if (family === 0) return false;
   const list = new BlockList();
@@ -27,12 +30,19 @@ export function addressInCidrs(address: string, cidrs: string[]): boolean {
   return list.check(ip, family === 4 ? 'ipv4' : 'ipv6');
 }
 
-function toBlock(cidr: string): { address: string; prefix: number; family: 'ipv4' | 'ipv6' } | undefined {
+function toBlock(
+  cidr: string,
+): { address: string; prefix: number; family: 'ipv4' | 'ipv6' } | undefined {
   const [address, prefixText] = cidr.split('/');
   const family = isIP(address);
   if (family === 0) return undefined;
   const maxPrefix = family === 4 ? 32 : 128;
-  const prefix = prefixText === undefined ? maxPrefix : /^\d+$/.test(prefixText) ? Number(prefixText) : -1;
+  const prefix =
+    prefixText === undefined
+      ? maxPrefix
+      : /^\d+$/.test(prefixText)
+        ? Number(prefixText)
+        : -1;
   if (prefix < 0 || prefix > maxPrefix) return undefined;
   return { address, prefix, family: family === 4 ? 'ipv4' : 'ipv6' };
 }
@@ -43,6 +53,11 @@ export function cidrWithin(inner: string, outers: string[]): boolean {
   if (!block) return false;
   return outers.some((outer) => {
     const o = toBlock(outer);
-    return o !== undefined && o.family === block.family && o.prefix <= block.prefix && addressInCidrs(block.address, [outer]);
+    return (
+      o !== undefined &&
+      o.family === block.family &&
+      o.prefix <= block.prefix &&
+      addressInCidrs(block.address, [outer])
+    );
   });
 }

@@ -17,29 +17,63 @@ export const createIdentityBackend: BackendFactory = (core): Backend => {
     { pattern: /^entity\/id$/, ops: { list: entities.listEntitiesById } },
     {
       pattern: new RegExp(`^entity/id/${SEGMENT}$`),
-      ops: { read: entities.readEntityById, write: entities.updateEntityById, delete: entities.deleteEntityById },
+      ops: {
+        read: entities.readEntityById,
+        write: entities.updateEntityById,
+        delete: entities.deleteEntityById,
+      },
     },
     { pattern: /^entity\/name$/, ops: { list: entities.listEntitiesByName } },
     {
       pattern: new RegExp(`^entity/name/${SEGMENT}$`),
-      ops: { read: entities.readEntityByName, write: entities.updateEntityByName, delete: entities.deleteEntityByName },
+      ops: {
+        read: entities.readEntityByName,
+        write: entities.updateEntityByName,
+        delete: entities.deleteEntityByName,
+      },
     },
     { pattern: /^entity-alias$/, ops: { write: entities.createAlias } },
     { pattern: /^entity-alias\/id$/, ops: { list: entities.listAliases } },
     {
       pattern: new RegExp(`^entity-alias/id/${SEGMENT}$`),
-      ops: { read: entities.readAlias, write: entities.updateAliasById, delete: entities.deleteAlias },
+      ops: {
+        read: entities.readAlias,
+        write: entities.updateAliasById,
+        delete: entities.deleteAlias,
+      },
     },
     { pattern: /^lookup\/entity$/, ops: { write: entities.lookupEntity } },
-    { pattern: /^oidc\/config$/, ops: { read: keys.readConfig, write: keys.writeConfig } },
+    {
+      pattern: /^oidc\/config$/,
+      ops: { read: keys.readConfig, write: keys.writeConfig },
+    },
     { pattern: /^oidc\/key$/, ops: { list: keys.listKeys } },
-    { pattern: new RegExp(`^oidc/key/${SEGMENT}$`), ops: { read: keys.readKey, write: keys.writeKey, delete: keys.deleteKey } },
-    { pattern: new RegExp(`^oidc/key/${SEGMENT}/rotate$`), ops: { write: keys.rotate } },
+    {
+      pattern: new RegExp(`^oidc/key/${SEGMENT}$`),
+      ops: { read: keys.readKey, write: keys.writeKey, delete: keys.deleteKey },
+    },
+    {
+      pattern: new RegExp(`^oidc/key/${SEGMENT}/rotate$`),
+      ops: { write: keys.rotate },
+    },
     { pattern: /^oidc\/role$/, ops: { list: tokens.listRoles } },
-    { pattern: new RegExp(`^oidc/role/${SEGMENT}$`), ops: { read: tokens.readRole, write: tokens.writeRole, delete: tokens.deleteRole } },
-    { pattern: new RegExp(`^oidc/token/${SEGMENT}$`), ops: { read: tokens.generateToken } },
+    {
+      pattern: new RegExp(`^oidc/role/${SEGMENT}$`),
+      ops: {
+        read: tokens.readRole,
+        write: tokens.writeRole,
+        delete: tokens.deleteRole,
+      },
+    },
+    {
+      pattern: new RegExp(`^oidc/token/${SEGMENT}$`),
+      ops: { read: tokens.generateToken },
+    },
     { pattern: /^oidc\/\.well-known\/keys$/, ops: { read: tokens.jwks } },
-    { pattern: /^oidc\/\.well-known\/openid-configuration$/, ops: { read: tokens.discovery } },
+    {
+      pattern: /^oidc\/\.well-known\/openid-configuration$/,
+      ops: { read: tokens.discovery },
+    },
     { pattern: /^oidc\/introspect$/, ops: { write: tokens.introspect } },
   ]);
   return {

@@ -3,7 +3,11 @@
  * pre-published next key, and retired keys that stay verifiable until their
  * verification_ttl ends, so tokens issued before a rotation keep verifying.
  */
-import { createPrivateKey, createPublicKey, type JsonWebKey } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  type JsonWebKey,
+} from 'node:crypto';
 import type { CoreServices } from '../../core/backend';
 import { generateSigningKey, publicJwk, type JwsAlgorithm } from '../jwt/jws';
 
@@ -27,30 +31,64 @@ export interface NamedKey {
   nextRotationMs: number;
 }
 
-async function newVersion(core: CoreServices, alg: JwsAlgorithm): Promise<KeyVersion> {
+async function newVersion(
+  core: CoreServices,
+  alg: JwsAlgorithm,
+): Promise<KeyVersion> {
   const kid = core.uuid();
   const { privatePem, publicKey } = await generateSigningKey(alg);
-  return { kid, privatePem, publicJwk: publicJwk(publicKey, kid, alg), expireAtMs: 0 };
+  return {
+    kid,
+    privatePem,
+    publicJwk: publicJwk(publicKey, kid, alg),
+    expireAtMs: 0,
+  };
 }
 
 /** Creates a named key with a fresh signing and next key. */
 export async function createNamedKey(
   core: CoreServices,
-  fields: Pick<NamedKey, 'name' | 'algorithm' | 'rotationPeriodS' | 'verificationTtlS' | 'allowedClientIds'>,
+  fields: Pick<
+    NamedKey,
+    | 'name'
+    | 'algorithm'
+    | 'rotationPeriodS'
+    | 'verificationTtlS'
+    | 'allowedClientIds'
+  >,
 ): Promise<NamedKey> {
-  const [signing, next] = await Promise.all([newVersion(core, fields.algorithm), newVersion(core, fields.algorithm)]);
-  return { ...fields, signing, next, retired: [], nextRotationMs: core.now() + fields.rotationPeriodS * 1000 };
+  const [signing, next] = await Promise.all([
+    newVersion(core, fields.algorithm),
+    newVersion(core, fields.algorithm),
+  ]);
+  return {
+    ...fields,
+    signing,
+    next,
+    retired: [],
+    nextRotationMs: core.now() + fields.rotationPeriodS * 1000,
+  };
 }
 
 /**
  * Rotates now: the next key signs, the old signing key is retired for
  * `verificationTtlS`, and a new next key is generated.
  */
-export async function rotateKey(core: CoreServices, key: NamedKey, verificationTtlS = key.verificationTtlS): Promise<void> {
+export async function rotateKey(
+  core: CoreServices,
+  key: NamedKey,
+  verificationTtlS = key.verificationTtlS,
+): Promise<void> {
   const now = core.now();
   // An algorithm change takes effect at rotation: the pre-published next key may be of the old type.
-  const next = key.next.publicJwk.alg === key.algorithm ? key.next : await newVersion(core, key.algorithm);
-  key.retired.push({ ...key.signing, expireAtMs: now + verificationTtlS * 1000 });
+  const next =
+    key.next.publicJwk.alg === key.algorithm
+      ? key.next
+      : await newVersion(core, key.algorithm);
+  key.retired.push({
+    ...key.signing,
+    expireAtMs: now + verificationTtlS * 1000,
+  });
   key.signing = next;
   key.next = await newVersion(core, key.algorithm);
   key.nextRotationMs = now + key.rotationPeriodS * 1000;
@@ -58,7 +96,10 @@ export async function rotateKey(core: CoreServices, key: NamedKey, verificationT
 }
 
 /** Applies rotations that came due (checked lazily on use); returns true if anything changed. */
-export async function rotateIfDue(core: CoreServices, key: NamedKey): Promise<boolean> {
+export async function rotateIfDue(
+  core: CoreServices,
+  key: NamedKey,
+): Promise<boolean> {
   const now = core.now();
   let changed = pruneRetired(key, now);
   if (now >= key.nextRotationMs) {
@@ -76,12 +117,24 @@ function pruneRetired(key: NamedKey, now: number): boolean {
 
 /** Every public key a verifier may meet: signing, next and unexpired retired keys. */
 export function publishedKeys(key: NamedKey, now: number): JsonWebKey[] {
-  return [key.signing, key.next, ...key.retired.filter((v) => v.expireAtMs > now)].map((v) => v.publicJwk);
+  return [
+    key.signing,
+    key.next,
+    ...key.retired.filter((v) => v.expireAtMs > now),
+  ].map((v) => v.publicJwk);
 }
 
 /** Finds the version with `kid` in a key ring, if it is still published. */
-export function findVersion(key: NamedKey, kid: string, now: number): KeyVersion | undefined {
-  return [key.signing, key.next, ...key.retired.filter((v) => v.expireAtMs > now)].find((v) => v.kid === kid);
+export function findVersion(
+  key: NamedKey,
+  kid: string,
+  now: number,
+): KeyVersion | undefined {
+  return [
+    key.signing,
+    key.next,
+    ...key.retired.filter((v) => v.expireAtMs > now),
+  ].find((v) => v.kid === kid);
 }
 
 export function privateKeyOf(version: KeyVersion) {

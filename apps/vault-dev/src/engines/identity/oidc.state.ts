@@ -28,5 +28,8 @@ export function issuerOf(core: CoreServices, state: OidcState): string {
 
 /** Names of the roles that reference `keyName`. */
 export function rolesUsingKey(state: OidcState, keyName: string): string[] {
-  return Object.values(state.roles).filter((r) => r.key === keyName).map((r) => r.name).sort();
+  return Object.values(state.roles)
+    .filter((r) => r.key === keyName)
+    .map((r) => r.name)
+    .sort();
 }
