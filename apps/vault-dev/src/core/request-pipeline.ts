@@ -116,6 +116,7 @@ export function createRequestPipeline(core: CoreInternals): (req: VaultRequest, 
 
   return async (req, requestId) => {
     let mutated = req.operation !== 'read' && req.operation !== 'list';
+    let exhausted: TokenEntry | undefined;
     try {
       const mount = core.mounts.match(req.path);
       const backend = mount ? core.backendFor(mount.path) : undefined;
@@ -128,7 +129,8 @@ export function createRequestPipeline(core: CoreInternals): (req: VaultRequest, 
         if (!core.aclFor(entry).allows(operation, req.path, needsSudo(req.path))) throw aclDenied();
       }
       if (entry && !unauthenticated && entry.numUses > 0) {
-        core.tokens.use(entry);
+        // The last use still serves this request; the token is revoked right after it.
+        if (core.tokens.use(entry)) exhausted = entry;
         mutated = true;
       }
       const backendRequest: BackendRequest = {
@@ -144,7 +146,12 @@ export function createRequestPipeline(core: CoreInternals): (req: VaultRequest, 
         wrapTtlSeconds: req.wrapTtlSeconds,
         headers: req.headers,
       };
-      const result = await backend.handle(backendRequest);
+      let result: BackendResponse;
+      try {
+        result = await backend.handle(backendRequest);
+      } finally {
+        if (exhausted) core.tokens.revokeTree(exhausted.id);
+      }
       if (result.kind === 'login') mutated = true;
       let reply = render(result, req, mount, requestId);
       if (req.wrapTtlSeconds > 0) {

@@ -35,8 +35,8 @@ export interface TokenStore extends TokenAccess {
   /** The live entry (not expired, not used up), or undefined. */
   get(id: string): TokenEntry | undefined;
   byAccessor(accessor: string): TokenEntry | undefined;
-  /** Counts one use; the last use revokes the token after the request. */
-  use(entry: TokenEntry): void;
+  /** Counts one use; true when that was the last one (the caller revokes after the request). */
+  use(entry: TokenEntry): boolean;
   revokeTree(id: string): void;
   revokeByEntity(entityId: string): void;
   renew(entry: TokenEntry, incrementSeconds: number, limits: { mountDefaultSeconds: number; mountMaxSeconds: number }): string[];
@@ -147,9 +147,9 @@ export function createTokenStore(options: { state: VaultState; now: () => number
       for (const e of Object.values(tokens)) if (e.entityId === entityId) revokeTree(e.id);
     },
     use(entry) {
-      if (entry.numUses === 0) return;
+      if (entry.numUses === 0) return false;
       entry.numUses -= 1;
-      if (entry.numUses === 0) revokeTree(entry.id);
+      return entry.numUses === 0;
     },
     renew(entry, incrementSeconds, limits) {
       if (entry.type === 'batch') throw new VaultError(400, ['batch tokens cannot be renewed']);
