@@ -21,10 +21,14 @@ export interface ConfigVariable {
   hasDefault: boolean;
 }
 
-/** The ${{VAR}} / ${{VAR:=default}} references in an APISIX yaml file. */
+/** The ${{VAR}} / ${{VAR:=default}} references in an APISIX yaml file, comments excluded. */
 export function configVariables(text: string): ConfigVariable[] {
   const found = new Map<string, boolean>();
-  for (const match of text.matchAll(/\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*(:=[^}]*)?\}\}/g)) {
+  const withoutComments = text
+    .split('\n')
+    .map((line) => line.replace(/(^|\s)#.*$/, ''))
+    .join('\n');
+  for (const match of withoutComments.matchAll(/\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*(:=[^}]*)?\}\}/g)) {
     found.set(match[1], (found.get(match[1]) ?? false) || match[2] !== undefined);
   }
   return [...found].map(([name, hasDefault]) => ({ name, hasDefault }));

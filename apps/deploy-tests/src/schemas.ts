@@ -53,7 +53,11 @@ export type CrValidator = (object: Manifest) => string[];
 
 /** Compiles one validator per `group/version Kind` from the CRD files in a folder (ajv, strict off for x-kubernetes-*). */
 export function loadCrdValidators(dir: string): Map<string, CrValidator> {
+  // strict off: CRD schemas carry x-kubernetes-* keywords. The OpenAPI integer formats are size
+  // hints that the API server checks, not string formats, so ajv only needs to know their names.
   const ajv = new Ajv({ strict: false, allErrors: true });
+  for (const format of ['int32', 'int64']) ajv.addFormat(format, true);
+  ajv.addFormat('date-time', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/);
   const validators = new Map<string, CrValidator>();
   for (const file of fs.readdirSync(dir).filter((name) => name.endsWith('.yaml'))) {
     const crd = readYaml<CrdFile>(path.join(dir, file));
