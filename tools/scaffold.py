@@ -70,6 +70,7 @@ PROJECTS = [
     ('app', 'cli', ['type:app', 'scope:cli'], ['vault-client'], 'secret-flows command: Vault bootstrap and the local platform launcher.'),
     ('app', 'wallet', ['type:app', 'scope:wallet'], ['contracts', 'auth', 'telemetry', 'wallet-core', 'vault-client'], 'The wallet service: the only Vault credential holder from phase 3 on.'),
     ('app', 'agent', ['type:app', 'scope:agent'], ['contracts', 'auth', 'telemetry'], 'The tenant-facing agent REST API.'),
+    ('app', 'platform-e2e', ['type:e2e', 'scope:e2e'], ['cli'], 'End-to-end tests of the whole platform, phase 1 to 4, with real processes.'),
     ('app', 'gateway-dev', ['type:app', 'scope:gateway-dev'], ['telemetry'], 'An APISIX stand-in that reads deploy/apisix/apisix.yaml. Development only.'),
 ]
 
