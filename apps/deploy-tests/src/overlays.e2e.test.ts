@@ -283,6 +283,14 @@ describe('the production overlay', () => {
 });
 
 describe('workload inventory', () => {
+  itWithKubectl('deploys neither development stand-in: APISIX replaces gateway-dev and a real Vault replaces vault-dev', () => {
+    for (const { dir } of OVERLAYS) {
+      const images = containersOf(render(dir)).map(({ container: item }) => item.image as string);
+      expect(images.filter((image) => /gateway-dev|vault-dev/.test(image))).toEqual([]);
+      expect(images).toEqual(expect.arrayContaining([expect.stringMatching(/^apache\/apisix:/)]));
+    }
+  });
+
   itWithKubectl('has a ServiceAccount of its own for every workload, so no pod runs as "default"', () => {
     for (const { dir } of OVERLAYS) {
       const objects = render(dir);
