@@ -29,7 +29,7 @@ export function createTenantIssuer(options: { now?: () => number } = {}) {
     return jwt.sign(payload, key, { algorithm: 'RS256', keyid: headerKid });
   }
 
-  return { verifier, sign, publicKey, otherKey: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey };
+  return { verifier, sign, jwks, publicKey, otherKey: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey };
 }
 
 /** The agent's service-token signer and the wallet's verifier, sharing one trusted key. */
