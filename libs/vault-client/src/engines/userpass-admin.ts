@@ -24,7 +24,10 @@ export function createUserpassAdminApi(caller: VaultCaller, mount = 'userpass'):
   const op = (name: string) => `userpass.${name} auth/${mount}`;
   return {
     async writeUser(username, fields) {
-      await caller.send({ method: 'POST', path: user(username), body: snakeFields(fields), idempotent: true, operation: op('writeUser') });
+      // A comma string, not a JSON list: Vault matches `allowed_parameters` values whole, so a
+      // policy allowing only "tenant-login" would refuse the list ["tenant-login"] (vault/acl.go).
+      const body = snakeFields({ ...fields, tokenPolicies: fields.tokenPolicies?.join(',') });
+      await caller.send({ method: 'POST', path: user(username), body, idempotent: true, operation: op('writeUser') });
     },
     async readUser(username) {
       const res = await caller.send({ method: 'GET', path: user(username), okStatuses: [404], operation: op('readUser') });

@@ -1,0 +1,169 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { jwtAuth, userpassAuth, type VaultClient } from '@secret-flows/vault-client';
+import { bootstrapVault } from '../src/bootstrap/bootstrap-vault';
+import { findSpecDir } from '../src/bootstrap/spec-file';
+import { attempt, createTenant, startVault, type TestVault } from './harness';
+
+// One describe per policy in deploy/vault/policies: what a real token carrying it may and may
+// not do, against vault-dev's ACL (reference §6). 403 = denied by Vault.
+const specDir = findSpecDir(__dirname) as string;
+const policyText = (name: string) => fs.readFileSync(path.join(specDir, 'policies', `${name}.hcl`), 'utf8');
+const CLIENT_ID = 'secret-flows-agent';
+
+describe('deploy/vault policies', () => {
+  let vault: TestVault;
+  beforeAll(async () => {
+    vault = await startVault();
+    const base = { vaultAddr: vault.server.address, token: vault.rootToken, agentClientId: CLIENT_ID };
+    await bootstrapVault({ ...base, phase: 2 });
+    await bootstrapVault({ ...base, phase: 3 });
+    await vault.root.sys.writePolicy('wallet-provisioner', policyText('wallet-provisioner'));
+    await vault.root.kvV2('secret').write('tenants/acme/seed', { seed: 'acme-seed' });
+    await vault.root.kvV2('secret').write('tenants/default/seed', { seed: 'default-seed' });
+  });
+  afterAll(() => vault.stop());
+
+  describe('agent (phase 2)', () => {
+    let kv: ReturnType<VaultClient['kvV2']>;
+    beforeAll(async () => {
+      kv = (await vault.withPolicies('agent')).kvV2('secret');
+    });
+
+    it('allows create, read, patch, list and delete under tenants/default', async () => {
+      expect(await attempt(() => kv.write('tenants/default/keys/k1', { k: 1 }))).toBe('allowed');
+      expect(await attempt(() => kv.patch('tenants/default/keys/k1', { k: 2 }))).toBe('allowed');
+      expect((await kv.read('tenants/default/seed'))?.data).toEqual({ seed: 'default-seed' });
+      expect(await kv.list('tenants/default')).toEqual(expect.arrayContaining(['keys/', 'seed']));
+      expect(await attempt(() => kv.deleteMetadata('tenants/default/keys/k1'))).toBe('allowed');
+    });
+
+    it('denies other tenants, the tenant list and everything outside KV', async () => {
+      expect(await attempt(() => kv.read('tenants/acme/seed'))).toBe(403);
+      expect(await attempt(() => kv.write('tenants/acme/x', { x: 1 }))).toBe(403);
+      expect(await attempt(() => kv.list('tenants'))).toBe(403);
+      const agent = await vault.withPolicies('agent');
+      expect(await attempt(() => agent.sys.writePolicy('x', 'path "*" { capabilities = ["sudo"] }'))).toBe(403);
+      expect(await attempt(() => agent.identity.createEntity({ name: 'x' }))).toBe(403);
+    });
+  });
+
+  describe('wallet (phase 3)', () => {
+    it('allows all tenant data and listing tenants', async () => {
+      const kv = (await vault.withPolicies('wallet')).kvV2('secret');
+      expect((await kv.read('tenants/acme/seed'))?.data).toEqual({ seed: 'acme-seed' });
+      expect(await attempt(() => kv.write('tenants/globex/secrets/s', { v: 1 }, { cas: 0 }))).toBe('allowed');
+      expect(await kv.list('tenants')).toEqual(expect.arrayContaining(['acme/', 'default/', 'globex/']));
+      expect(await attempt(() => kv.destroy('tenants/globex/secrets/s', [1]))).toBe('allowed');
+    });
+
+    it('denies identity, auth and sys administration and paths outside tenants/', async () => {
+      const wallet = await vault.withPolicies('wallet');
+      expect(await attempt(() => wallet.identity.createEntity({ name: 'x' }))).toBe(403);
+      expect(await attempt(() => wallet.auth.userpass().writeUser('x', { password: 'p' }))).toBe(403);
+      expect(await attempt(() => wallet.sys.enableSecretsEngine('kv2', { type: 'kv-v2' }))).toBe(403);
+      expect(await attempt(() => wallet.kvV2('secret').write('other/x', { v: 1 }))).toBe(403);
+    });
+  });
+
+  describe('wallet-provisioner (phase 4)', () => {
+    let prov: VaultClient;
+    beforeAll(async () => {
+      prov = await vault.withPolicies('wallet-provisioner');
+    });
+
+    it('provisions a tenant: entity with tenant_id, userpass login with tenant-login, alias', async () => {
+      expect(await attempt(() => createTenant(prov, 'initech', 'initech-pw'))).toBe('allowed');
+      const entity = await prov.identity.lookupEntity({ name: 'tenant-initech' });
+      expect(entity?.metadata).toEqual({ tenant_id: 'initech' });
+      expect(entity?.aliases.map((a) => a.name)).toEqual(['initech']);
+    });
+
+    it('erases a tenant: lists and deletes its metadata', async () => {
+      await vault.root.kvV2('secret').write('tenants/doomed/seed', { seed: 's' });
+      const kv = prov.kvV2('secret');
+      expect(await kv.list('tenants/doomed')).toEqual(['seed']);
+      expect(await attempt(() => kv.deleteMetadata('tenants/doomed/seed'))).toBe('allowed');
+      expect(await vault.root.kvV2('secret').read('tenants/doomed/seed')).toBeUndefined();
+    });
+
+    it('can never read or write tenant data', async () => {
+      const kv = prov.kvV2('secret');
+      expect(await attempt(() => kv.read('tenants/acme/seed'))).toBe(403);
+      expect(await attempt(() => kv.readMetadata('tenants/acme/seed'))).toBe(403);
+      expect(await attempt(() => kv.write('tenants/acme/seed', { seed: 'evil' }))).toBe(403);
+      expect(await attempt(() => kv.write('tenants/newco/seed', { seed: 'x' }, { cas: 0 }))).toBe(403);
+    });
+
+    it('cannot hand out stronger policies through users or entities', async () => {
+      expect(await attempt(() => prov.auth.userpass().writeUser('mallory', { password: 'p', tokenPolicies: ['wallet'] }))).toBe(403);
+      expect(await attempt(() => prov.identity.createEntity({ name: 'mallory', policies: ['wallet'] }))).toBe(403);
+      expect(await attempt(() => prov.sys.writePolicy('tenant-login', 'path "*" { capabilities = ["read"] }'))).toBe(403);
+    });
+  });
+
+  describe('tenant-login (phases 3-4)', () => {
+    it('lets a tenant mint its identity JWT and nothing else', async () => {
+      await createTenant(vault.root, 'umbrella', 'umbrella-pw');
+      const tenant = vault.client({ address: vault.server.address, auth: userpassAuth({ username: 'umbrella', password: 'umbrella-pw' }) });
+      expect((await tenant.identity.oidc.generateToken('tenant')).clientId).toBe(CLIENT_ID);
+      expect(await attempt(() => tenant.kvV2('secret').read('tenants/umbrella/seed'))).toBe(403);
+      expect(await attempt(() => tenant.kvV2('secret').list('tenants'))).toBe(403);
+      expect(await attempt(() => tenant.auth.userpass().writeUser('umbrella', { password: 'x', tokenPolicies: ['wallet'] }))).toBe(403);
+      expect(await attempt(() => tenant.identity.updateEntity('x', { metadata: { tenant_id: 'acme' } }))).toBe(403);
+    });
+  });
+
+  describe('tenant-data (phase 4, via the JWT exchange)', () => {
+    const tenantToken = async (tenantId: string) => {
+      const user = vault.client({ address: vault.server.address, auth: userpassAuth({ username: tenantId, password: `${tenantId}-pw` }) });
+      const { token } = await user.identity.oidc.generateToken('tenant');
+      return vault.client({ address: vault.server.address, auth: jwtAuth({ role: 'tenant', jwt: async () => token }) });
+    };
+    beforeAll(async () => {
+      await bootstrapVault({ vaultAddr: vault.server.address, token: vault.rootToken, phase: 4, agentClientId: CLIENT_ID });
+      const prov = await vault.withPolicies('wallet-provisioner');
+      await createTenant(prov, 'hooli', 'hooli-pw');
+      await createTenant(prov, 'piedpiper', 'piedpiper-pw');
+    });
+
+    it('lets the new tenant write its own seed with cas 0 and use its subtree', async () => {
+      const hooli = await tenantToken('hooli');
+      const kv = hooli.kvV2('secret');
+      expect(await attempt(() => kv.write('tenants/hooli/seed', { seed: 'h' }, { cas: 0 }))).toBe('allowed');
+      expect((await kv.read('tenants/hooli/seed'))?.data).toEqual({ seed: 'h' });
+      expect(await kv.list('tenants/hooli')).toEqual(['seed']);
+      expect(await attempt(() => kv.delete('tenants/hooli/seed'))).toBe('allowed');
+      expect((await hooli.auth.token.lookupSelf()).policies).toEqual(['default', 'tenant-data']);
+    });
+
+    it('refuses every other tenant and the tenant list', async () => {
+      await vault.root.kvV2('secret').write('tenants/piedpiper/seed', { seed: 'p' });
+      const kv = (await tenantToken('hooli')).kvV2('secret');
+      expect(await attempt(() => kv.read('tenants/piedpiper/seed'))).toBe(403);
+      expect(await attempt(() => kv.write('tenants/piedpiper/seed', { seed: 'x' }))).toBe(403);
+      expect(await attempt(() => kv.list('tenants/piedpiper'))).toBe(403);
+      expect(await attempt(() => kv.list('tenants'))).toBe(403);
+      expect(await attempt(() => kv.read('tenants/acme/seed'))).toBe(403);
+    });
+  });
+
+  describe('bootstrap (the Kubernetes Job token)', () => {
+    it('is enough to bootstrap a fresh Vault for phase 4, and no more', async () => {
+      const fresh = await startVault();
+      try {
+        await fresh.root.sys.writePolicy('bootstrap', policyText('bootstrap'));
+        const job = await fresh.root.auth.token.create({ policies: ['bootstrap'], ttl: '15m' });
+        const result = await bootstrapVault({ vaultAddr: fresh.server.address, token: job.clientToken, phase: 4, outDir: fresh.outDir, agentClientId: CLIENT_ID });
+        expect(result.changed).toBe(true);
+        const asJob = fresh.root.withToken(job.clientToken);
+        expect(await attempt(() => asJob.kvV2('secret').read('tenants/acme/seed'))).toBe(403);
+        expect(await attempt(() => asJob.sys.writePolicy('other', 'path "*" { capabilities = ["read"] }'))).toBe(403);
+        expect(await attempt(() => asJob.sys.enableAuthMethod('github', { type: 'userpass' }))).toBe(403);
+        expect(await attempt(() => asJob.auth.token.create({ policies: ['root'] }))).toBe(403);
+      } finally {
+        await fresh.stop();
+      }
+    });
+  });
+});
