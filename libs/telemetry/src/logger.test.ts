@@ -1,6 +1,9 @@
 import { Writable } from 'node:stream';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-node';
+import axios from 'axios';
+import express from 'express';
 import { REDACTED_KEYS, createLogger, initTelemetry, withRequestId } from './index';
+import { listen } from '../test/servers';
 
 function capture() {
   const lines: string[] = [];
@@ -91,5 +94,39 @@ describe('createLogger', () => {
     logger.info('dropped');
     logger.error('kept');
     expect(lines).toHaveLength(1);
+  });
+});
+
+describe('createLogger error serialization', () => {
+  it('logs a failed axios call without the credentials carried in its config and raw request head', async () => {
+    const upstream = express();
+    upstream.get('/*path', (_req, res) => {
+      res.status(500).json({ errors: ['boom'] });
+    });
+    const server = await listen(upstream);
+    try {
+      const err = await axios
+        .get(`${server.url}/v1/secret/data/x`, { headers: { Authorization: 'Bearer eyJ.jwt-credential', 'X-Vault-Token': 'hvs.vault-credential' } })
+        .catch((e: unknown) => e);
+      const { lines, destination } = capture();
+      const logger = createLogger({ name: 'test', destination });
+      logger.error({ err }, 'upstream failed');
+      logger.error({ err: new Error('wallet call failed', { cause: err }) }, 'upstream failed');
+      const output = lines.join('');
+      expect(output).not.toContain('jwt-credential');
+      expect(output).not.toContain('vault-credential');
+      const [direct, wrapped] = lines.map((l) => JSON.parse(l));
+      expect(direct.err).toMatchObject({ type: 'AxiosError', status: 500, method: 'GET' });
+      expect(wrapped.err).toMatchObject({ type: 'Error', message: 'wallet call failed', cause: { type: 'AxiosError', status: 500, method: 'GET' } });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('keeps the safe fields of domain errors', () => {
+    const { lines, destination } = capture();
+    const err = Object.assign(new Error('Vault answered 403'), { status: 403, path: 'secret/data/tenants/acme/seed', errors: ['permission denied'] });
+    createLogger({ name: 'test', destination }).warn({ err }, 'denied');
+    expect(JSON.parse(lines[0] as string).err).toMatchObject({ message: 'Vault answered 403', status: 403, errors: ['permission denied'] });
   });
 });

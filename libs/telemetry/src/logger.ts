@@ -1,5 +1,6 @@
 import { context, trace } from '@opentelemetry/api';
 import pino, { type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
+import { serializeError } from './error-serializer';
 
 /** Keys whose values are credentials or secret data wherever they appear in a log object. */
 export const REDACTED_KEYS = [
@@ -60,7 +61,7 @@ export function createLogger(options: LoggerOptions): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: redactionPaths([...REDACTED_KEYS, ...(options.redactKeys ?? [])]), censor: REDACTION_CENSOR },
-      serializers: { err: pino.stdSerializers.err },
+      serializers: { err: (err: unknown) => serializeError(err), error: (err: unknown) => serializeError(err) },
       mixin() {
         const span = trace.getSpan(context.active());
         if (!span) return {};
