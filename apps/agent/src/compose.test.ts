@@ -19,7 +19,6 @@ function composeRecordingLoads(config: AgentConfig): { loaded: string[]; close: 
         return jest.requireActual(name);
       });
     }
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { createDependencies } = require('./compose') as typeof import('./compose');
     close = createDependencies(config).close;
   });

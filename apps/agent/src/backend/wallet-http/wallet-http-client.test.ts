@@ -68,8 +68,8 @@ describe('wallet HTTP client', () => {
 
   it('retries an idempotent call once when the connection is dropped', async () => {
     const wallet = await start((req, res, hit) => {
-      if (hit === 1) return req.socket.destroy();
-      res.setHeader('content-type', 'application/json').end('{"keys":[]}');
+      if (hit === 1) req.socket.destroy();
+      else res.setHeader('content-type', 'application/json').end('{"keys":[]}');
     });
     const { client } = clientFor(wallet.url);
     expect(await client.call(listKeys)).toEqual({ keys: [] });
