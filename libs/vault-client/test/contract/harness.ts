@@ -1,5 +1,7 @@
 import { createPublicKey, randomUUID, type JsonWebKey } from 'node:crypto';
 import * as jwt from 'jsonwebtoken';
+// vault-dev is an app, allowed here as a test-only dependency (root eslint config, scope:vault-dev).
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { startVaultDev } from '@secret-flows/vault-dev';
 import { createVaultClient, tokenAuth, type AuthMethod, type JsonWebKeySet, type Transport, type VaultRequest, type VaultClient, type VaultClientOptions } from '../../src/index';
 
@@ -72,3 +74,6 @@ export function countingTransport(inner: Transport) {
     } satisfies Transport,
   };
 }
+
+/** Starts vault-dev directly (restarts on a fixed port, persisted state). */
+export { startVaultDev };

@@ -3,9 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { approleAuth, createHttpTransport, isVaultUnavailable, VaultAuthError } from '../../src/index';
 import { approleAuth as approle, tokenAuth } from '../../src/index';
-import { startVaultDev } from '@secret-flows/vault-dev';
 import { createManualClock } from '../fakes/manual-clock';
-import { countingAuth, countingTransport, startVault, type TestVault } from './harness';
+import { countingAuth, countingTransport, startVault, startVaultDev, type TestVault } from './harness';
 
 // Short TTLs (token_ttl 2 s, token_max_ttl 5 s) on one manual clock shared by vault-dev and
 // the client, so the TTL math of reference §5 runs without sleeping.
