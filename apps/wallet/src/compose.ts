@@ -2,12 +2,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Tracer } from '@opentelemetry/api';
 import { createJwksVerifier, createServiceTokenVerifier } from '@secret-flows/auth';
-import { createLogger, createMetrics, type Logger } from '@secret-flows/telemetry';
+import { createLogger, createMetrics, type Logger, type Metrics } from '@secret-flows/telemetry';
 import { approleAuth, createVaultClient, tokenAuth, type AuthMethod, type VaultClient } from '@secret-flows/vault-client';
-import { createWalletCore } from '@secret-flows/wallet-core';
+import { createWalletCore, type WalletCore } from '@secret-flows/wallet-core';
 import type { AppDeps } from './app';
 import type { VaultAuthConfig, WalletConfig } from './config';
 import { createVaultReadiness } from './system/vault-readiness';
+import { createJwtExchangeTenantDataAccess } from './tenancy/jwt-exchange';
 import { createSingleTenantDataAccess, type TenantDataAccess } from './tenancy/tenant-data-access';
 
 export interface WalletDependencies extends AppDeps {
@@ -29,7 +30,8 @@ export function createDependencies(config: WalletConfig, options: { tracer?: Tra
     auth: vaultAuthMethod(config.vault.auth),
     logger: logger.child({ component: 'vault-client' }),
   });
-  const walletCore = createWalletCore({ kvMount: config.vault.kvMount, retryAfterSeconds: retryAfter(config) });
+  const retryAfterSeconds = retryAfter(config);
+  const walletCore = createWalletCore({ kvMount: config.vault.kvMount, retryAfterSeconds });
   return {
     version: packageVersion(),
     logger,
@@ -46,7 +48,7 @@ export function createDependencies(config: WalletConfig, options: { tracer?: Tra
       audience: config.tenantJwt.audience,
       tenantClaim: config.tenantJwt.tenantClaim,
     }),
-    tenantData: tenantDataAccess(config, { walletCore, vault }),
+    tenantData: tenantDataAccess(config, { walletCore, vault, counters: metrics.counters, retryAfterSeconds }),
     readiness: createVaultReadiness({ vault }),
     vault,
   };
@@ -63,12 +65,19 @@ function vaultAuthMethod(auth: VaultAuthConfig): AuthMethod {
   });
 }
 
-function tenantDataAccess(config: WalletConfig, deps: Parameters<typeof createSingleTenantDataAccess>[0]): TenantDataAccess {
-  if (config.tenancy === 'multi') {
-    // Phase 4 (issue 6) plugs in here: a TenantDataAccess that exchanges the tenant JWT.
-    throw new Error('WALLET_TENANCY=multi is not available in this build yet');
-  }
-  return createSingleTenantDataAccess(deps);
+function tenantDataAccess(
+  config: WalletConfig,
+  deps: { walletCore: WalletCore; vault: VaultClient; counters: Metrics['counters']; retryAfterSeconds: number },
+): TenantDataAccess {
+  if (config.tenancy === 'single') return createSingleTenantDataAccess(deps);
+  const jwtAuth = deps.vault.auth.jwt(config.vault.jwtAuthMount);
+  return createJwtExchangeTenantDataAccess({
+    walletCore: deps.walletCore,
+    login: (jwt) => jwtAuth.login(config.vault.jwtRole, jwt),
+    withToken: (token) => deps.vault.withToken(token),
+    counters: deps.counters,
+    retryAfterSeconds: deps.retryAfterSeconds,
+  });
 }
 
 // A client told to retry sooner than Vault's own timeout would just pile up behind it.

@@ -1,0 +1,111 @@
+import { createHash } from 'node:crypto';
+import { AppError } from '@secret-flows/contracts';
+import { isVaultUnavailable, VaultResponseError } from '@secret-flows/vault-client';
+import type { KvSource, WalletCore } from '@secret-flows/wallet-core';
+import type { Metrics } from '@secret-flows/telemetry';
+import type { TenantPrincipal } from '../auth/auth.middleware';
+import type { TenantDataAccess } from './tenant-data-access';
+
+export interface JwtExchangeOptions {
+  walletCore: WalletCore;
+  /** `vault.auth.jwt(mount).login(role, jwt)`: the exchange itself. */
+  login(jwt: string): Promise<{ clientToken: string; leaseDurationSeconds: number }>;
+  /** `vault.withToken(token)`: a view of the wallet's client that uses the tenant token. */
+  withToken(token: string): KvSource;
+  /** Bound on cached tokens (least recently used are dropped); default 10 000. */
+  maxEntries?: number;
+  /** A cached token is dropped this long before it (or its JWT) expires; default 30 s. */
+  refreshMarginSeconds?: number;
+  now?: () => number;
+  counters?: Pick<Metrics['counters'], 'jwtExchanges' | 'jwtExchangeCacheHits'>;
+  retryAfterSeconds?: number;
+}
+
+interface CachedToken {
+  source: KvSource;
+  validUntilMs: number;
+}
+
+/**
+ * Phase 4 tenant data access: each tenant JWT is exchanged once (auth/jwt/login) for a
+ * tenant-scoped Vault token, cached until shortly before the earlier of the JWT's and the
+ * token's expiry, in a bounded LRU, with one exchange in flight per JWT however many requests
+ * carry it. Vault's templated policy then confines every read and write to the JWT's tenant.
+ * @example createJwtExchangeTenantDataAccess({ walletCore, login: (jwt) => vault.auth.jwt('jwt').login('tenant', jwt), withToken: (t) => vault.withToken(t) })
+ */
+export function createJwtExchangeTenantDataAccess(options: JwtExchangeOptions): TenantDataAccess & { stats(): { exchanges: number; cacheHits: number; cached: number } } {
+  const maxEntries = options.maxEntries ?? 10_000;
+  const marginMs = (options.refreshMarginSeconds ?? 30) * 1000;
+  const now = options.now ?? Date.now;
+  const cache = new Map<string, CachedToken>();
+  const inFlight = new Map<string, Promise<KvSource>>();
+  let exchanges = 0;
+  let cacheHits = 0;
+
+  async function exchange(key: string, principal: TenantPrincipal): Promise<KvSource> {
+    exchanges++;
+    let auth: { clientToken: string; leaseDurationSeconds: number };
+    try {
+      auth = await options.login(principal.jwt);
+      options.counters?.jwtExchanges.inc({ result: 'ok' });
+    } catch (err) {
+      options.counters?.jwtExchanges.inc({ result: 'error' });
+      throw exchangeError(err, options.retryAfterSeconds ?? 2);
+    }
+    const source = options.withToken(auth.clientToken);
+    const validUntilMs = Math.min(principal.expiresAt.getTime(), now() + auth.leaseDurationSeconds * 1000) - marginMs;
+    // A token that is already inside the margin still serves this request, it just is not kept.
+    if (validUntilMs > now()) remember(key, { source, validUntilMs });
+    return source;
+  }
+
+  function remember(key: string, entry: CachedToken): void {
+    cache.set(key, entry);
+    while (cache.size > maxEntries) cache.delete(cache.keys().next().value as string);
+  }
+
+  function cached(key: string): KvSource | undefined {
+    const entry = cache.get(key);
+    if (!entry) return undefined;
+    cache.delete(key);
+    if (entry.validUntilMs <= now()) return undefined;
+    cache.set(key, entry);
+    return entry.source;
+  }
+
+  async function sourceFor(principal: TenantPrincipal): Promise<KvSource> {
+    // Keyed by a hash: the cache never holds a bearer credential as a map key.
+    const key = createHash('sha256').update(principal.jwt).digest('base64url');
+    const hit = cached(key);
+    if (hit) {
+      cacheHits++;
+      options.counters?.jwtExchangeCacheHits.inc();
+      return hit;
+    }
+    let pending = inFlight.get(key);
+    if (!pending) {
+      pending = exchange(key, principal).finally(() => inFlight.delete(key));
+      inFlight.set(key, pending);
+    }
+    return pending;
+  }
+
+  return {
+    mode: 'multi',
+    async walletFor(principal) {
+      return options.walletCore.forClient(principal.tenantId, await sourceFor(principal));
+    },
+    stats: () => ({ exchanges, cacheHits, cached: cache.size }),
+  };
+}
+
+// Vault answers 400 for a JWT it will not accept (expired, wrong audience, bound claims) and
+// 403 when the role or entity is disabled (a deleted tenant): both mean "this tenant token is
+// no good", which the caller must hear as 401, not as a server fault.
+function exchangeError(err: unknown, retryAfterSeconds: number): AppError {
+  if (isVaultUnavailable(err)) return new AppError('vault_unavailable', 'Vault is unavailable.', { cause: err, retryAfterSeconds });
+  if (err instanceof VaultResponseError && (err.status === 400 || err.status === 403)) {
+    return new AppError('unauthorized', 'The tenant token was refused by the secret store.', { cause: err });
+  }
+  return new AppError('internal', 'The tenant token exchange failed.', { cause: err });
+}
