@@ -10,6 +10,7 @@ export interface JwksCacheOptions {
   clock: () => number;
   minRefreshIntervalMs: number;
   failureBackoffMs: number;
+  onFetch?: (result: 'ok' | 'error') => void;
 }
 
 /** Fetches with the global fetch, a timeout, and a size bound; an HTTP error is a rejection. */
@@ -49,8 +50,10 @@ export function createJwksCache(o: JwksCacheOptions) {
     try {
       keys = parseJwks(await o.fetch(o.jwksUrl));
       lastFetchAt = o.clock();
+      o.onFetch?.('ok');
     } catch (cause) {
       lastFailureAt = o.clock();
+      o.onFetch?.('error');
       throw new AuthError('jwks_unavailable', { cause });
     }
   }

@@ -166,6 +166,17 @@ describe('createJwksVerifier', () => {
     expect(jwks.fetches()).toBe(3);
   });
 
+  it('reports each fetch and its result to onJwksFetch', async () => {
+    const results: string[] = [];
+    const { verifier, jwks, clock } = setup([ec], { onJwksFetch: (result) => results.push(result) });
+    jwks.setFailing(true);
+    await reasonOf(verifier.verify(signJwt(claims(), ec)));
+    jwks.setFailing(false);
+    clock.now += 1000;
+    await verifier.verify(signJwt(claims(), ec));
+    expect(results).toEqual(['error', 'ok']);
+  });
+
   it('reports an unreachable JWKS as jwks_unavailable with status 503, backs off, and recovers', async () => {
     const { verifier, jwks, clock } = setup([ec], { failureBackoffMs: 1000 });
     jwks.setFailing(true);

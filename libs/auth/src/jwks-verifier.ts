@@ -24,6 +24,8 @@ export interface JwksVerifierOptions {
   /** Timeout of the default fetch; default 5000. */
   fetchTimeoutMs?: number;
   fetch?: JsonFetch;
+  /** Called after each JWKS fetch, e.g. to count `jwks_fetches_total{result}`. */
+  onJwksFetch?: (result: 'ok' | 'error') => void;
   /** Milliseconds since the epoch; default Date.now. */
   clock?: () => number;
 }
@@ -85,6 +87,7 @@ export function createJwksVerifier(options: JwksVerifierOptions) {
     clock: o.clock,
     minRefreshIntervalMs: o.minRefreshIntervalMs,
     failureBackoffMs: o.failureBackoffMs,
+    ...(options.onJwksFetch ? { onFetch: options.onJwksFetch } : {}),
   });
 
   async function pickKey(alg: JwsAlgorithm, kid: string | undefined): Promise<VerificationKey> {
