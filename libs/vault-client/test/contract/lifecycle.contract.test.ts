@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { approleAuth, createHttpTransport, isVaultUnavailable, VaultAuthError } from '../../src/index';
+import { approleAuth, createHttpTransport, isVaultUnavailable, VaultAuthError, type VaultRequest } from '../../src/index';
 import { approleAuth as approle, tokenAuth } from '../../src/index';
 import { createManualClock } from '../fakes/manual-clock';
 import { countingAuth, countingTransport, startVault, startVaultDev, type TestVault } from './harness';
@@ -67,8 +67,14 @@ describe('token lifecycle against vault-dev', () => {
     expect(auth.count()).toBe(2);
   });
 
-  it('gives a clear error and an unready status when the secret_id is used up', async () => {
-    const client = vault.client({ auth: approleAuth({ roleId, secretIdFile: await newSecretIdFile({ numUses: 1 }) }) });
+  it('gives a clear error and an unready status when the secret_id is used up, and logs no credential', async () => {
+    const logs: unknown[] = [];
+    const logger = { info: (...a: unknown[]) => logs.push(a), warn: (...a: unknown[]) => logs.push(a), error: (...a: unknown[]) => logs.push(a), debug: (...a: unknown[]) => logs.push(a) };
+    const secretIdFile = await newSecretIdFile({ numUses: 1 });
+    const inner = createHttpTransport({ address: vault.server.address });
+    const tokensSeen = new Set<string>();
+    const transport = { send: (r: VaultRequest) => (r.token && tokensSeen.add(r.token), inner.send(r)), close: () => inner.close() };
+    const client = vault.client({ auth: approleAuth({ roleId, secretIdFile }), logger, transport });
     await client.login();
     const { accessor } = await client.auth.token.lookupSelf();
     await vault.root.auth.token.revokeAccessor(accessor);
@@ -76,6 +82,10 @@ describe('token lifecycle against vault-dev', () => {
     expect(error).toBeInstanceOf(VaultAuthError);
     expect((error as Error).message).toMatch(/approle login failed: invalid role or secret ID .*used up/);
     expect(client.status()).toMatchObject({ authenticated: false, lastError: expect.stringContaining('invalid role or secret ID') });
+    const logged = JSON.stringify(logs);
+    expect(logged).toContain('Vault login failed');
+    expect(tokensSeen.size).toBe(1);
+    for (const secret of [fs.readFileSync(secretIdFile, 'utf8'), roleId, ...tokensSeen]) expect(logged).not.toContain(secret);
   });
 
   it('unwraps a wrapped secret_id once; a second client with the same token is refused', async () => {
