@@ -77,6 +77,9 @@ export function createVaultCore(options: VaultCoreOptions): VaultCore {
     apiAddress: options.apiAddress,
   });
 
+  // Compiling an ACL resolves templates and merges rules; cache it per token until a
+  // policy or the identity store changes (the hot path of every authenticated request).
+  const aclCache = new Map<string, { key: string; acl: Acl }>();
   const identityPolicies = (entry: { entityId: string }): string[] =>
     entry.entityId ? (identity.entityById(entry.entityId)?.policies ?? []) : [];
 
@@ -112,9 +115,15 @@ export function createVaultCore(options: VaultCoreOptions): VaultCore {
     identityPolicies,
     aclFor(entry): Acl {
       const names = [...entry.policies, ...identityPolicies(entry)];
+      const key = `${names.join(',')}|${entry.entityId}|${policies.generation()}|${identity.generation()}`;
+      const cached = aclCache.get(entry.id);
+      if (cached && cached.key === key) return cached.acl;
       const found = names.map((n) => policies.get(n)).filter((p): p is Policy => p !== undefined);
       const entity = entry.entityId ? identity.entityById(entry.entityId) : undefined;
-      return createAcl(found, { entity, aliases: entity ? identity.aliasesOf(entity.id) : [] });
+      const acl = createAcl(found, { entity, aliases: entity ? identity.aliasesOf(entity.id) : [] });
+      if (aclCache.size > 10_000) aclCache.clear();
+      aclCache.set(entry.id, { key, acl });
+      return acl;
     },
     apiAddress: options.apiAddress,
   };

@@ -13,6 +13,8 @@ export interface PolicyStore {
   /** Validates and stores a policy; returns warnings (e.g. the name was lower-cased). */
   write(rawName: string, text: string): { name: string; warnings: string[] };
   remove(rawName: string): void;
+  /** Bumped on every write or delete, so cached ACLs know to recompile. */
+  generation(): number;
 }
 
 /** Vault accepts policy text base64-encoded; anything that decodes cleanly is decoded. */
@@ -27,6 +29,7 @@ export function createPolicyStore(stored: Record<string, string>): PolicyStore {
   if (stored['default'] === undefined) stored['default'] = DEFAULT_POLICY;
   const cache = new Map<string, Policy>();
   const wrapping = parsePolicy('response-wrapping', RESPONSE_WRAPPING_POLICY);
+  let generation = 0;
 
   const get = (name: string): Policy | undefined => {
     if (name === 'response-wrapping') return wrapping;
@@ -59,6 +62,7 @@ export function createPolicyStore(stored: Record<string, string>): PolicyStore {
         throw err;
       }
       stored[name] = text;
+      generation += 1;
       return { name, warnings };
     },
     remove(rawName) {
@@ -67,6 +71,8 @@ export function createPolicyStore(stored: Record<string, string>): PolicyStore {
       if (name === 'root') throw new VaultError(400, ['cannot delete "root" policy']);
       delete stored[name];
       cache.delete(name);
+      generation += 1;
     },
+    generation: () => generation,
   };
 }

@@ -73,17 +73,30 @@ function checkNamespace(headers: IncomingMessage['headers']): void {
   throw new VaultError(400, [`namespaces are not supported by vault-dev: X-Vault-Namespace must be empty or "root", got "${value}"`]);
 }
 
-export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+const EMPTY = Buffer.alloc(0);
+
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) throw new EarlyReply(413, { errors: ['http: request body too large'] }, { Connection: 'close' });
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new EarlyReply(413, { errors: ['http: request body too large'] }, { Connection: 'close' });
-    chunks.push(chunk);
-  }
-  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+  const tooLarge = (): EarlyReply => new EarlyReply(413, { errors: ['http: request body too large'] }, { Connection: 'close' });
+  if (declared > limit) return Promise.reject(tooLarge());
+  // Most reads carry no body at all; skip the stream machinery for them.
+  if (declared === 0 && req.headers['transfer-encoding'] === undefined) return Promise.resolve(EMPTY);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
 }
 
 function formData(text: string): Record<string, unknown> {

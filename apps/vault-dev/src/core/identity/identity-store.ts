@@ -20,11 +20,17 @@ export interface IdentityStoreOptions {
 export type IdentityStore = IdentityAccess & {
   /** Finds the alias for (mount, name) or creates entity + alias; refreshes the alias metadata. */
   entityForLogin(mountAccessor: string, aliasName: string, metadata: Record<string, string>): EntityRecord;
+  /** Bumped on every mutation, so cached ACLs (templating) know to recompile. */
+  generation(): number;
 };
 
 export function createIdentityStore(options: IdentityStoreOptions): IdentityStore {
   const { state, mounts, now } = options;
-  const stamp = (): string => rfc3339(now());
+  let generation = 0;
+  const stamp = (): string => {
+    generation += 1;
+    return rfc3339(now());
+  };
 
   const entityById = (id: string): EntityRecord | undefined => state.entities[id];
   const entityByName = (name: string): EntityRecord | undefined =>
@@ -110,8 +116,10 @@ export function createIdentityStore(options: IdentityStoreOptions): IdentityStor
     listEntities: () => Object.values(state.entities),
     createEntity,
     updateEntity,
+    generation: () => generation,
     deleteEntity(id) {
       if (!state.entities[id]) return;
+      generation += 1;
       for (const alias of aliasesOf(id)) delete state.aliases[alias.id];
       delete state.entities[id];
       options.onEntityDeleted(id);
@@ -123,6 +131,7 @@ export function createIdentityStore(options: IdentityStoreOptions): IdentityStor
     createAlias,
     updateAlias,
     deleteAlias(id) {
+      generation += 1;
       delete state.aliases[id];
     },
     entityForLogin(mountAccessor, aliasName, metadata) {
