@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { argsOf, parseDockerfile } from './dockerfile';
 import { K8S_DIR, REPO_ROOT, readYaml } from './manifests';
+import { productionSources, runtimePackageImports } from './runtime-imports';
 
 const IMAGES = [
   { app: 'agent', port: 8085 },
@@ -85,4 +86,68 @@ describe.each(IMAGES)('the $app image', ({ app, port }) => {
       expect(argsOf(final, 'ENV').join(' ')).toMatch(new RegExp(`HOST=0\\.0\\.0\\.0.*PORT=${port}`));
     });
   }
+});
+
+interface PackageJson {
+  name: string;
+  dependencies?: Record<string, string>;
+}
+
+function projectDirOf(workspaceName: string): string {
+  const folder = workspaceName.replace('@secret-flows/', '');
+  const candidates = ['apps', 'libs'].map((root) => path.join(REPO_ROOT, root, folder));
+  const found = candidates.find((dir) => fs.existsSync(path.join(dir, 'package.json')));
+  if (!found) throw new Error(`no workspace project for ${workspaceName}`);
+  return found;
+}
+
+/** The app and every workspace project it depends on at runtime, transitively. */
+function runtimeProjects(app: string): string[] {
+  const seen = new Set<string>();
+  const visit = (name: string): void => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    const pkg = readYaml<PackageJson>(path.join(projectDirOf(name), 'package.json'));
+    Object.keys(pkg.dependencies ?? {}).filter((dep) => dep.startsWith('@secret-flows/')).forEach(visit);
+  };
+  visit(`@secret-flows/${app}`);
+  return [...seen].map(projectDirOf);
+}
+
+describe.each(IMAGES)('the runtime dependencies of the $app image', ({ app }) => {
+  const root = readYaml<PackageJson & { devDependencies?: Record<string, string> }>(path.join(REPO_ROOT, 'package.json'));
+
+  it('include every third-party package its code and workspace libraries import', () => {
+    const missing = runtimeProjects(app).flatMap((dir) => {
+      const own = readYaml<PackageJson>(path.join(dir, 'package.json')).dependencies ?? {};
+      return productionSources(dir).flatMap((file) =>
+        [...runtimePackageImports(fs.readFileSync(file, 'utf8'))]
+          .filter((name) => !name.startsWith('@secret-flows/') && !(name in (root.dependencies ?? {})) && !(name in own))
+          .map((name) => `${path.relative(REPO_ROOT, file)} imports ${name}, which npm ci --omit=dev leaves out`),
+      );
+    });
+    expect(missing).toEqual([]);
+  });
+
+  it('include tslib, which the compiled code requires because of importHelpers', () => {
+    const base = readYaml<{ compilerOptions: { importHelpers?: boolean } }>(path.join(REPO_ROOT, 'tsconfig.base.json'));
+    const text = fs.readFileSync(path.join(REPO_ROOT, 'apps', app, 'Dockerfile'), 'utf8');
+    const isProvided = 'tslib' in (root.dependencies ?? {}) || text.includes('node_modules/tslib ./node_modules/tslib');
+    expect(base.compilerOptions.importHelpers !== true || isProvided).toBe(true);
+  });
+});
+
+describe('runtimePackageImports', () => {
+  it('finds value imports, side-effect imports and require calls, but not type-only or built-in imports', () => {
+    const source = [
+      "import express from 'express';",
+      "import type { Foo } from 'type-only';",
+      "import 'side-effect/register';",
+      "import * as fs from 'node:fs';",
+      "import { join } from 'path';",
+      "const x = require('@scope/pkg/sub');",
+      "import { y } from './local';",
+    ].join('\n');
+    expect([...runtimePackageImports(source)].sort()).toEqual(['@scope/pkg', 'express', 'side-effect']);
+  });
 });
