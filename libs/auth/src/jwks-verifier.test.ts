@@ -166,6 +166,40 @@ describe('createJwksVerifier', () => {
     expect(jwks.fetches()).toBe(3);
   });
 
+  it('reuses a verified token without a second signature check but still rejects it once expired', async () => {
+    const { verifier, clock } = setup([ec]);
+    const token = signJwt(claims({ exp: NOW + 60 }), ec);
+    const first = await verifier.verify(token);
+    await expect(verifier.verify(token)).resolves.toEqual(first);
+    expect(verifier.stats().verifiedCacheHits).toBe(1);
+    clock.now += 91_000;
+    await expect(reasonOf(verifier.verify(token))).resolves.toBe('expired');
+    await expect(reasonOf(verifier.verify(token))).resolves.toBe('expired');
+    expect(verifier.stats().verifiedCacheHits).toBe(2);
+  });
+
+  it('never caches a refused token, so a fixed clock or key cannot turn it valid by reuse', async () => {
+    const { verifier } = setup([ec]);
+    const bad = signJwt(claims({ aud: 'wallet' }), ec);
+    await reasonOf(verifier.verify(bad));
+    await expect(reasonOf(verifier.verify(bad))).resolves.toBe('bad_audience');
+    expect(verifier.stats().verifiedCacheHits).toBe(0);
+  });
+
+  it('bounds the verified-token cache and forgets the least recently used token first', async () => {
+    const { verifier } = setup([ec], { verifiedCacheSize: 2 });
+    const [a, b, c] = ['a', 'b', 'c'].map((t) => signJwt(claims({ tenant_id: t }), ec)) as [string, string, string];
+    await verifier.verify(a);
+    await verifier.verify(b);
+    await verifier.verify(a);
+    await verifier.verify(c);
+    const hitsBefore = verifier.stats().verifiedCacheHits;
+    await verifier.verify(a);
+    expect(verifier.stats().verifiedCacheHits).toBe(hitsBefore + 1);
+    await verifier.verify(b);
+    expect(verifier.stats().verifiedCacheHits).toBe(hitsBefore + 1);
+  });
+
   it('reports each fetch and its result to onJwksFetch', async () => {
     const results: string[] = [];
     const { verifier, jwks, clock } = setup([ec], { onJwksFetch: (result) => results.push(result) });

@@ -2,6 +2,7 @@ import { AuthError } from './auth-error';
 import { checkAudience, checkIssuer, checkTimeClaims } from './claims';
 import { createDefaultFetch, createJwksCache, type JsonFetch } from './jwks-cache';
 import { decodeJwt, type JwtPayload } from './jwt-parts';
+import { createVerifiedCache } from './verified-cache';
 import { SUPPORTED_ALGORITHMS, verifyJwsSignature, type JwsAlgorithm, type VerificationKey } from './keys';
 
 export interface JwksVerifierOptions {
@@ -24,6 +25,8 @@ export interface JwksVerifierOptions {
   /** Timeout of the default fetch; default 5000. */
   fetchTimeoutMs?: number;
   fetch?: JsonFetch;
+  /** How many verified tokens to remember (time claims are re-checked on reuse); default 1000, 0 disables. */
+  verifiedCacheSize?: number;
   /** Called after each JWKS fetch, e.g. to count `jwks_fetches_total{result}`. */
   onJwksFetch?: (result: 'ok' | 'error') => void;
   /** Milliseconds since the epoch; default Date.now. */
@@ -66,6 +69,7 @@ function validated(options: JwksVerifierOptions) {
     maxTokenBytes: positiveOption('maxTokenBytes', options.maxTokenBytes ?? 8192),
     minRefreshIntervalMs: positiveOption('minRefreshIntervalMs', options.minRefreshIntervalMs ?? 30_000),
     failureBackoffMs: positiveOption('failureBackoffMs', options.failureBackoffMs ?? 1000),
+    verifiedCacheSize: Math.floor(positiveOption('verifiedCacheSize', options.verifiedCacheSize ?? 1000)),
     clock: options.clock ?? Date.now,
     fetch: options.fetch ?? createDefaultFetch(positiveOption('fetchTimeoutMs', options.fetchTimeoutMs ?? 5000)),
   };
@@ -99,30 +103,54 @@ export function createJwksVerifier(options: JwksVerifierOptions) {
     return key;
   }
 
+  function verifyTime(payload: JwtPayload): number {
+    return checkTimeClaims(payload, {
+      nowSeconds: Math.floor(o.clock() / 1000),
+      clockToleranceSeconds: o.clockToleranceSeconds,
+    }).exp;
+  }
+
+  async function verifyFully(token: string | undefined): Promise<TenantClaims> {
+    const jwt = decodeJwt(token, o.maxTokenBytes);
+    const alg = jwt.header.alg as JwsAlgorithm;
+    if (!o.algorithms.includes(alg)) throw new AuthError('unsupported_alg');
+    const key = await pickKey(alg, jwt.header.kid);
+    verifyJwsSignature(alg, key.key, jwt.signingInput, jwt.signature);
+    const { payload } = jwt;
+    checkIssuer(payload, options.issuer);
+    checkAudience(payload, o.audiences);
+    const exp = verifyTime(payload);
+    const tenantId = payload[o.tenantClaim];
+    if (typeof tenantId !== 'string' || !TENANT_ID_PATTERN.test(tenantId)) throw new AuthError('bad_tenant_claim');
+    const subject = payload['sub'];
+    if (typeof subject !== 'string' || subject === '') throw new AuthError('malformed', { detail: 'The sub claim is required.' });
+    // Frozen: the same object is handed to every request that presents this token.
+    return Object.freeze({ tenantId, subject, expiresAt: new Date(exp * 1000), claims: Object.freeze(payload) });
+  }
+
+  const verified = createVerifiedCache<TenantClaims>(o.verifiedCacheSize);
+
   return {
     /** Verifies a compact JWT and returns the tenant it was issued to; throws AuthError. */
     async verify(token: string | undefined): Promise<TenantClaims> {
-      const jwt = decodeJwt(token, o.maxTokenBytes);
-      const alg = jwt.header.alg as JwsAlgorithm;
-      if (!o.algorithms.includes(alg)) throw new AuthError('unsupported_alg');
-      const key = await pickKey(alg, jwt.header.kid);
-      verifyJwsSignature(alg, key.key, jwt.signingInput, jwt.signature);
-      const { payload } = jwt;
-      checkIssuer(payload, options.issuer);
-      checkAudience(payload, o.audiences);
-      const { exp } = checkTimeClaims(payload, {
-        nowSeconds: Math.floor(o.clock() / 1000),
-        clockToleranceSeconds: o.clockToleranceSeconds,
-      });
-      const tenantId = payload[o.tenantClaim];
-      if (typeof tenantId !== 'string' || !TENANT_ID_PATTERN.test(tenantId)) throw new AuthError('bad_tenant_claim');
-      const subject = payload['sub'];
-      if (typeof subject !== 'string' || subject === '') throw new AuthError('malformed', { detail: 'The sub claim is required.' });
-      return { tenantId, subject, expiresAt: new Date(exp * 1000), claims: payload };
+      const cacheable = typeof token === 'string' && token.length > 0 && token.length <= o.maxTokenBytes;
+      const hit = cacheable ? verified.get(token) : undefined;
+      if (hit) {
+        try {
+          verifyTime(hit.claims);
+        } catch (err) {
+          verified.delete(token as string);
+          throw err;
+        }
+        return hit;
+      }
+      const result = await verifyFully(token);
+      if (cacheable) verified.set(token, result);
+      return result;
     },
     /** Counters for metrics and the benchmark. */
-    stats(): { jwksFetches: number } {
-      return { jwksFetches: cache.stats().jwksFetches };
+    stats(): { jwksFetches: number; verifiedCacheHits: number } {
+      return { jwksFetches: cache.stats().jwksFetches, verifiedCacheHits: verified.stats().hits };
     },
   };
 }
