@@ -7,11 +7,13 @@ import type { BackendFactory } from '../core/backend';
 import { createKvBackend } from './kv/kv.backend';
 import { createAppRoleBackend } from './approle/approle.backend';
 import { createIdentityBackend } from './identity/identity.backend';
+import { createJwtBackend } from './jwt/jwt.backend';
 import { createUserpassBackend } from './userpass/userpass.backend';
 
 export const backendFactories: Record<string, BackendFactory> = {
   kv: createKvBackend,
   approle: createAppRoleBackend,
   identity: createIdentityBackend,
+  jwt: createJwtBackend,
   userpass: createUserpassBackend,
 };

@@ -68,6 +68,7 @@ export const TOKEN_FIELDS = [
 export function parseTokenParams(
   data: Record<string, unknown>,
   base: TokenParams,
+  ttlOverMaxMessage = "'token_ttl' cannot be greater than 'token_max_ttl'",
 ): TokenParams {
   const p: TokenParams = { ...base };
   if (data['token_policies'] !== undefined)
@@ -136,7 +137,7 @@ export function parseTokenParams(
     p.tokenType = type;
   }
   if (p.tokenMaxTtl > 0 && p.tokenTtl > p.tokenMaxTtl)
-    badField('"token_ttl" value must be less than "token_max_ttl" value');
+    badField(ttlOverMaxMessage);
   if (p.tokenType === 'batch' && p.tokenPeriod > 0)
     badField('"token_type" cannot be "batch" when "token_period" is set');
   return p;

@@ -1,0 +1,168 @@
+/**
+ * Fetches JWKS and OIDC discovery documents over node:http(s) and caches keys by
+ * kid. An unknown kid triggers one refetch (single-flight), so a rotated issuer key
+ * is picked up without refetching on every login.
+ */
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { JsonWebKey, KeyObject } from 'node:crypto';
+import { importJwk } from './jws';
+
+const TIMEOUT_MS = 5_000;
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** GETs a JSON document; rejects with a short reason on network, status or parse errors. */
+export function fetchJson(url: string, caPem?: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      reject(new Error(`invalid URL "${url}"`));
+      return;
+    }
+    const client =
+      parsed.protocol === 'https:'
+        ? https
+        : parsed.protocol === 'http:'
+          ? http
+          : undefined;
+    if (!client) {
+      reject(new Error(`unsupported URL scheme "${parsed.protocol}"`));
+      return;
+    }
+    const req = client.get(
+      parsed,
+      {
+        timeout: TIMEOUT_MS,
+        headers: { accept: 'application/json' },
+        ...(caPem ? { ca: caPem } : {}),
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > MAX_BODY_BYTES)
+            req.destroy(new Error('response too large'));
+          else chunks.push(chunk);
+        });
+        res.on('end', () => {
+          if (res.statusCode !== 200) {
+            reject(
+              new Error(
+                `unexpected status ${res.statusCode ?? 0} from ${parsed.origin}${parsed.pathname}`,
+              ),
+            );
+            return;
+          }
+          try {
+            resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+          } catch {
+            reject(new Error('response is not valid JSON'));
+          }
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('request timed out')));
+    req.on('error', reject);
+  });
+}
+
+/** Parses a JWKS document into usable public keys (kid may be empty). */
+export function parseJwks(
+  doc: unknown,
+): { kid: string; alg?: string; key: KeyObject }[] {
+  const keys = (doc as { keys?: unknown })?.keys;
+  if (!Array.isArray(keys))
+    throw new Error('JWKS document has no "keys" array');
+  const out: { kid: string; alg?: string; key: KeyObject }[] = [];
+  for (const jwk of keys as JsonWebKey[]) {
+    if (jwk.use !== undefined && jwk.use !== 'sig') continue;
+    const key = importJwk(jwk);
+    if (key)
+      out.push({
+        kid: typeof jwk.kid === 'string' ? jwk.kid : '',
+        alg: typeof jwk.alg === 'string' ? jwk.alg : undefined,
+        key,
+      });
+  }
+  return out;
+}
+
+/** Resolves the jwks_uri of an OIDC discovery URL. */
+export async function discoverJwksUri(
+  discoveryUrl: string,
+  caPem?: string,
+): Promise<{ issuer: string; jwksUri: string }> {
+  const doc = (await fetchJson(
+    `${discoveryUrl.replace(/\/+$/, '')}/.well-known/openid-configuration`,
+    caPem,
+  )) as Record<string, unknown>;
+  if (typeof doc?.['jwks_uri'] !== 'string')
+    throw new Error('discovery document has no jwks_uri');
+  return {
+    issuer: typeof doc['issuer'] === 'string' ? doc['issuer'] : '',
+    jwksUri: doc['jwks_uri'],
+  };
+}
+
+export interface KeySetCache {
+  /** Keys that may verify a token with this kid ('' = no kid: every key). */
+  keysFor(kid: string): Promise<KeyObject[]>;
+  /** Number of HTTP fetches made so far (for tests and benchmarks). */
+  fetchCount(): number;
+  /** Primes the cache with a document fetched elsewhere (the config-time check). */
+  seed(doc: unknown): void;
+}
+
+/** Unknown kids refetch at most this often, so forged kids cannot hammer the issuer. */
+const MIN_REFETCH_MS = 5_000;
+
+/** A cached remote key set; `source` returns the JWKS URL (discovery is resolved once). */
+export function createKeySetCache(options: {
+  source: () => Promise<string>;
+  caPem?: string;
+  now: () => number;
+}): KeySetCache {
+  const { source, caPem, now } = options;
+  let keys: { kid: string; key: KeyObject }[] | undefined;
+  let inFlight: Promise<void> | undefined;
+  let fetches = 0;
+  let lastFetchMs = -Infinity;
+  const refresh = () => {
+    inFlight ??= (async () => {
+      try {
+        fetches += 1;
+        lastFetchMs = now();
+        keys = parseJwks(await fetchJson(await source(), caPem));
+      } finally {
+        inFlight = undefined;
+      }
+    })();
+    return inFlight;
+  };
+  const matching = (kid: string) =>
+    (keys ?? []).filter((k) => kid === '' || k.kid === kid).map((k) => k.key);
+  return {
+    async keysFor(kid) {
+      if (!keys) await refresh();
+      let found = matching(kid);
+      if (
+        found.length === 0 &&
+        kid !== '' &&
+        now() - lastFetchMs >= MIN_REFETCH_MS
+      ) {
+        await refresh();
+        found = matching(kid);
+      }
+      return found;
+    },
+    fetchCount: () => fetches,
+    seed(doc) {
+      keys = parseJwks(doc);
+      lastFetchMs = now();
+    },
+  };
+}
