@@ -178,3 +178,21 @@ describe('vault-dev sys', () => {
     expect(none.json).toEqual({ errors: ['paths must be supplied'] });
   });
 });
+
+describe('vault-dev kv version 1 mounts', () => {
+  let vault: TestVault;
+  beforeAll(async () => {
+    vault = await startTestVault();
+  });
+  afterAll(() => vault.server.stop());
+
+  it('serves an unversioned KV at a `kv` mount without a version option', async () => {
+    expect((await vault.root$('POST', '/v1/sys/mounts/kv1', { type: 'kv' })).status).toBe(204);
+    expect((await vault.root$('GET', '/v1/sys/mounts')).json.data['kv1/'].options).toEqual({ version: '1' });
+    expect((await vault.root$('POST', '/v1/kv1/app/db', { password: 'x' })).status).toBe(204);
+    expect((await vault.root$('GET', '/v1/kv1/app/db')).json.data).toEqual({ password: 'x' });
+    expect((await vault.call('LIST', '/v1/kv1/app', { token: vault.root })).json.data.keys).toEqual(['db']);
+    expect((await vault.root$('DELETE', '/v1/kv1/app/db')).status).toBe(204);
+    expect((await vault.root$('GET', '/v1/kv1/app/db')).status).toBe(404);
+  });
+});

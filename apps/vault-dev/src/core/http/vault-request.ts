@@ -47,6 +47,14 @@ function cleanedPath(rawPath: string): string | undefined {
   return `/${out.join('/')}${rawPath.endsWith('/') && out.length > 0 ? '/' : ''}`;
 }
 
+function hasControlCharacters(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
+
 export function tokenFrom(headers: IncomingMessage['headers']): string | undefined {
   const vaultToken = headers['x-vault-token'];
   if (typeof vaultToken === 'string' && vaultToken !== '') return vaultToken;
@@ -156,7 +164,7 @@ export async function toVaultRequest(req: IncomingMessage): Promise<VaultRequest
   } catch {
     throw new VaultError(400, ['invalid URL escape in path']);
   }
-  if (/[\x00-\x1f\x7f]/.test(path)) throw new VaultError(400, ['cannot have non-printable characters in path']);
+  if (hasControlCharacters(path)) throw new VaultError(400, ['cannot have non-printable characters in path']);
 
   const method = (req.method ?? 'GET').toUpperCase();
   let operation: Operation | undefined = METHOD_OPS[method];

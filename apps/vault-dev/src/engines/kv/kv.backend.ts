@@ -6,6 +6,7 @@ import { VaultError, type Backend, type BackendFactory, type BackendRequest, typ
 import { changeVersions, deleteLatest, patchData, readData, readSubkeys, writeData } from './kv-data';
 import { deleteMetadata, listKeys, patchMetadata, readConfig, readMetadata, writeConfig, writeMetadata } from './kv-metadata';
 import { initialKvState, type KvState } from './kv-model';
+import { createKvV1Backend } from './kv-v1';
 
 const INVALID_PATH_OPS: Record<string, string> = { read: 'get', create: 'put', update: 'put', patch: 'patch', list: 'list', delete: 'delete' };
 const SECTIONS = new Set(['data', 'metadata', 'delete', 'undelete', 'destroy', 'subkeys', 'detailed-metadata']);
@@ -83,8 +84,9 @@ function route(state: KvState, req: BackendRequest, nowMs: number): BackendRespo
   return changeVersions(state, rest, req.data, nowMs, section as 'delete' | 'undelete' | 'destroy');
 }
 
-/** Creates a KV v2 engine instance for one mount; its state lives in the core's persisted store. */
-export const createKvBackend: BackendFactory = (core) => {
+/** Creates a KV engine for one mount (v2 when `options.version` is "2", else v1); state lives in the core's store. */
+export const createKvBackend: BackendFactory = (core, mount) => {
+  if (mount.options['version'] !== '2') return createKvV1Backend(core);
   const state = core.state<KvState>(initialKvState);
   const backend: Backend = {
     type: 'kv',
