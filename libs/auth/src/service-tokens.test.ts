@@ -70,6 +70,18 @@ describe('service tokens', () => {
     expect(reasonOf(() => verifierFor().verify(signJwt({ ...base, scope: ['tenants:admin'] }, key)))).toBe('malformed');
   });
 
+  it('rejects a token it verified before once that token has expired', () => {
+    const clock = { now: NOW_MS };
+    const signer = createServiceTokenSigner({ privateKeyPem: current.privateKeyPem, keyId: current.keyId, clock: () => clock.now });
+    const verifier = verifierFor({}, () => clock.now);
+    const token = signer.sign();
+    expect(verifier.verify(token).keyId).toBe(current.keyId);
+    expect(verifier.verify(token).keyId).toBe(current.keyId);
+    clock.now += 36_000;
+    expect(reasonOf(() => verifier.verify(token))).toBe('expired');
+    expect(reasonOf(() => verifier.verify(token))).toBe('expired');
+  });
+
   it('accepts tokens from every trusted key, so the signing key can rotate', () => {
     for (const pair of [current, previous]) {
       const signer = createServiceTokenSigner({ privateKeyPem: pair.privateKeyPem, keyId: pair.keyId, clock: () => NOW_MS });

@@ -4,6 +4,7 @@ import { AuthError } from './auth-error';
 import { checkAudience, checkIssuer, checkTimeClaims } from './claims';
 import { decodeJwt } from './jwt-parts';
 import { importPublicJwk, isKeyCompatible, verifyJwsSignature } from './keys';
+import { createVerifiedCache } from './verified-cache';
 
 const MAX_SERVICE_TTL_SECONDS = 60;
 // A cached token is re-signed when less than this is left, so that it cannot expire in flight.
@@ -99,6 +100,8 @@ export interface ServiceTokenVerifierOptions {
   maxTtlSeconds?: number;
   /** Default 5, at most 60. */
   clockToleranceSeconds?: number;
+  /** How many verified tokens to remember (the agent reuses one for ~20 s); default 100, 0 disables. */
+  verifiedCacheSize?: number;
   clock?: () => number;
 }
 
@@ -146,40 +149,68 @@ export function createServiceTokenVerifier(options: ServiceTokenVerifierOptions)
   const clockToleranceSeconds = options.clockToleranceSeconds ?? 5;
   if (clockToleranceSeconds < 0 || clockToleranceSeconds > 60) throw new RangeError('clockToleranceSeconds must be 0..60');
   const clock = options.clock ?? Date.now;
+  const verifiedCacheSize = options.verifiedCacheSize ?? 100;
+  if (!Number.isInteger(verifiedCacheSize) || verifiedCacheSize < 0) throw new RangeError('verifiedCacheSize must be an integer >= 0');
+
+  function verifyFully(token: string | undefined): ServiceClaims {
+    const decoded = decodeJwt(token, MAX_SERVICE_TOKEN_BYTES);
+    if (decoded.header.alg !== 'ES256') throw new AuthError('unsupported_alg');
+    const kid = decoded.header.kid;
+    const key = kid === undefined ? undefined : keys.get(kid);
+    if (kid === undefined || !key) throw new AuthError('unknown_key');
+    verifyJwsSignature('ES256', key, decoded.signingInput, decoded.signature);
+    const { payload } = decoded;
+    checkIssuer(payload, issuer);
+    checkAudience(payload, [audience]);
+    const nowSeconds = Math.floor(clock() / 1000);
+    const { exp, iat } = checkTimeClaims(payload, { nowSeconds, clockToleranceSeconds });
+    if (iat === undefined) throw new AuthError('malformed', { detail: 'The iat claim is required.' });
+    // A stolen service token must be short-lived whatever the signer was configured with.
+    if (exp - iat > maxTtlSeconds) throw new AuthError('expired', { detail: 'The token lives too long.' });
+    const claims: ServiceClaims = {
+      issuer,
+      subject: typeof payload['sub'] === 'string' ? payload['sub'] : issuer,
+      keyId: kid,
+      issuedAt: new Date(iat * 1000),
+      expiresAt: new Date(exp * 1000),
+      scopes: [],
+    };
+    if (typeof payload['request_id'] === 'string') claims.requestId = payload['request_id'];
+    if (payload['scope'] !== undefined) {
+      if (typeof payload['scope'] !== 'string' || !SCOPE_PATTERN.test(payload['scope'])) {
+        throw new AuthError('malformed', { detail: 'The scope claim must be space-separated tokens.' });
+      }
+      claims.scope = payload['scope'];
+      claims.scopes = payload['scope'].split(' ');
+    }
+    return claims;
+  }
+
+  function checkTime(claims: ServiceClaims): void {
+    checkTimeClaims(
+      { exp: claims.expiresAt.getTime() / 1000, iat: claims.issuedAt.getTime() / 1000 },
+      { nowSeconds: Math.floor(clock() / 1000), clockToleranceSeconds },
+    );
+  }
+
+  const verified = createVerifiedCache<ServiceClaims>(verifiedCacheSize);
 
   return {
     /** Verifies a service token and returns its claims; throws AuthError. */
     verify(token: string | undefined): ServiceClaims {
-      const decoded = decodeJwt(token, MAX_SERVICE_TOKEN_BYTES);
-      if (decoded.header.alg !== 'ES256') throw new AuthError('unsupported_alg');
-      const kid = decoded.header.kid;
-      const key = kid === undefined ? undefined : keys.get(kid);
-      if (kid === undefined || !key) throw new AuthError('unknown_key');
-      verifyJwsSignature('ES256', key, decoded.signingInput, decoded.signature);
-      const { payload } = decoded;
-      checkIssuer(payload, issuer);
-      checkAudience(payload, [audience]);
-      const nowSeconds = Math.floor(clock() / 1000);
-      const { exp, iat } = checkTimeClaims(payload, { nowSeconds, clockToleranceSeconds });
-      if (iat === undefined) throw new AuthError('malformed', { detail: 'The iat claim is required.' });
-      // A stolen service token must be short-lived whatever the signer was configured with.
-      if (exp - iat > maxTtlSeconds) throw new AuthError('expired', { detail: 'The token lives too long.' });
-      const claims: ServiceClaims = {
-        issuer,
-        subject: typeof payload['sub'] === 'string' ? payload['sub'] : issuer,
-        keyId: kid,
-        issuedAt: new Date(iat * 1000),
-        expiresAt: new Date(exp * 1000),
-        scopes: [],
-      };
-      if (typeof payload['request_id'] === 'string') claims.requestId = payload['request_id'];
-      if (payload['scope'] !== undefined) {
-        if (typeof payload['scope'] !== 'string' || !SCOPE_PATTERN.test(payload['scope'])) {
-          throw new AuthError('malformed', { detail: 'The scope claim must be space-separated tokens.' });
+      const cacheable = typeof token === 'string' && token.length > 0 && token.length <= MAX_SERVICE_TOKEN_BYTES;
+      const hit = cacheable ? verified.get(token) : undefined;
+      if (hit) {
+        try {
+          checkTime(hit);
+        } catch (err) {
+          verified.delete(token as string);
+          throw err;
         }
-        claims.scope = payload['scope'];
-        claims.scopes = payload['scope'].split(' ');
+        return hit;
       }
+      const claims = Object.freeze(verifyFully(token));
+      if (cacheable) verified.set(token, claims);
       return claims;
     },
   };
