@@ -39,7 +39,10 @@ function createVaultBackend(config: VaultBackendConfig, logger: AgentLogger): Se
   });
 }
 
-function createWalletBackend(config: WalletBackendConfig): { backend: SecretBackend; resolver: TenantResolver } {
+function createWalletBackend(
+  config: WalletBackendConfig,
+  metrics: ReturnType<typeof createMetrics>,
+): { backend: SecretBackend; resolver: TenantResolver } {
   const serviceToken = createServiceTokenSource({
     privateKeyPem: fs.readFileSync(config.serviceJwt.privateKeyFile, 'utf8'),
     keyId: config.serviceJwt.keyId,
@@ -49,6 +52,7 @@ function createWalletBackend(config: WalletBackendConfig): { backend: SecretBack
     timeoutMs: config.timeoutMs,
     serviceToken,
     instrument: (instance) => instrumentAxios(instance),
+    observe: (operation, status, seconds) => metrics.walletRequestDuration.observe({ operation, status }, seconds),
   });
   const verifier = createJwksVerifier(config.tenantJwt);
   return { backend, resolver: createJwtTenantResolver(verifier) };
@@ -61,7 +65,7 @@ export function createDependencies(config: AgentConfig): AgentDependencies {
   const { backend, resolver } =
     config.backend.kind === 'vault'
       ? { backend: createVaultBackend(config.backend, logger), resolver: createSingleTenantResolver() }
-      : createWalletBackend(config.backend);
+      : createWalletBackend(config.backend, metrics);
   return {
     backend,
     tenantResolver: resolver,

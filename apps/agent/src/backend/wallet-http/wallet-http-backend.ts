@@ -36,33 +36,33 @@ export function createWalletHttpBackend(options: WalletHttpClientOptions): Secre
   return {
     kind: 'wallet',
     keys: {
-      create: (ctx, body) => client.call({ ...asTenant(ctx), method: 'POST', path: R.createKey.path, body, schema: KeySchema }),
-      list: (ctx) => client.call({ ...asTenant(ctx), method: 'GET', path: R.listKeys.path, schema: KeyListSchema }),
-      get: (ctx, id) => client.call({ ...asTenant(ctx), method: 'GET', path: keyPath(id), schema: KeySchema }),
-      delete: (ctx, id) => client.call({ ...asTenant(ctx), method: 'DELETE', path: keyPath(id), schema: undefined }),
+      create: (ctx, body) => client.call({ ...asTenant(ctx), method: 'POST', operation: 'keys.create', path: R.createKey.path, body, schema: KeySchema }),
+      list: (ctx) => client.call({ ...asTenant(ctx), method: 'GET', operation: 'keys.list', path: R.listKeys.path, schema: KeyListSchema }),
+      get: (ctx, id) => client.call({ ...asTenant(ctx), method: 'GET', operation: 'keys.get', path: keyPath(id), schema: KeySchema }),
+      delete: (ctx, id) => client.call({ ...asTenant(ctx), operation: 'keys.delete', method: 'DELETE', path: keyPath(id), schema: undefined }),
       sign: (ctx, id, body) =>
-        client.call({ ...asTenant(ctx), method: 'POST', path: buildPath(R.signWithKey.path, { id }), body, schema: SignResponseSchema }),
+        client.call({ ...asTenant(ctx), method: 'POST', operation: 'keys.sign', path: buildPath(R.signWithKey.path, { id }), body, schema: SignResponseSchema }),
     },
     secrets: {
       put: (ctx, name, body) =>
-        client.call({ ...asTenant(ctx), method: 'PUT', path: secretPath(name), body, schema: PutSecretResponseSchema }),
+        client.call({ ...asTenant(ctx), operation: 'secrets.put', method: 'PUT', path: secretPath(name), body, schema: PutSecretResponseSchema }),
       get: (ctx, name, version) =>
-        client.call({ ...asTenant(ctx), method: 'GET', path: secretPath(name), query: { version }, schema: SecretSchema }),
-      list: (ctx) => client.call({ ...asTenant(ctx), method: 'GET', path: R.listSecrets.path, schema: SecretNameListSchema }),
-      delete: (ctx, name) => client.call({ ...asTenant(ctx), method: 'DELETE', path: secretPath(name), schema: undefined }),
+        client.call({ ...asTenant(ctx), operation: 'secrets.get', method: 'GET', path: secretPath(name), query: { version }, schema: SecretSchema }),
+      list: (ctx) => client.call({ ...asTenant(ctx), method: 'GET', operation: 'secrets.list', path: R.listSecrets.path, schema: SecretNameListSchema }),
+      delete: (ctx, name) => client.call({ ...asTenant(ctx), operation: 'secrets.delete', method: 'DELETE', path: secretPath(name), schema: undefined }),
     },
     tenants: {
       create: (ctx, body) =>
-        client.call({ ...admin, requestId: ctx.requestId, method: 'POST', path: R.createWallet.path, body, schema: CreatedWalletSchema }),
+        client.call({ ...admin, requestId: ctx.requestId, method: 'POST', operation: 'tenants.create', path: R.createWallet.path, body, schema: CreatedWalletSchema }),
       list: (ctx, page) =>
-        client.call({ ...admin, requestId: ctx.requestId, method: 'GET', path: R.listWallets.path, query: page, schema: WalletPageSchema }),
-      get: (ctx, id) => client.call({ ...admin, requestId: ctx.requestId, method: 'GET', path: tenantPath(id), schema: WalletSchema }),
+        client.call({ ...admin, requestId: ctx.requestId, method: 'GET', operation: 'tenants.list', path: R.listWallets.path, query: page, schema: WalletPageSchema }),
+      get: (ctx, id) => client.call({ ...admin, requestId: ctx.requestId, operation: 'tenants.get', method: 'GET', path: tenantPath(id), schema: WalletSchema }),
       delete: (ctx, id) =>
-        client.call({ ...admin, requestId: ctx.requestId, method: 'DELETE', path: tenantPath(id), schema: undefined }),
+        client.call({ ...admin, requestId: ctx.requestId, operation: 'tenants.delete', method: 'DELETE', path: tenantPath(id), schema: undefined }),
     },
     async readiness() {
       try {
-        const ready = await client.call({ method: 'GET', path: R.ready.path, requestId: 'readiness', schema: ReadinessSchema });
+        const ready = await client.call({ method: 'GET', operation: 'ready', path: R.ready.path, requestId: 'readiness', schema: ReadinessSchema });
         return { wallet: { ok: ready.status === 'ready' } };
       } catch {
         return { wallet: { ok: false, detail: 'wallet not ready or unreachable' } };

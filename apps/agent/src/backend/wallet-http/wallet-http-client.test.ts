@@ -26,13 +26,15 @@ async function standIn(handler: Handler) {
 
 function clientFor(url: string, timeoutMs = 2000) {
   const claims: ServiceTokenClaims[] = [];
+  const observed: Array<[string, string]> = [];
   const client = createWalletHttpClient({
     baseUrl: url,
     timeoutMs,
     serviceToken: (c) => (claims.push(c), 'service.jwt.token'),
+    observe: (operation, status) => observed.push([operation, status]),
     now: () => Date.parse('2026-11-29T12:00:00Z'),
   });
-  return { client, claims };
+  return { client, claims, observed };
 }
 
 async function failure(promise: Promise<unknown>) {
@@ -41,7 +43,7 @@ async function failure(promise: Promise<unknown>) {
   return err;
 }
 
-const listKeys = { method: 'GET' as const, path: '/v1/keys', requestId: 'r-1', bearerToken: 'tenant.jwt.token', schema: KeyListSchema };
+const listKeys = { method: 'GET' as const, operation: 'keys.list', path: '/v1/keys', requestId: 'r-1', bearerToken: 'tenant.jwt.token', schema: KeyListSchema };
 
 describe('wallet HTTP client', () => {
   const servers: Array<{ close(): Promise<void> }> = [];
@@ -56,8 +58,9 @@ describe('wallet HTTP client', () => {
 
   it('sends the service token, the tenant JWT and the request id, and parses the answer', async () => {
     const wallet = await start((_req, res) => res.setHeader('content-type', 'application/json').end('{"keys":[]}'));
-    const { client } = clientFor(wallet.url);
+    const { client, observed } = clientFor(wallet.url);
     expect(await client.call(listKeys)).toEqual({ keys: [] });
+    expect(observed).toEqual([['keys.list', '200']]);
     expect(wallet.seen[0]).toMatchObject({
       'x-service-token': 'service.jwt.token',
       authorization: 'Bearer tenant.jwt.token',
@@ -89,9 +92,10 @@ describe('wallet HTTP client', () => {
   it('answers wallet_unavailable with Retry-After when nothing listens', async () => {
     const wallet = await start(() => undefined);
     await wallet.close();
-    const { client } = clientFor(wallet.url);
+    const { client, observed } = clientFor(wallet.url);
     const err = await failure(client.call(listKeys));
     expect(err).toMatchObject({ code: 'wallet_unavailable', status: 503, retryAfterSeconds: 1 });
+    expect(observed).toEqual([['keys.list', 'error']]);
     expect(JSON.stringify(err.cause)).not.toContain('tenant.jwt.token');
   });
 
@@ -132,7 +136,7 @@ describe('wallet HTTP client', () => {
   it('asks for a scoped service token only when the call carries a scope', async () => {
     const wallet = await start((_req, res) => ((res.statusCode = 204), res.end()));
     const { client, claims } = clientFor(wallet.url);
-    await client.call({ method: 'DELETE', path: '/v1/tenants/x', requestId: 'r', serviceClaims: { scope: 'tenants:admin' }, schema: undefined });
+    await client.call({ method: 'DELETE', operation: 'tenants.delete', path: '/v1/tenants/x', requestId: 'r', serviceClaims: { scope: 'tenants:admin' }, schema: undefined });
     await client.call({ ...listKeys, schema: undefined });
     expect(claims).toEqual([{ scope: 'tenants:admin' }, {}]);
     expect(wallet.seen[0]?.authorization).toBeUndefined();

@@ -22,6 +22,8 @@ export interface WalletHttpClientOptions {
   serviceToken: ServiceTokenSource;
   /** Hooks tracing into the axios instance (telemetry's instrumentAxios) so traceparent is propagated. */
   instrument?: (instance: AxiosInstance) => void;
+  /** Records each call's duration (telemetry's wallet_request_duration_seconds); `status` is the HTTP status or `error`. */
+  observe?: (operation: string, status: string, seconds: number) => void;
   now?: () => number;
 }
 
@@ -36,6 +38,8 @@ export interface WalletCall<S extends z.ZodType | undefined> {
   serviceClaims?: ServiceTokenClaims;
   /** Schema of a successful answer; undefined for 204 answers. */
   schema: S;
+  /** Metric label naming the operation (`keys.create`); never a path, which would carry secret names. */
+  operation: string;
 }
 
 export type WalletResult<S> = S extends z.ZodType ? z.output<S> : void;
@@ -85,8 +89,21 @@ export function createWalletHttpClient(options: WalletHttpClientOptions) {
     }
   }
 
+  async function timed(request: WalletCall<z.ZodType | undefined>): Promise<AxiosResponse> {
+    const startedAt = process.hrtime.bigint();
+    const seconds = () => Number(process.hrtime.bigint() - startedAt) / 1e9;
+    try {
+      const response = await sendWithRetry(request);
+      options.observe?.(request.operation, String(response.status), seconds());
+      return response;
+    } catch (err) {
+      options.observe?.(request.operation, 'error', seconds());
+      throw err;
+    }
+  }
+
   async function call<S extends z.ZodType | undefined>(request: WalletCall<S>): Promise<WalletResult<S>> {
-    const response = await sendWithRetry(request);
+    const response = await timed(request);
     if (response.status >= 400) throw fromWalletResponse(response, now());
     if (request.schema === undefined) return undefined as WalletResult<S>;
     const parsed = request.schema.safeParse(response.data);
