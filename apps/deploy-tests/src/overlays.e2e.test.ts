@@ -5,6 +5,7 @@ import { knownEnvKeys, serviceOfImage } from './env-contract';
 import {
   APPROLE_SECRET,
   containerViolations,
+  ingressRulesFor,
   secretReaderRules,
   secretVolumeViolations,
   tokenAutomountViolations,
@@ -98,6 +99,24 @@ describe.each(OVERLAYS)('the $dir overlay', ({ dir, vaultClients, minReplicas })
 
   itWithKubectl('allows egress to Vault port 8200 only to the workloads that need Vault', () => {
     expect(workloadsWithEgressToPort(render(dir), 8200).sort()).toEqual([...vaultClients].sort());
+  });
+
+  itWithKubectl('admits the wallet only from the agent and the agent only from the gateway', () => {
+    const objects = render(dir);
+    const only = (app: string, port: number) => [
+      { from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': app } } }], ports: [{ protocol: 'TCP', port }] },
+    ];
+    expect(ingressRulesFor(objects, findObject(objects, 'Deployment', 'wallet'))).toEqual(only('agent', 8086));
+    expect(ingressRulesFor(objects, findObject(objects, 'Deployment', 'agent'))).toEqual(only('gateway', 8085));
+  });
+
+  itWithKubectl('runs in a namespace where Pod Security Admission enforces the restricted profile', () => {
+    const objects = render(dir);
+    const namespaces = objects.filter((o) => o.kind === 'Namespace');
+    expect(namespaces).toHaveLength(1);
+    expect(namespaces[0].metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    const namespaced = objects.filter((o) => o.kind !== 'Namespace');
+    expect(namespaced.every((o) => o.metadata.namespace === namespaces[0].metadata.name)).toBe(true);
   });
 
   itWithKubectl('denies all ingress and egress by default', () => {

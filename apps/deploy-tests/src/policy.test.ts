@@ -1,6 +1,7 @@
 import type { Json, Manifest } from './manifests';
 import {
   containerViolations,
+  ingressRulesFor,
   isPinnedImage,
   secretReaderRules,
   secretVolumeViolations,
@@ -162,5 +163,20 @@ describe('credential exposure checks', () => {
       rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }, { apiGroups: [''], resources: ['secrets'], verbs: ['patch'] }],
     };
     expect(secretReaderRules([role])).toEqual(['Role/reader grants get on secrets']);
+  });
+});
+
+describe('the ingress rule lookup', () => {
+  it('returns null for a pod no ingress policy isolates, and the admitting rules otherwise', () => {
+    const wallet = deployment('wallet');
+    const rule = { from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'agent' } } }] };
+    const policy: Manifest = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'wallet' },
+      spec: { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'wallet' } }, policyTypes: ['Ingress'], ingress: [rule] },
+    };
+    expect(ingressRulesFor([wallet], wallet)).toBeNull();
+    expect(ingressRulesFor([wallet, policy], wallet)).toEqual([rule]);
   });
 });

@@ -207,3 +207,16 @@ export function secretReaderRules(objects: Manifest[]): string[] {
         .map((rule) => `${role.kind}/${role.metadata.name} grants ${(rule.verbs as string[]).join(',')} on secrets`),
     );
 }
+
+/** Every ingress rule that admits traffic into a workload's pods (an unisolated pod admits everything: null). */
+export function ingressRulesFor(objects: Manifest[], workload: Manifest): Json[] | null {
+  const labels = (podTemplateOf(workload)?.metadata?.labels ?? {}) as Record<string, string>;
+  const selecting = objects.filter(
+    (object) =>
+      object.kind === 'NetworkPolicy' &&
+      ((object.spec?.policyTypes as string[] | undefined) ?? ['Ingress']).includes('Ingress') &&
+      selectorMatches(object.spec?.podSelector, labels),
+  );
+  if (selecting.length === 0) return null;
+  return selecting.flatMap((policy) => (policy.spec?.ingress ?? []) as Json[]);
+}
