@@ -39,6 +39,9 @@ const OVERLAYS: OverlayExpectation[] = [
   { dir: 'overlays/production', vaultClients: VAULT_CLIENTS_BASE, minReplicas: 2 },
 ];
 
+// Read by the Node.js runtime itself, not by a service's config schema.
+const NODE_RUNTIME_ENV = new Set(['NODE_EXTRA_CA_CERTS']);
+
 const cache = new Map<string, Manifest[]>();
 function render(dir: string): Manifest[] {
   if (!cache.has(dir)) cache.set(dir, kustomizeBuild(path.join(K8S_DIR, dir)));
@@ -150,7 +153,7 @@ describe.each(OVERLAYS)('the $dir overlay', ({ dir, vaultClients, minReplicas })
       const service = serviceOfImage(item.image as string);
       if (!service) continue;
       const known = await knownEnvKeys(service);
-      for (const name of envNames(item).filter((key) => !known.keys.has(key))) {
+      for (const name of envNames(item).filter((key) => !known.keys.has(key) && !NODE_RUNTIME_ENV.has(key))) {
         unknown.push(`${workloadId(workload)} sets ${name}, unknown to ${service} (checked against ${known.source})`);
       }
     }
@@ -273,6 +276,12 @@ describe('the production overlay', () => {
       const mounts = (item.volumeMounts ?? []) as Json[];
       expect(mounts.some((m) => caFile.startsWith(`${m.mountPath as string}/`) && m.readOnly === true)).toBe(true);
     }
+  });
+
+  itWithKubectl('lets the wallet\'s HTTPS JWKS fetch trust the Vault CA as well', () => {
+    const wallet = container(render('overlays/production'), 'Deployment', 'wallet');
+    expect(envLiteral(wallet, 'TENANT_JWT_JWKS_URL')).toMatch(/^\$\(VAULT_ADDR\)/);
+    expect(envLiteral(wallet, 'NODE_EXTRA_CA_CERTS')).toBe(envLiteral(wallet, 'VAULT_CACERT'));
   });
 
   itWithKubectl('scales every service with an HPA from two replicas and protects it with a PodDisruptionBudget', () => {
