@@ -46,6 +46,7 @@ export function buildApp(deps: AppDependencies): http.RequestListener {
       consumerName: undefined,
       upstreamUri: undefined,
       upstreamMethod: undefined,
+      onResponse: [],
     };
     const route = deps.router.match(request);
     if (!route) {
@@ -53,6 +54,9 @@ export function buildApp(deps: AppDependencies): http.RequestListener {
       return;
     }
     request.routeId = route.id;
+    res.once('close', () => {
+      for (const listener of request.onResponse) listener(res.statusCode);
+    });
     for (const plugin of route.plugins) {
       const exit = plugin.handle(request);
       if (exit) {

@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import type { CompiledRoute } from './app';
 import { createConsumerDirectory } from './plugins/consumer-directory';
 import { createRoutePlugins } from './plugins/plugin-registry';
@@ -14,12 +15,13 @@ export interface DependencyOptions {
   readonly env: SubstitutionEnv;
   readonly logger: ProxyLogger;
   readonly now?: () => number;
+  readonly tracer?: Tracer;
 }
 
 /** Loads apisix.yaml and builds routes, plugins, upstreams and the forwarder; throws GatewayConfigError. */
 export function createDependencies(options: DependencyOptions) {
   const standalone = readStandaloneFile(options.configPath, options.env);
-  const routes = compileRoutes(standalone, options.now ?? Date.now);
+  const routes = compileRoutes(standalone, { now: options.now ?? Date.now, tracer: options.tracer });
   const agent = createUpstreamAgent();
   return {
     router: createRouteMatcher(routes),
@@ -31,7 +33,10 @@ export function createDependencies(options: DependencyOptions) {
 
 type RouteWithVars = CompiledRoute & { readonly vars?: StandaloneConfig['routes'][number]['vars'] };
 
-function compileRoutes(standalone: StandaloneConfig, now: () => number): RouteWithVars[] {
+function compileRoutes(
+  standalone: StandaloneConfig,
+  shared: { now: () => number; tracer: Tracer | undefined },
+): RouteWithVars[] {
   const consumers = createConsumerDirectory(standalone.consumers);
   const upstreams = new Map<string, Upstream>();
   for (const [index, upstream] of standalone.upstreams.entries()) {
@@ -55,7 +60,7 @@ function compileRoutes(standalone: StandaloneConfig, now: () => number): RouteWi
         methods: route.methods,
         priority: route.priority,
         vars: route.vars,
-        plugins: createRoutePlugins(route.plugins, { routeId: route.id, consumers, now }),
+        plugins: createRoutePlugins(route.plugins, { routeId: route.id, consumers, ...shared }),
         upstream,
       };
     });

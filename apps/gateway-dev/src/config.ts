@@ -9,6 +9,8 @@ export const ENV_KEYS = [
   'LOG_LEVEL',
   'SHUTDOWN_TIMEOUT_MS',
   'GATEWAY_CONFIG',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_SERVICE_NAME',
   // Substituted into deploy/apisix/apisix.yaml:
   'AGENT_UPSTREAM',
   'AGENT_UPSTREAM_HOST',
@@ -33,6 +35,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   GATEWAY_CONFIG: z.string().min(1).optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('gateway-dev'),
   AGENT_UPSTREAM: hostPort,
   VAULT_UPSTREAM: hostPort,
 });
@@ -44,6 +48,9 @@ export interface GatewayDevConfig {
   readonly logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   readonly shutdownTimeoutMs: number;
   readonly configPath: string;
+  /** OTLP/HTTP collector base URL; unset means no spans are recorded. */
+  readonly otlpEndpoint: string | undefined;
+  readonly serviceName: string;
   /** The environment apisix.yaml is resolved against (see {@link withUpstreamShorthands}). */
   readonly substitutionEnv: Readonly<Record<string, string | undefined>>;
 }
@@ -61,6 +68,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     logLevel: parsed.data.LOG_LEVEL,
     shutdownTimeoutMs: parsed.data.SHUTDOWN_TIMEOUT_MS,
     configPath: resolveConfigPath(parsed.data.GATEWAY_CONFIG, cwd),
+    otlpEndpoint: parsed.data.OTEL_EXPORTER_OTLP_ENDPOINT,
+    serviceName: parsed.data.OTEL_SERVICE_NAME,
     substitutionEnv: Object.freeze(withUpstreamShorthands(env)),
   });
 }

@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from './app';
@@ -17,6 +18,8 @@ export interface StartGatewayOptions {
   readonly logger?: ProxyLogger;
   /** Clock for rate-limit windows (ms since epoch). */
   readonly now?: () => number;
+  /** Records and exports a span per request on routes with the opentelemetry plugin. */
+  readonly tracer?: Tracer;
   /** Budget for in-flight requests to finish on stop() before connections are cut. */
   readonly shutdownTimeoutMs?: number;
 }
@@ -43,6 +46,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     env: withUpstreamShorthands(options.env),
     logger: options.logger ?? silentLogger,
     now: options.now,
+    tracer: options.tracer,
   });
   const server = http.createServer({ keepAliveTimeout: 60_000 }, buildApp(deps));
   const host = options.host ?? '127.0.0.1';

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Tracer } from '@opentelemetry/api';
 
 /**
  * One request on its way through a route: what the plugins read and change before it is
@@ -25,6 +26,8 @@ export interface GatewayRequest {
   /** Path (encoded, may carry its own `?query`) set by proxy-rewrite. */
   upstreamUri: string | undefined;
   upstreamMethod: string | undefined;
+  /** Called once with the final status when the response is finished or aborted. */
+  readonly onResponse: Array<(status: number) => void>;
 }
 
 /** A plugin stopping the request (APISIX core.response.exit): status and optional body. */
@@ -51,6 +54,8 @@ export interface PluginContext {
   readonly consumers: ConsumerDirectory;
   /** Milliseconds since the epoch; injectable so rate-limit tests need no sleeping. */
   readonly now: () => number;
+  /** Set when spans are exported (OTEL_EXPORTER_OTLP_ENDPOINT); the opentelemetry plugin then records real spans. */
+  readonly tracer?: Tracer;
 }
 
 /** Consumers by credential, built once from the `consumers` section. */
