@@ -325,7 +325,7 @@ describe('workload inventory', () => {
       const accounts = new Set(objects.filter((o) => o.kind === 'ServiceAccount').map((o) => o.metadata.name));
       const missing = objects
         .filter(isWorkload)
-        .filter((w) => w.metadata.name !== 'vault' && !accounts.has(podSpecOf(w)?.serviceAccountName as string))
+        .filter((w) => !accounts.has(podSpecOf(w)?.serviceAccountName as string))
         .map(workloadId);
       expect(missing).toEqual([]);
     }
