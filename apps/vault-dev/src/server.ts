@@ -36,6 +36,8 @@ export interface VaultDevOptions {
   logger?: Logger;
   /** How many recent `traceparent` headers to keep (default 256). */
   traceparentRingSize?: number;
+  /** How long `stop()` waits for in-flight requests before closing connections (default 5000). */
+  shutdownTimeoutMs?: number;
   /** Test seam: the file-system write of a state save (simulates a crash mid-write). */
   stateFs?: StateFs;
   /** Engine registry override (defaults to every engine in the registry). */
@@ -115,9 +117,22 @@ function createRing(size: number): { push(v: string): void; values(): string[] }
 
 const NO_SEAL_CHECK = new Set(['/v1/sys/health', '/v1/sys/seal-status', '/v1/sys/unseal']);
 
-function createHandler(core: VaultCore, deps: { logger: Logger; isSealed: () => boolean; ring: { push(v: string): void } }): http.RequestListener {
+interface InFlight {
+  count: number;
+  onIdle: (() => void) | undefined;
+}
+
+function createHandler(
+  core: VaultCore,
+  deps: { logger: Logger; isSealed: () => boolean; ring: { push(v: string): void }; inFlight: InFlight },
+): http.RequestListener {
   return (req, res) => {
     const requestId = uuid();
+    deps.inFlight.count += 1;
+    res.once('close', () => {
+      deps.inFlight.count -= 1;
+      if (deps.inFlight.count === 0) deps.inFlight.onIdle?.();
+    });
     const traceparent = req.headers['traceparent'];
     if (typeof traceparent === 'string') deps.ring.push(traceparent);
     const pathOnly = (req.url ?? '').split('?')[0];
@@ -149,6 +164,25 @@ function listen(server: net.Server, port: number, host: string): Promise<number>
   });
 }
 
+/** Stops accepting, lets in-flight requests finish (bounded), then closes every connection. */
+function stopServer(deps: { tcp: net.Server; httpServer: http.Server; sockets: Set<net.Socket>; inFlight: InFlight; timeoutMs: number }): Promise<void> {
+  const closed = new Promise<void>((resolve) => deps.tcp.close(() => resolve()));
+  deps.httpServer.closeIdleConnections();
+  const drained = new Promise<void>((resolve) => {
+    if (deps.inFlight.count === 0) return resolve();
+    const timer = setTimeout(resolve, deps.timeoutMs);
+    timer.unref();
+    deps.inFlight.onIdle = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+  });
+  return drained.then(() => {
+    for (const socket of deps.sockets) socket.destroy();
+    return closed;
+  });
+}
+
 /** Starts a Vault-API-compatible development server; resolves once it is listening. */
 export async function startVaultDev(options: VaultDevOptions = {}): Promise<VaultDevServer> {
   const host = options.host ?? '127.0.0.1';
@@ -166,7 +200,8 @@ export async function startVaultDev(options: VaultDevOptions = {}): Promise<Vaul
   await persistence.persist();
 
   const ring = createRing(options.traceparentRingSize ?? 256);
-  const httpServer = http.createServer({ keepAliveTimeout: 65_000 }, createHandler(core, { logger, isSealed: () => seal.info().sealed, ring }));
+  const inFlight: InFlight = { count: 0, onIdle: undefined };
+  const httpServer = http.createServer({ keepAliveTimeout: 65_000 }, createHandler(core, { logger, isSealed: () => seal.info().sealed, ring, inFlight }));
   const sockets = new Set<net.Socket>();
   const tcp = net.createServer((socket) => {
     sockets.add(socket);
@@ -184,11 +219,6 @@ export async function startVaultDev(options: VaultDevOptions = {}): Promise<Vaul
     unsealKey,
     unsealKeyGenerated: loaded.keyGenerated,
     recentTraceparents: () => ring.values(),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        tcp.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-        httpServer.close();
-      }),
+    stop: () => stopServer({ tcp, httpServer, sockets, inFlight, timeoutMs: options.shutdownTimeoutMs ?? 5000 }),
   };
 }

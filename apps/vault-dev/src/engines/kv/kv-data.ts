@@ -8,12 +8,14 @@ import {
   isVersionLive,
   mergePatch,
   newKey,
+  unknownFieldWarnings,
   versionMetadata,
   type KvKey,
   type KvState,
 } from './kv-model';
 
 const NOT_FOUND = (): VaultError => new VaultError(404, []);
+const DATA_FIELDS = ['data', 'options', 'version'] as const;
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -50,7 +52,11 @@ export function writeData(state: KvState, path: string, body: Record<string, unk
   const key = existing ?? newKey(nowMs);
   state.keys[path] = key;
   const n = addVersion(key, state.config, data, nowMs);
-  return { kind: 'data', data: versionMetadata(key, n) };
+  return withWarnings({ kind: 'data', data: versionMetadata(key, n) }, unknownFieldWarnings(body, DATA_FIELDS));
+}
+
+function withWarnings(res: BackendResponse, warnings: string[]): BackendResponse {
+  return warnings.length > 0 && res.kind === 'data' ? { ...res, warnings } : res;
 }
 
 export function patchData(state: KvState, path: string, body: Record<string, unknown>, nowMs: number): BackendResponse {
@@ -63,7 +69,7 @@ export function patchData(state: KvState, path: string, body: Record<string, unk
   checkCas(body, key, state.config);
   const merged = mergePatch(current.data, patch) as Record<string, unknown>;
   const n = addVersion(key, state.config, merged, nowMs);
-  return { kind: 'data', data: versionMetadata(key, n) };
+  return withWarnings({ kind: 'data', data: versionMetadata(key, n) }, unknownFieldWarnings(body, DATA_FIELDS));
 }
 
 /** `DELETE data/p` soft-deletes the current version; a no-op if absent or already deleted. */

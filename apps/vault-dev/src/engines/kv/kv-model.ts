@@ -193,3 +193,9 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
   }
   return base;
 }
+
+/** Vault's warning for body fields an endpoint does not know (reference §13 #21). */
+export function unknownFieldWarnings(body: Record<string, unknown>, known: readonly string[]): string[] {
+  const unknown = Object.keys(body).filter((k) => !known.includes(k)).sort();
+  return unknown.length === 0 ? [] : [`Endpoint ignored these unrecognized parameters: [${unknown.join(' ')}]`];
+}
