@@ -14,9 +14,12 @@ import { createVaultClient, tokenAuth } from '../src/index';
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 4);
 const concurrency = Number(process.env['BENCH_CONCURRENCY'] ?? 32);
 const rounds = Number(process.env['BENCH_ROUNDS'] ?? 3);
+const cpuPerRequest = new Map<string, number[]>();
 
+// Client CPU per request is reported too: on a shared, loaded machine it is steadier than req/s.
 async function drive(name: string, call: () => Promise<unknown>): Promise<number> {
   const end = Date.now() + seconds * 1000;
+  const cpu = process.cpuUsage();
   let done = 0;
   const worker = async () => {
     while (Date.now() < end) {
@@ -26,7 +29,10 @@ async function drive(name: string, call: () => Promise<unknown>): Promise<number
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   const rps = done / seconds;
-  console.log(`${name.padEnd(14)} ${rps.toFixed(0).padStart(7)} req/s`);
+  const used = process.cpuUsage(cpu);
+  const cpuUs = (used.user + used.system) / Math.max(1, done);
+  cpuPerRequest.set(name, [...(cpuPerRequest.get(name) ?? []), cpuUs]);
+  console.log(`${name.padEnd(14)} ${rps.toFixed(0).padStart(7)} req/s  ${cpuUs.toFixed(0).padStart(5)} µs client CPU/req`);
   return rps;
 }
 
@@ -56,6 +62,9 @@ async function main() {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const ratio = median(results.client) / median(results.bare);
   console.log(`median: bare ${median(results.bare).toFixed(0)} req/s, vault-client ${median(results.client).toFixed(0)} req/s, ratio ${(ratio * 100).toFixed(1)} % (target >= 90 %)`);
+  const cpuBare = median(cpuPerRequest.get('bare axios') ?? [0]);
+  const cpuClient = median(cpuPerRequest.get('vault-client') ?? [0]);
+  console.log(`median client CPU per request: bare ${cpuBare.toFixed(0)} µs, vault-client ${cpuClient.toFixed(0)} µs (+${(((cpuClient - cpuBare) / cpuBare) * 100).toFixed(1)} %)`);
   console.log(`logins: ${client.status().logins ?? 0}`);
   await client.stop();
   child.disconnect();
