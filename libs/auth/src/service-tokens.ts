@@ -1,5 +1,5 @@
 import * as crypto from 'node:crypto';
-import jwt from 'jsonwebtoken';
+import { sign as signJws } from 'jsonwebtoken';
 import { AuthError } from './auth-error';
 import { checkAudience, checkIssuer, checkTimeClaims } from './claims';
 import { decodeJwt } from './jwt-parts';
@@ -67,7 +67,7 @@ export function createServiceTokenSigner(options: ServiceTokenSignerOptions) {
     };
     if (extra.requestId !== undefined) claims['request_id'] = extra.requestId;
     if (extra.scope !== undefined) claims['scope'] = extra.scope;
-    return jwt.sign(claims, privateKey, { algorithm: 'ES256', keyid: options.keyId });
+    return signJws(claims, privateKey, { algorithm: 'ES256', keyid: options.keyId });
   }
 
   return {
