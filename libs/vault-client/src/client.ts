@@ -105,17 +105,27 @@ export function createVaultClient(options: VaultClientOptions): VaultClient {
   });
 }
 
+/** Per-mount sub-APIs are built once per view: callers may ask for `kvV2(mount)` on every request. */
+function memo<T>(create: (mount: string) => T): (mount?: string) => T {
+  const byMount = new Map<string, T>();
+  return (mount = '') => {
+    let api = byMount.get(mount);
+    if (!api) byMount.set(mount, (api = create(mount)));
+    return api;
+  };
+}
+
 function createViewApis(c: VaultCaller): Omit<VaultClient, 'withToken' | 'status' | 'login' | 'stop'> {
   return {
-    kvV2: (mount) => createKvV2Api(c, mount),
+    kvV2: memo((mount) => createKvV2Api(c, mount)),
     identity: createIdentityApi(c),
     sys: createSysApi(c),
-    transit: (mount) => createTransitApi(c, mount),
+    transit: memo((mount) => createTransitApi(c, mount || undefined)),
     wrapping: createWrappingApi(c),
     auth: {
-      approle: (mount) => createAppRoleAdminApi(c, mount),
-      userpass: (mount) => createUserpassAdminApi(c, mount),
-      jwt: (mount) => createJwtAuthApi(c, mount),
+      approle: memo((mount) => createAppRoleAdminApi(c, mount || undefined)),
+      userpass: memo((mount) => createUserpassAdminApi(c, mount || undefined)),
+      jwt: memo((mount) => createJwtAuthApi(c, mount || undefined)),
       token: createTokenApi(c),
     },
     async read(path) {
