@@ -17,6 +17,8 @@ export function accessLog(logger: Pick<Logger, 'info'>): RequestHandler {
           route: routeOf(req),
           status: res.statusCode,
           tenantId: (res.locals.tenant as { tenantId?: string } | undefined)?.tenantId,
+          // The gateway's authenticated consumer (APISIX key-auth): who called, for the audit trail.
+          consumer: req.get('x-consumer-username'),
           durationMs: Number(process.hrtime.bigint() - startedAt) / 1e6,
         },
         'request',

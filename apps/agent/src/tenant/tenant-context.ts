@@ -1,3 +1,4 @@
+import { trace } from '@opentelemetry/api';
 import { AppError } from '@secret-flows/contracts';
 import type { RequestHandler, Response } from 'express';
 import type { TenantContext } from '../backend/secret-backend';
@@ -13,6 +14,8 @@ export function tenantMiddleware(resolver: TenantResolver): RequestHandler {
     const tenant = await resolver.resolve(req);
     const context: TenantContext = { ...tenant, requestId: requestIdOf(res) };
     res.locals.tenant = context;
+    // DESIGN §7: spans name the tenant (an id, never a token or a value).
+    trace.getActiveSpan()?.setAttribute('tenant.id', tenant.tenantId);
     next();
   };
 }
