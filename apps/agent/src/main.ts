@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     deps.logger.info({ signal }, 'agent draining');
     await drain(server, config.shutdownTimeoutMs);
     await deps.close().catch((err: Error) => deps.logger.warn({ err: { message: err.message } }, 'backend close failed'));
-    await telemetry.shutdown?.().catch(() => undefined);
+    await telemetry.shutdown().catch(() => undefined);
     deps.logger.info('agent stopped');
     process.exit(0);
   };
