@@ -1,5 +1,5 @@
 import type * as http from 'node:http';
-import type { GatewayRequest, RoutePlugin } from './plugins/plugin.types';
+import type { GatewayRequest, PluginExit, RoutePlugin } from './plugins/plugin.types';
 import { gatewayHeaders, type createForwarder } from './proxy/forward';
 import { ROUTE_NOT_FOUND, sendExit } from './proxy/exit-responses';
 import type { Upstream } from './proxy/upstream';
@@ -19,6 +19,8 @@ export interface CompiledRoute {
 export interface AppDependencies {
   readonly router: { match(request: GatewayRequest): CompiledRoute | undefined };
   readonly forward: ReturnType<typeof createForwarder>;
+  /** The listening port, read once per request without a getsockname call per request. */
+  readonly serverPort: () => number;
 }
 
 /**
@@ -42,7 +44,7 @@ export function buildApp(deps: AppDependencies): http.RequestListener {
       responseHeaderDefaults: new Map(),
       routeId: '',
       remoteAddr: clientAddress(req),
-      serverPort: req.socket.localPort ?? 0,
+      serverPort: deps.serverPort(),
       consumerName: undefined,
       upstreamUri: undefined,
       upstreamMethod: undefined,
@@ -54,21 +56,27 @@ export function buildApp(deps: AppDependencies): http.RequestListener {
       return;
     }
     request.routeId = route.id;
-    res.once('close', () => {
-      for (const listener of request.onResponse) listener(res.statusCode);
-    });
-    for (const plugin of route.plugins) {
-      const exit = plugin.handle(request);
-      if (exit) {
-        sendExit(res, exit.status, {
-          body: exit.body,
-          headers: [...gatewayHeaders(request), ...Object.entries(exit.headers ?? {})],
-        });
-        return;
-      }
+    const exit = runPlugins(route.plugins, request);
+    if (exit) {
+      sendExit(res, exit.status, { body: exit.body, headers: [...gatewayHeaders(request), ...Object.entries(exit.headers ?? {})] });
+    } else {
+      deps.forward(req, res, request, route.upstream);
     }
-    deps.forward(req, res, request, route.upstream);
+    // 'close' comes after the last byte (or an abort), so registering after sending is in time.
+    if (request.onResponse.length > 0) {
+      res.once('close', () => {
+        for (const listener of request.onResponse) listener(res.statusCode);
+      });
+    }
   };
+}
+
+function runPlugins(plugins: readonly RoutePlugin[], request: GatewayRequest): PluginExit | undefined {
+  for (const plugin of plugins) {
+    const exit = plugin.handle(request);
+    if (exit) return exit;
+  }
+  return undefined;
 }
 
 function clientAddress(req: http.IncomingMessage): string {

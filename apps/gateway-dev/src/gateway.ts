@@ -48,7 +48,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     now: options.now,
     tracer: options.tracer,
   });
-  const server = http.createServer({ keepAliveTimeout: 60_000 }, buildApp(deps));
+  let listeningPort = 0;
+  const server = http.createServer({ keepAliveTimeout: 60_000 }, buildApp({ ...deps, serverPort: () => listeningPort }));
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -58,6 +59,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     });
   });
   const { port } = server.address() as AddressInfo;
+  listeningPort = port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   return {
     address: `http://${urlHost === '0.0.0.0' ? '127.0.0.1' : urlHost}:${port}`,

@@ -8,7 +8,7 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import { z } from 'zod';
-import { formatTraceParent, newSpanId, newTraceId, parseTraceParent, type TraceParent } from '../tracing/trace-context';
+import { createIdSource, formatTraceParent, parseTraceParent, type TraceParent } from '../tracing/trace-context';
 import { parsePluginConfig } from './plugin-config';
 import type { GatewayRequest, PluginContext, RoutePlugin } from './plugin.types';
 
@@ -42,6 +42,7 @@ export function createOpenTelemetryPlugin(config: unknown, context: PluginContex
   const conf = parsePluginConfig(openTelemetrySchema, config, { routeId: context.routeId, plugin: 'opentelemetry' });
   const decide = createDecision(conf.sampler);
   const { tracer } = context;
+  const ids = createIdSource();
 
   return {
     name: 'opentelemetry',
@@ -50,10 +51,10 @@ export function createOpenTelemetryPlugin(config: unknown, context: PluginContex
     handle(request: GatewayRequest) {
       const incoming = request.headers.traceparent;
       const parent = parseTraceParent(Array.isArray(incoming) ? incoming[0] : incoming);
-      const traceId = parent?.traceId ?? newTraceId();
+      const traceId = parent?.traceId ?? ids.traceId();
       const isSampled = decide(parent?.isSampled, traceId);
       const span = tracer && isSampled ? startSpan(tracer, request, parent) : undefined;
-      request.headers.traceparent = formatTraceParent(span ?? { traceId, spanId: newSpanId(), isSampled });
+      request.headers.traceparent = formatTraceParent(span ?? { traceId, spanId: ids.spanId(), isSampled });
       // A tracestate without a valid parent belongs to no trace we continue.
       if (!parent) delete request.headers.tracestate;
       return undefined;

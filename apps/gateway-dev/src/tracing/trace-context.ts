@@ -28,19 +28,33 @@ export function formatTraceParent(parent: TraceParent): string {
   return `00-${parent.traceId}-${parent.spanId}-${parent.isSampled ? '01' : '00'}`;
 }
 
-/** A random, non-zero 16-byte trace id in lower-case hex. */
-export function newTraceId(): string {
-  return nonZeroHex(16);
+/** Random, non-zero W3C ids in lower-case hex. */
+export interface IdSource {
+  /** A 16-byte trace id. */
+  traceId(): string;
+  /** An 8-byte span id. */
+  spanId(): string;
 }
 
-/** A random, non-zero 8-byte span id in lower-case hex. */
-export function newSpanId(): string {
-  return nonZeroHex(8);
-}
+const POOL_BYTES = 4096;
 
-function nonZeroHex(bytes: number): string {
-  for (;;) {
-    const id = randomBytes(bytes).toString('hex');
-    if (!/^0+$/.test(id)) return id;
-  }
+/**
+ * Creates an id source that draws from a CSPRNG pool refilled 4 KiB at a time: one system call
+ * per ~170 requests instead of two per request on the proxy's hot path.
+ */
+export function createIdSource(): IdSource {
+  let pool = randomBytes(POOL_BYTES);
+  let offset = 0;
+  const nonZeroHex = (bytes: number): string => {
+    for (;;) {
+      if (offset + bytes > POOL_BYTES) {
+        pool = randomBytes(POOL_BYTES);
+        offset = 0;
+      }
+      const id = pool.toString('hex', offset, offset + bytes);
+      offset += bytes;
+      if (!/^0+$/.test(id)) return id;
+    }
+  };
+  return { traceId: () => nonZeroHex(16), spanId: () => nonZeroHex(8) };
 }
