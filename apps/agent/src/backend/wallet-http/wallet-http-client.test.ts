@@ -138,7 +138,7 @@ describe('wallet HTTP client', () => {
     const { client, claims } = clientFor(wallet.url);
     await client.call({ method: 'DELETE', operation: 'tenants.delete', path: '/v1/tenants/x', requestId: 'r', serviceClaims: { scope: 'tenants:admin' }, schema: undefined });
     await client.call({ ...listKeys, schema: undefined });
-    expect(claims).toEqual([{ scope: 'tenants:admin' }, {}]);
+    expect(claims).toEqual([{ scope: 'tenants:admin', requestId: 'r' }, {}]);
     expect(wallet.seen[0]?.authorization).toBeUndefined();
     client.close();
   });

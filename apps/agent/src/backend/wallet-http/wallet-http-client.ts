@@ -5,9 +5,10 @@ import { AppError, REQUEST_ID_HEADER, SERVICE_TOKEN_HEADER } from '@secret-flows
 import type { z } from 'zod';
 import { fromWalletResponse, isRetryableNetworkError, walletUnavailable } from './wallet-errors';
 
-/** Extra claims of a service token; `scope` is set only on tenant administration calls. */
+/** Extra claims of a service token; set only on tenant administration calls. */
 export interface ServiceTokenClaims {
   scope?: string;
+  requestId?: string;
 }
 
 /**
@@ -35,7 +36,7 @@ export interface WalletCall<S extends z.ZodType | undefined> {
   query?: Record<string, string | number | undefined>;
   body?: unknown;
   /** Extra claims for the service token (the admin scope on /v1/tenants). */
-  serviceClaims?: ServiceTokenClaims;
+  serviceClaims?: Pick<ServiceTokenClaims, 'scope'>;
   /** Schema of a successful answer; undefined for 204 answers. */
   schema: S;
   /** Metric label naming the operation (`keys.create`); never a path, which would carry secret names. */
@@ -65,7 +66,7 @@ export function createWalletHttpClient(options: WalletHttpClientOptions) {
 
   async function send(call: WalletCall<z.ZodType | undefined>): Promise<AxiosResponse> {
     const headers: Record<string, string> = {
-      [SERVICE_TOKEN_HEADER]: await options.serviceToken(call.serviceClaims ?? {}),
+      [SERVICE_TOKEN_HEADER]: await options.serviceToken(call.serviceClaims ? { ...call.serviceClaims, requestId: call.requestId } : {}),
       [REQUEST_ID_HEADER]: call.requestId,
       accept: 'application/json',
     };
