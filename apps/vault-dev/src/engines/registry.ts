@@ -8,6 +8,7 @@ import { createKvBackend } from './kv/kv.backend';
 import { createAppRoleBackend } from './approle/approle.backend';
 import { createIdentityBackend } from './identity/identity.backend';
 import { createJwtBackend } from './jwt/jwt.backend';
+import { createTransitBackend } from './transit/transit.backend';
 import { createUserpassBackend } from './userpass/userpass.backend';
 
 export const backendFactories: Record<string, BackendFactory> = {
@@ -15,5 +16,6 @@ export const backendFactories: Record<string, BackendFactory> = {
   approle: createAppRoleBackend,
   identity: createIdentityBackend,
   jwt: createJwtBackend,
+  transit: createTransitBackend,
   userpass: createUserpassBackend,
 };

@@ -1,0 +1,214 @@
+/**
+ * Transit's wire formats (reference §9): `vault:v<N>:<base64>` ciphertexts and
+ * signatures, AES-GCM / ChaCha20-Poly1305 as nonce || ciphertext || tag.
+ */
+import {
+  constants,
+  createCipheriv,
+  createDecipheriv,
+  createPublicKey,
+  randomBytes,
+  sign,
+  verify,
+  type CipherGCMTypes,
+  type KeyObject,
+  type SignKeyObjectInput,
+} from 'node:crypto';
+import { VaultError } from '../../core/backend';
+import { privateKeyOf, type TransitKey } from './transit-keys';
+
+const NONCE_BYTES = 12;
+const TAG_BYTES = 16;
+
+export function fail(message: string): never {
+  throw new VaultError(400, [message]);
+}
+
+/** Splits `vault:v3:...`; `kind` picks Vault's error wording ("ciphertext" or "signature"). */
+export function parseVersioned(
+  value: string,
+  kind: 'ciphertext' | 'signature',
+): { version: number; payload: string } {
+  if (!value.startsWith('vault:')) fail(`invalid ${kind}: no prefix`);
+  const parts = value.split(':');
+  if (parts.length !== 3) fail(`invalid ${kind}: wrong number of fields`);
+  const version = /^v\d+$/.test(parts[1]) ? Number(parts[1].slice(1)) : NaN;
+  if (!Number.isInteger(version) || version < 1)
+    fail(`invalid ${kind}: version number could not be decoded`);
+  return { version, payload: parts[2] };
+}
+
+/** Checks a version against the key's policy window (too new / too old). */
+export function checkVersion(
+  key: TransitKey,
+  version: number,
+  kind: 'ciphertext' | 'signature',
+): void {
+  if (version > key.latestVersion) fail(`invalid ${kind}: version is too new`);
+  if (version < key.minDecryptionVersion)
+    fail('ciphertext or signature version is disallowed by policy (too old)');
+}
+
+/**
+ * The node cipher for a key type. ChaCha20-Poly1305 takes the same options as GCM at
+ * runtime, but node's typings split them into overloads, hence the single cast.
+ */
+function cipherName(key: TransitKey): CipherGCMTypes {
+  if (key.type === 'aes128-gcm96') return 'aes-128-gcm';
+  return (
+    key.type === 'chacha20-poly1305' ? 'chacha20-poly1305' : 'aes-256-gcm'
+  ) as CipherGCMTypes;
+}
+
+/** Encrypts with one key version; returns `vault:v<N>:` + base64(nonce || ciphertext || tag). */
+export function encryptWith(
+  key: TransitKey,
+  version: number,
+  plaintext: Buffer,
+  aad?: Buffer,
+): string {
+  const material = Buffer.from(
+    key.versions[String(version)].material,
+    'base64',
+  );
+  const nonce = randomBytes(NONCE_BYTES);
+  const cipher = createCipheriv(cipherName(key), material, nonce, {
+    authTagLength: TAG_BYTES,
+  });
+  if (aad) cipher.setAAD(aad, { plaintextLength: plaintext.length });
+  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return `vault:v${version}:${Buffer.concat([nonce, body, cipher.getAuthTag()]).toString('base64')}`;
+}
+
+export function decryptWith(
+  key: TransitKey,
+  version: number,
+  payload: string,
+  aad?: Buffer,
+): Buffer {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(payload))
+    fail('invalid ciphertext: could not decode base64');
+  const raw = Buffer.from(payload, 'base64');
+  if (raw.length < NONCE_BYTES + TAG_BYTES)
+    fail('invalid ciphertext: too short');
+  const material = Buffer.from(
+    key.versions[String(version)].material,
+    'base64',
+  );
+  const decipher = createDecipheriv(
+    cipherName(key),
+    material,
+    raw.subarray(0, NONCE_BYTES),
+    { authTagLength: TAG_BYTES },
+  );
+  decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
+  if (aad)
+    decipher.setAAD(aad, {
+      plaintextLength: raw.length - NONCE_BYTES - TAG_BYTES,
+    });
+  try {
+    return Buffer.concat([
+      decipher.update(raw.subarray(NONCE_BYTES, raw.length - TAG_BYTES)),
+      decipher.final(),
+    ]);
+  } catch {
+    return fail('cipher: message authentication failed');
+  }
+}
+
+export interface SignOptions {
+  hash: string;
+  /** ECDSA only: DER (`asn1`) or raw r||s (`jws`). */
+  marshaling: 'asn1' | 'jws';
+  /** RSA only. */
+  rsaScheme: 'pss' | 'pkcs1v15';
+}
+
+const HASHES: Record<string, string> = {
+  'sha2-224': 'sha224',
+  'sha2-256': 'sha256',
+  'sha2-384': 'sha384',
+  'sha2-512': 'sha512',
+  'sha3-224': 'sha3-224',
+  'sha3-256': 'sha3-256',
+  'sha3-384': 'sha3-384',
+  'sha3-512': 'sha3-512',
+};
+
+export function hashName(value: string): string {
+  return HASHES[value] ?? fail(`unsupported hash algorithm ${value}`);
+}
+
+function signingInput(
+  key: TransitKey,
+  keyObject: KeyObject,
+  opts: SignOptions,
+): { algorithm: string | null; key: SignKeyObjectInput } {
+  if (key.type === 'ed25519')
+    return { algorithm: null, key: { key: keyObject } };
+  if (key.type.startsWith('ecdsa-'))
+    return {
+      algorithm: opts.hash,
+      key: {
+        key: keyObject,
+        dsaEncoding: opts.marshaling === 'jws' ? 'ieee-p1363' : 'der',
+      },
+    };
+  const pss = opts.rsaScheme === 'pss';
+  return {
+    algorithm: opts.hash,
+    key: pss
+      ? {
+          key: keyObject,
+          padding: constants.RSA_PKCS1_PSS_PADDING,
+          saltLength: constants.RSA_PSS_SALTLEN_MAX_SIGN,
+        }
+      : { key: keyObject, padding: constants.RSA_PKCS1_PADDING },
+  };
+}
+
+/** Signs `input` with one key version; the JWS marshaling is base64url like Vault's. */
+export function signWith(
+  key: TransitKey,
+  version: number,
+  input: Buffer,
+  opts: SignOptions,
+): string {
+  const { algorithm, key: signKey } = signingInput(
+    key,
+    privateKeyOf(key.versions[String(version)]),
+    opts,
+  );
+  const sig = sign(algorithm, input, signKey);
+  const encoded =
+    opts.marshaling === 'jws' && key.type.startsWith('ecdsa-')
+      ? sig.toString('base64url')
+      : sig.toString('base64');
+  return `vault:v${version}:${encoded}`;
+}
+
+export function verifyWith(
+  key: TransitKey,
+  version: number,
+  input: Buffer,
+  payload: string,
+  opts: SignOptions,
+): boolean {
+  const jws = opts.marshaling === 'jws' && key.type.startsWith('ecdsa-');
+  if (!(jws ? /^[A-Za-z0-9_-]*$/ : /^[A-Za-z0-9+/]*={0,2}$/).test(payload))
+    fail('invalid base64 signature value');
+  const publicKey = createPublicKey(key.versions[String(version)].material);
+  const { algorithm, key: verifyKey } = signingInput(key, publicKey, opts);
+  if (verifyKey.padding === constants.RSA_PKCS1_PSS_PADDING)
+    verifyKey.saltLength = constants.RSA_PSS_SALTLEN_AUTO;
+  try {
+    return verify(
+      algorithm,
+      input,
+      verifyKey,
+      Buffer.from(payload, jws ? 'base64url' : 'base64'),
+    );
+  } catch {
+    return false;
+  }
+}
