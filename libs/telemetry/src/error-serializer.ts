@@ -7,8 +7,9 @@ const MAX_CAUSE_DEPTH = 5;
 
 type ErrorLike = Error & Record<string, unknown>;
 
-function isErrorLike(value: unknown): value is ErrorLike {
-  return value instanceof Error || (typeof value === 'object' && value !== null && 'message' in value && 'stack' in value);
+/** True for Error instances, also those created in another realm (Node core errors inside Jest). */
+export function isError(value: unknown): value is ErrorLike {
+  return value instanceof Error || Object.prototype.toString.call(value) === '[object Error]';
 }
 
 function transportSummary(err: ErrorLike): Record<string, unknown> {
@@ -22,7 +23,7 @@ function transportSummary(err: ErrorLike): Record<string, unknown> {
 
 /** Serializes an error for logs: type, message, stack, safe own fields and causes, never transport objects. */
 export function serializeError(err: unknown, depth = 0): unknown {
-  if (!isErrorLike(err)) return err;
+  if (!isError(err)) return err;
   const out: Record<string, unknown> = {
     type: err.constructor?.name ?? err.name,
     message: err.message,
@@ -33,7 +34,7 @@ export function serializeError(err: unknown, depth = 0): unknown {
     if (DROPPED_KEYS.has(key) || key === 'cause' || key in out) continue;
     const value = err[key];
     if (value === undefined || typeof value === 'function') continue;
-    out[key] = isErrorLike(value) ? (depth < MAX_CAUSE_DEPTH ? serializeError(value, depth + 1) : value.message) : value;
+    out[key] = isError(value) ? (depth < MAX_CAUSE_DEPTH ? serializeError(value, depth + 1) : value.message) : value;
   }
   if (err.cause !== undefined && depth < MAX_CAUSE_DEPTH) out['cause'] = serializeError(err.cause, depth + 1);
   return out;

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-node';
-import axios from 'axios';
+import axios, { AxiosHeaders } from 'axios';
 import express from 'express';
 import { REDACTED_KEYS, createLogger, initTelemetry, withRequestId } from './index';
 import { listen } from '../test/servers';
@@ -52,6 +52,37 @@ describe('createLogger', () => {
     const { lines, destination } = capture();
     createLogger({ name: 'test', destination }).info({ tenantId: 'acme', secretName: 'db/password', operation: 'get' }, 'audit');
     expect(JSON.parse(lines[0] as string)).toMatchObject({ tenantId: 'acme', secretName: 'db/password', operation: 'get' });
+  });
+
+  it('redacts keys in any letter case, at any depth, inside arrays and in class instances with toJSON', () => {
+    const { lines, destination } = capture();
+    const headers = new AxiosHeaders({ Authorization: 'Bearer case-secret', Accept: 'application/json' });
+    createLogger({ name: 'test', destination }).info(
+      {
+        Authorization: 'Bearer top-secret',
+        a: { b: { c: { d: { 'X-Vault-Token': 'hvs.deep-secret' } } } },
+        list: [{ password: 'array-secret' }, 'plain'],
+        headers,
+      },
+      'mixed',
+    );
+    const output = lines.join('');
+    for (const value of ['case-secret', 'top-secret', 'deep-secret', 'array-secret']) expect(output).not.toContain(value);
+    expect(JSON.parse(output)).toMatchObject({ list: [{ password: '[REDACTED]' }, 'plain'], headers: { Accept: 'application/json' } });
+  });
+
+  it('does not change the objects it was given', () => {
+    const { destination } = capture();
+    const payload = { req: { headers: { authorization: 'Bearer x' } } };
+    createLogger({ name: 'test', destination }).info(payload);
+    expect(payload.req.headers.authorization).toBe('Bearer x');
+  });
+
+  it('redacts credentials in child logger bindings', () => {
+    const { lines, destination } = capture();
+    createLogger({ name: 'test', destination }).child({ token: 'bound-secret', tenantId: 'acme' }).info('x');
+    expect(lines.join('')).not.toContain('bound-secret');
+    expect(JSON.parse(lines[0] as string).tenantId).toBe('acme');
   });
 
   it('redacts extra keys a service adds', () => {
@@ -112,10 +143,12 @@ describe('createLogger error serialization', () => {
       const logger = createLogger({ name: 'test', destination });
       logger.error({ err }, 'upstream failed');
       logger.error({ err: new Error('wallet call failed', { cause: err }) }, 'upstream failed');
+      logger.error({ context: { failure: err } }, 'an error under another key');
       const output = lines.join('');
       expect(output).not.toContain('jwt-credential');
       expect(output).not.toContain('vault-credential');
-      const [direct, wrapped] = lines.map((l) => JSON.parse(l));
+      const [direct, wrapped, nested] = lines.map((l) => JSON.parse(l));
+      expect(nested.context.failure).toMatchObject({ type: 'AxiosError', status: 500 });
       expect(direct.err).toMatchObject({ type: 'AxiosError', status: 500, method: 'GET' });
       expect(wrapped.err).toMatchObject({ type: 'Error', message: 'wallet call failed', cause: { type: 'AxiosError', status: 500, method: 'GET' } });
     } finally {

@@ -1,41 +1,7 @@
 import { context, trace } from '@opentelemetry/api';
 import pino, { type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
 import { serializeError } from './error-serializer';
-
-/** Keys whose values are credentials or secret data wherever they appear in a log object. */
-export const REDACTED_KEYS = [
-  'authorization',
-  'x-vault-token',
-  'apikey',
-  'x-admin-api-key',
-  'x-service-token',
-  'password',
-  'secret_id',
-  'secretId',
-  'client_token',
-  'clientToken',
-  'token',
-  'jwt',
-  'value',
-  'seed',
-  'privateKey',
-  'cookie',
-  'set-cookie',
-] as const;
-
-export const REDACTION_CENSOR = '[REDACTED]';
-
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-const member = (key: string) => (IDENTIFIER.test(key) ? `.${key}` : `["${key}"]`);
-
-/** The redaction paths: each key at the top level, one level down, and under req/res headers, body and data. */
-export function redactionPaths(keys: readonly string[] = REDACTED_KEYS): string[] {
-  const parents = ['*', 'req.headers', 'res.headers', 'headers', 'body', 'data', 'req.body', 'res.body', 'err.config.headers', 'err.response.data'];
-  return keys.flatMap((key) => [
-    IDENTIFIER.test(key) ? key : `["${key}"]`,
-    ...parents.map((parent) => `${parent}${member(key)}`),
-  ]);
-}
+import { REDACTED_KEYS, REDACTION_CENSOR, createRedactor } from './redact';
 
 export interface LoggerOptions {
   name: string;
@@ -54,14 +20,24 @@ export interface LoggerOptions {
  * withRequestId(logger, res.locals.requestId).info({ tenantId }, 'secret read');
  */
 export function createLogger(options: LoggerOptions): Logger {
+  const redact = createRedactor([...REDACTED_KEYS, ...(options.redactKeys ?? [])]);
+  const serializeAndRedact = (err: unknown) => redact(serializeError(err));
+  // pino passes child bindings through serializers but not through formatters.log, so the
+  // credential keys also get a serializer: `logger.child({ token })` cannot leak either.
+  const censorByKey = Object.fromEntries(
+    [...REDACTED_KEYS, ...(options.redactKeys ?? [])].map((key) => [key, (v: unknown) => (v === undefined ? v : REDACTION_CENSOR)]),
+  );
   return pino(
     {
       name: options.name,
       level: options.level ?? 'info',
       timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
-      redact: { paths: redactionPaths([...REDACTED_KEYS, ...(options.redactKeys ?? [])]), censor: REDACTION_CENSOR },
-      serializers: { err: (err: unknown) => serializeError(err), error: (err: unknown) => serializeError(err) },
+      formatters: {
+        level: (label) => ({ level: label }),
+        // Runs on every logged object (not on child bindings) before serialization.
+        log: (object) => redact(object) as Record<string, unknown>,
+      },
+      serializers: { ...censorByKey, err: serializeAndRedact, error: serializeAndRedact },
       mixin() {
         const span = trace.getSpan(context.active());
         if (!span) return {};
