@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { GatewayConfigError } from '../standalone/config-error';
 import type { ConsumerConfig } from '../standalone/standalone-schema';
 import { keyAuthConsumerSchema } from './key-auth.plugin';
@@ -7,7 +7,7 @@ import { describeIssues } from '../standalone/standalone-schema';
 
 // Keys are looked up by their SHA-256 digest: the lookup time then depends on the digest,
 // which tells an attacker nothing about the key itself (no byte-by-byte comparison).
-const digest = (key: string) => createHash('sha256').update(key, 'utf8').digest('base64');
+const digest = (key: string) => hash('sha256', key, 'base64');
 
 /**
  * Indexes the consumers' key-auth credentials. A consumer plugin other than key-auth, a

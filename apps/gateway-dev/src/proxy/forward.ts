@@ -22,51 +22,83 @@ export function createForwarder(options: { agent: http.Agent; logger: ProxyLogge
     request: GatewayRequest,
     upstream: Upstream,
   ): void {
-    const node = upstream.pick();
-    const upstreamReq = http.request({
-      agent: options.agent,
-      host: node.host,
-      port: node.port,
-      method: request.upstreamMethod ?? request.method,
-      path: upstreamPath(request),
-      headers: upstreamHeaders(request, node, upstream.passHost),
-    });
-    let failed = false;
-    const fail = (status: 502 | 504, reason: string) => {
-      if (failed) return;
-      failed = true;
-      options.logger.warn({ route: request.routeId, upstream: upstream.id, status, reason }, 'upstream request failed');
-      upstreamReq.destroy();
-      if (res.headersSent) res.destroy();
-      else sendExit(res, status, { headers: gatewayHeaders(request) });
+    const method = request.upstreamMethod ?? request.method;
+    // nginx does not count a failure on a cached keep-alive connection as a try: the upstream
+    // may have closed it just as we reused it. We can replay only a request without a body.
+    const isReplayable = !hasBody(req) && (method === 'GET' || method === 'HEAD' || method === 'OPTIONS');
+    const path = upstreamPath(request);
+    const headers = upstreamHeaders(request, upstream.passHost);
+    let isDone = false;
+
+    const attempt = (isRetry: boolean) => {
+      const node = upstream.pick();
+      const upstreamReq = http.request({
+        agent: options.agent,
+        host: node.host,
+        port: node.port,
+        method,
+        path,
+        headers: upstream.passHost === 'node' ? { ...headers, host: nodeHost(node) } : headers,
+      });
+      const fail = (status: 502 | 504, reason: string) => {
+        if (isDone) return;
+        isDone = true;
+        options.logger.warn({ route: request.routeId, upstream: upstream.id, status, reason }, 'upstream request failed');
+        upstreamReq.destroy();
+        if (res.headersSent) res.destroy();
+        else sendExit(res, status, { headers: gatewayHeaders(request) });
+      };
+
+      upstreamReq.on('socket', (socket) => {
+        if (!socket.connecting) return;
+        const timer = setTimeout(() => fail(504, 'connect timeout'), upstream.connectTimeoutMs);
+        socket.once('connect', () => clearTimeout(timer));
+        socket.once('close', () => clearTimeout(timer));
+      });
+      upstreamReq.setTimeout(upstream.readTimeoutMs, () => fail(504, 'read timeout'));
+      upstreamReq.on('error', (error: NodeJS.ErrnoException) => {
+        if (!isDone && !isRetry && isReplayable && upstreamReq.reusedSocket && error.code === 'ECONNRESET') {
+          upstreamReq.destroy();
+          attempt(true);
+          return;
+        }
+        fail(502, error.code ?? error.message);
+      });
+      upstreamReq.on('response', (upstreamRes) => {
+        if (isDone) return;
+        isDone = true;
+        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.statusMessage, responseHeaders(upstreamRes, request));
+        upstreamRes.pipe(res);
+        upstreamRes.on('error', () => res.destroy());
+      });
+      // A client that goes away must not leave the upstream request running.
+      res.once('close', () => {
+        if (!res.writableFinished) upstreamReq.destroy();
+      });
+      if (isRetry) upstreamReq.end();
+      else req.pipe(upstreamReq);
     };
 
-    upstreamReq.on('socket', (socket) => {
-      if (!socket.connecting) return;
-      const timer = setTimeout(() => fail(504, 'connect timeout'), upstream.connectTimeoutMs);
-      socket.once('connect', () => clearTimeout(timer));
-      socket.once('close', () => clearTimeout(timer));
-    });
-    upstreamReq.setTimeout(upstream.readTimeoutMs, () => fail(504, 'read timeout'));
-    upstreamReq.on('error', (error: NodeJS.ErrnoException) => fail(502, error.code ?? error.message));
-    upstreamReq.on('response', (upstreamRes) => {
-      const headers = withoutHopByHop(upstreamRes.headers);
-      for (const [name, value] of request.responseHeaderDefaults) {
-        if (headers[name.toLowerCase()] === undefined) headers[name] = value;
-      }
-      for (const [name, value] of request.responseHeaders) headers[name] = value;
-      res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.statusMessage, headers);
-      upstreamRes.pipe(res);
-      upstreamRes.on('error', () => res.destroy());
-    });
-
-    // A client that goes away must not leave the upstream request running.
-    res.on('close', () => {
-      if (!res.writableFinished) upstreamReq.destroy();
-    });
-    req.on('error', () => upstreamReq.destroy());
-    req.pipe(upstreamReq);
+    req.on('error', () => res.destroy());
+    attempt(false);
   };
+}
+
+function hasBody(req: http.IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+function nodeHost(node: { host: string; port: number }): string {
+  return node.port === 80 ? node.host : `${node.host}:${node.port}`;
+}
+
+function responseHeaders(upstreamRes: http.IncomingMessage, request: GatewayRequest): http.OutgoingHttpHeaders {
+  const headers = withoutHopByHop(upstreamRes.headers);
+  // Node hands us lower-case names; writing ours lower-case too avoids sending a header twice.
+  for (const [name, value] of request.responseHeaderDefaults) headers[name.toLowerCase()] ??= value;
+  for (const [name, value] of request.responseHeaders) headers[name.toLowerCase()] = value;
+  return headers;
 }
 
 /** Headers every gateway-made response of this request carries (request id, quota). */
@@ -83,13 +115,11 @@ function upstreamPath(request: GatewayRequest): string {
   return args === undefined ? encodePath(request.uri) : `${encodePath(request.uri)}?${args}`;
 }
 
-function upstreamHeaders(
-  request: GatewayRequest,
-  node: { host: string; port: number },
-  passHost: 'pass' | 'node',
-): http.OutgoingHttpHeaders {
+function upstreamHeaders(request: GatewayRequest, passHost: 'pass' | 'node'): http.OutgoingHttpHeaders {
   const headers = withoutHopByHop(request.headers);
-  if (passHost === 'node') headers.host = node.port === 80 ? node.host : `${node.host}:${node.port}`;
+  // nginx answers 100-continue itself and never forwards Expect.
+  delete headers.expect;
+  if (passHost === 'node') delete headers.host;
   const forwardedFor = request.headers['x-forwarded-for'];
   headers['x-real-ip'] = request.remoteAddr;
   headers['x-forwarded-for'] = forwardedFor ? `${String(forwardedFor)}, ${request.remoteAddr}` : request.remoteAddr;
