@@ -9,11 +9,8 @@ import { createAgentVaultBackend, type AgentVaultBackend } from '../../src/index
 
 const ctx = { requestId: 'req-1' };
 
-// The agent's phase-2 AppRole policy: its own tenant's data and nothing else.
-const AGENT_POLICY = `
-path "secret/data/tenants/default/*" { capabilities = ["create", "read", "update", "delete"] }
-path "secret/metadata/tenants/default/*" { capabilities = ["read", "list", "delete"] }
-`;
+// The agent's phase-2 AppRole policy as deployed: the bootstrap applies this same file to real Vault.
+const AGENT_POLICY = fs.readFileSync(path.resolve(__dirname, '../../../../deploy/vault/policies/agent.hcl'), 'utf8');
 
 function verifies(key: Key, payload: Buffer, signature: string): boolean {
   const publicKey = createPublicKey({ key: key.publicKeyJwk, format: 'jwk' });
@@ -87,7 +84,7 @@ describe('agent vault backend against vault-dev', () => {
     expect((await root.kvV2('secret').read('tenants/default/seed'))?.data).toEqual(seed?.data);
   });
 
-  it('phase 2: logs in with AppRole (secret_id from a file) and works within its narrow policy', async () => {
+  it('phase 2: logs in with AppRole (secret_id from a file) and does everything under deploy/vault/policies/agent.hcl', async () => {
     await root.sys.enableAuthMethod('approle', { type: 'approle' });
     await root.sys.writePolicy('agent-default-tenant', AGENT_POLICY);
     const approle = root.auth.approle('approle');
@@ -104,9 +101,15 @@ describe('agent vault backend against vault-dev', () => {
         auth: { method: 'approle', roleId: await approle.readRoleId('agent'), secretIdFile },
       }),
     );
-    await backend.secrets.put(ctx, 'phase2', { value: 'via approle' });
-    expect((await backend.secrets.get(ctx, 'phase2')).value).toBe('via approle');
-    expect((await backend.readiness()).token).toEqual({ ok: true });
+    expect(await backend.readiness()).toEqual({ vault: { ok: true }, token: { ok: true }, seed: { ok: true } });
+    await backend.secrets.put(ctx, 'phase2/nested', { value: 'via approle' });
+    expect((await backend.secrets.get(ctx, 'phase2/nested')).value).toBe('via approle');
+    expect((await backend.secrets.list(ctx)).names).toContain('phase2/nested');
+    await backend.secrets.delete(ctx, 'phase2/nested');
+    const key = await backend.keys.create(ctx, { type: 'Ed25519' });
+    await backend.keys.sign(ctx, key.id, { payload: 'aGk' });
+    expect((await backend.keys.list(ctx)).keys.map((k) => k.id)).toContain(key.id);
+    await backend.keys.delete(ctx, key.id);
   });
 
   it('answers vault_unavailable with Retry-After, and not-ready, when Vault does not answer', async () => {
