@@ -104,13 +104,23 @@ describe.each(OVERLAYS)('the $dir overlay', ({ dir, vaultClients, minReplicas })
     expect(workloadsWithEgressToPort(render(dir), 8200).sort()).toEqual([...vaultClients].sort());
   });
 
-  itWithKubectl('admits the wallet only from the agent and the agent only from the gateway', () => {
+  itWithKubectl('admits the wallet only from the agent and the agent only from the gateway (and the metrics scraper)', () => {
     const objects = render(dir);
-    const only = (app: string, port: number) => [
-      { from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': app } } }], ports: [{ protocol: 'TCP', port }] },
-    ];
-    expect(ingressRulesFor(objects, findObject(objects, 'Deployment', 'wallet'))).toEqual(only('agent', 8086));
-    expect(ingressRulesFor(objects, findObject(objects, 'Deployment', 'agent'))).toEqual(only('gateway', 8085));
+    const only = (app: string, port: number) => ({
+      from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': app } } }],
+      ports: [{ protocol: 'TCP', port }],
+    });
+    // Production adds the in-cluster Prometheus (components/metrics-scrape); dev has none.
+    const scrape = objects
+      .filter((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'allow-metrics-scrape')
+      .flatMap((o) => o.spec.ingress as Json[]);
+    expect(scrape.length).toBe(dir === 'overlays/production' ? 1 : 0);
+    for (const [name, peer, port] of [['wallet', 'agent', 8086], ['agent', 'gateway', 8085]] as const) {
+      const rules = ingressRulesFor(objects, findObject(objects, 'Deployment', name));
+      expect(rules).toHaveLength(1 + scrape.length);
+      expect(rules).toEqual(expect.arrayContaining([only(peer, port), ...scrape]));
+    }
+    for (const rule of scrape) expect(rule.from[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name']).toBe('monitoring');
   });
 
   itWithKubectl('runs in a namespace where Pod Security Admission enforces the restricted profile', () => {
