@@ -59,9 +59,11 @@ describe('wallet against vault-dev (phase 3, AppRole)', () => {
   });
 
   afterAll(async () => {
+    wallet.closeAllConnections();
     await new Promise((resolve) => wallet.close(resolve));
     await deps.vault.stop();
     await vault.stop();
+    jwksServer.closeAllConnections();
     await new Promise((resolve) => jwksServer.close(resolve));
     fs.rmSync(dir, { recursive: true, force: true });
   });
