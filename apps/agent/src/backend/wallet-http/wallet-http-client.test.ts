@@ -119,6 +119,24 @@ describe('wallet HTTP client', () => {
     client.close();
   });
 
+  it.each([
+    [401, 'unauthorized', undefined],
+    [404, 'not_found', undefined],
+    [429, 'rate_limited', '30'],
+  ])('keeps a wallet %i problem as %s (with its Retry-After)', async (status, code, retryAfter) => {
+    const wallet = await start((_req, res) => {
+      res.statusCode = status;
+      if (retryAfter) res.setHeader('retry-after', retryAfter);
+      res.setHeader('content-type', 'application/problem+json');
+      res.end(JSON.stringify({ type: 'urn:x', title: 't', status, code, detail: 'wallet says no', requestId: 'r-1' }));
+    });
+    const { client } = clientFor(wallet.url);
+    const err = await failure(client.call(listKeys));
+    expect(err).toMatchObject({ code, status, detail: 'wallet says no' });
+    expect(err.retryAfterSeconds).toBe(retryAfter === undefined ? undefined : Number(retryAfter));
+    client.close();
+  });
+
   it('treats a 5xx that is not a problem body (a proxy page) as the wallet being unavailable', async () => {
     const wallet = await start((_req, res) => ((res.statusCode = 502), res.end('<html>bad gateway</html>')));
     const { client } = clientFor(wallet.url);
