@@ -71,10 +71,13 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
 
 async function stopServer(server: http.Server, agent: http.Agent, timeoutMs: number): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // server.close() closes only the connections idle at that moment; a keep-alive connection
+  // whose request finishes later would otherwise hold the drain open for its whole timeout.
   server.closeIdleConnections();
+  const sweeper = setInterval(() => server.closeIdleConnections(), 50);
   const deadline = setTimeout(() => server.closeAllConnections(), timeoutMs);
-  deadline.unref();
   await closed;
+  clearInterval(sweeper);
   clearTimeout(deadline);
   agent.destroy();
 }
