@@ -1,3 +1,4 @@
+import { checkApiKey } from '@secret-flows/auth';
 import { createMetrics } from '@secret-flows/telemetry';
 import type { Express } from 'express';
 import pino from 'pino';
@@ -17,7 +18,7 @@ export interface TestAppOptions {
   bodyLimitBytes?: number;
 }
 
-/** The agent's real app over the fake backend, with constant-time-free equality for the admin key. */
+/** The agent's real app (real admin-key check, real metrics) over the fake backend. */
 export function createTestApp(options: TestAppOptions = {}): { app: Express; fake: FakeSecretBackend } {
   const fake = createFakeSecretBackend();
   const app = buildApp({
@@ -25,7 +26,7 @@ export function createTestApp(options: TestAppOptions = {}): { app: Express; fak
     tenantResolver: options.resolver ?? createSingleTenantResolver(),
     adminGuard: createAdminGuard({
       source: options.adminKey ?? { kind: 'value', value: ADMIN_KEY },
-      compare: (a, b) => a === b,
+      compare: checkApiKey,
     }),
     tenancy: options.tenancy ?? 'single',
     logger: pino({ level: 'silent' }),
