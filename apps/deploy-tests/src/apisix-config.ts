@@ -28,16 +28,29 @@ export function configVariables(text: string): ConfigVariable[] {
     .split('\n')
     .map((line) => line.replace(/(^|\s)#.*$/, ''))
     .join('\n');
-  for (const match of withoutComments.matchAll(/\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*(:=[^}]*)?\}\}/g)) {
-    found.set(match[1], (found.get(match[1]) ?? false) || match[2] !== undefined);
+  for (const match of withoutComments.matchAll(
+    /\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*(:=[^}]*)?\}\}/g,
+  )) {
+    found.set(
+      match[1],
+      (found.get(match[1]) ?? false) || match[2] !== undefined,
+    );
   }
   return [...found].map(([name, hasDefault]) => ({ name, hasDefault }));
 }
 
 /** Every plugin name a standalone file uses, on routes, consumers and global rules. */
-export function pluginsUsed(config: StandaloneConfig & { global_rules?: Json[] }): Set<string> {
-  const holders: Json[] = [...config.routes, ...(config.consumers ?? []), ...(config.global_rules ?? [])];
-  return new Set(holders.flatMap((holder) => Object.keys((holder.plugins ?? {}) as Json)));
+export function pluginsUsed(
+  config: StandaloneConfig & { global_rules?: Json[] },
+): Set<string> {
+  const holders: Json[] = [
+    ...config.routes,
+    ...(config.consumers ?? []),
+    ...(config.global_rules ?? []),
+  ];
+  return new Set(
+    holders.flatMap((holder) => Object.keys((holder.plugins ?? {}) as Json)),
+  );
 }
 
 /** Whether the file ends with the #END marker without which APISIX ignores it. */

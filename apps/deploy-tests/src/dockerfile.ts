@@ -21,10 +21,19 @@ export function parseDockerfile(text: string): Stage[] {
     const [keyword, ...rest] = line.split(/\s+/);
     const args = rest.join(' ');
     if (keyword.toUpperCase() === 'FROM') {
-      const match = /^(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?$/i.exec(args);
-      stages.push({ from: match?.[1] ?? args, name: match?.[2], instructions: [] });
+      const match = /^(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?$/i.exec(
+        args,
+      );
+      stages.push({
+        from: match?.[1] ?? args,
+        name: match?.[2],
+        instructions: [],
+      });
     } else if (stages.length > 0) {
-      stages[stages.length - 1].instructions.push({ keyword: keyword.toUpperCase(), args });
+      stages[stages.length - 1].instructions.push({
+        keyword: keyword.toUpperCase(),
+        args,
+      });
     }
   }
   return stages;
@@ -32,5 +41,7 @@ export function parseDockerfile(text: string): Stage[] {
 
 /** The arguments of every instruction with this keyword in a stage. */
 export function argsOf(stage: Stage, keyword: string): string[] {
-  return stage.instructions.filter((i) => i.keyword === keyword).map((i) => i.args);
+  return stage.instructions
+    .filter((i) => i.keyword === keyword)
+    .map((i) => i.args);
 }

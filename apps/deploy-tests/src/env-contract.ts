@@ -25,22 +25,31 @@ const DOC_SECTIONS: { heading: RegExp; services: Service[] }[] = [
  * names in the first column of each table row; in the service-tokens table the second
  * column names the service.
  */
-export function envKeysFromDocs(markdown: string, service: Service): Set<string> {
+export function envKeysFromDocs(
+  markdown: string,
+  service: Service,
+): Set<string> {
   const keys = new Set<string>();
   let services: Service[] = [];
   let isPerRow = false;
   for (const line of markdown.split('\n')) {
     const heading = /^##\s+(.*)$/.exec(line);
     if (heading) {
-      const section = DOC_SECTIONS.find((entry) => entry.heading.test(heading[1].trim()));
+      const section = DOC_SECTIONS.find((entry) =>
+        entry.heading.test(heading[1].trim()),
+      );
       services = section?.services ?? [];
       isPerRow = section?.heading.source.includes('Service tokens') ?? false;
       continue;
     }
     if (!line.startsWith('|')) continue;
     const cells = line.split('|').map((cell) => cell.trim());
-    const names = [...cells[1].matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((match) => match[1]);
-    const applies = isPerRow ? cells[2]?.split(/[ ,]+/).includes(service) : services.includes(service);
+    const names = [...cells[1].matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map(
+      (match) => match[1],
+    );
+    const applies = isPerRow
+      ? cells[2]?.split(/[ ,]+/).includes(service)
+      : services.includes(service);
     if (applies) names.forEach((name) => keys.add(name));
   }
   return keys;
@@ -51,15 +60,32 @@ export function envKeysFromDocs(markdown: string, service: Service): Set<string>
  * when that module exists, otherwise the tables of docs/configuration.md.
  */
 export async function knownEnvKeys(service: Service): Promise<KnownEnv> {
-  const configModule = path.join(REPO_ROOT, 'apps', service, 'src', 'config.ts');
+  const configModule = path.join(
+    REPO_ROOT,
+    'apps',
+    service,
+    'src',
+    'config.ts',
+  );
   if (fs.existsSync(configModule)) {
-    const loaded = (await import(configModule)) as { ENV_KEYS?: readonly string[] };
+    const loaded = (await import(configModule)) as {
+      ENV_KEYS?: readonly string[];
+    };
     if (Array.isArray(loaded.ENV_KEYS)) {
-      return { keys: new Set(loaded.ENV_KEYS), source: `apps/${service}/src/config.ts ENV_KEYS` };
+      return {
+        keys: new Set(loaded.ENV_KEYS),
+        source: `apps/${service}/src/config.ts ENV_KEYS`,
+      };
     }
   }
-  const docs = fs.readFileSync(path.join(REPO_ROOT, 'docs', 'configuration.md'), 'utf8');
-  return { keys: envKeysFromDocs(docs, service), source: 'docs/configuration.md (no ENV_KEYS in the service yet)' };
+  const docs = fs.readFileSync(
+    path.join(REPO_ROOT, 'docs', 'configuration.md'),
+    'utf8',
+  );
+  return {
+    keys: envKeysFromDocs(docs, service),
+    source: 'docs/configuration.md (no ENV_KEYS in the service yet)',
+  };
 }
 
 /** Which service an image belongs to, by our image naming (secret-flows/<service>:<tag>). */

@@ -17,7 +17,10 @@ function compliantContainer(overrides: Json = {}): Json {
   return {
     name: 'app',
     image: 'secret-flows/agent:0.1.0',
-    resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '1', memory: '64Mi' } },
+    resources: {
+      requests: { cpu: '10m', memory: '16Mi' },
+      limits: { cpu: '1', memory: '64Mi' },
+    },
     livenessProbe: { httpGet: { path: '/_system/health', port: 8085 } },
     readinessProbe: { httpGet: { path: '/_system/ready', port: 8085 } },
     securityContext: {
@@ -40,25 +43,63 @@ function deployment(name: string, spec: Json = {}): Manifest {
       selector: { matchLabels: { 'app.kubernetes.io/name': name } },
       template: {
         metadata: { labels: { 'app.kubernetes.io/name': name } },
-        spec: { automountServiceAccountToken: false, containers: [compliantContainer()], ...spec },
+        spec: {
+          automountServiceAccountToken: false,
+          containers: [compliantContainer()],
+          ...spec,
+        },
       },
     },
   };
 }
 
-function egressPolicy(name: string, podSelector: Json, egress: Json[]): Manifest {
-  return { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name }, spec: { podSelector, policyTypes: ['Egress'], egress } };
+function egressPolicy(
+  name: string,
+  podSelector: Json,
+  egress: Json[],
+): Manifest {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name },
+    spec: { podSelector, policyTypes: ['Egress'], egress },
+  };
 }
 
 describe('the AppRole Secret reference check', () => {
   it('finds a Secret read through a volume, an env secretKeyRef or envFrom', () => {
     const objects = [
-      deployment('wallet', { volumes: [{ name: 'a', secret: { secretName: 'wallet-approle' } }] }),
-      deployment('agent', { containers: [compliantContainer({ env: [{ name: 'X', valueFrom: { secretKeyRef: { name: 'wallet-approle', key: 'k' } } }] })] }),
-      deployment('gateway', { containers: [compliantContainer({ envFrom: [{ secretRef: { name: 'wallet-approle' } }] })] }),
+      deployment('wallet', {
+        volumes: [{ name: 'a', secret: { secretName: 'wallet-approle' } }],
+      }),
+      deployment('agent', {
+        containers: [
+          compliantContainer({
+            env: [
+              {
+                name: 'X',
+                valueFrom: {
+                  secretKeyRef: { name: 'wallet-approle', key: 'k' },
+                },
+              },
+            ],
+          }),
+        ],
+      }),
+      deployment('gateway', {
+        containers: [
+          compliantContainer({
+            envFrom: [{ secretRef: { name: 'wallet-approle' } }],
+          }),
+        ],
+      }),
       deployment('other'),
     ];
-    expect(workloadsReadingSecret(objects, 'wallet-approle')).toEqual(['Deployment/wallet', 'Deployment/agent', 'Deployment/gateway']);
+    expect(workloadsReadingSecret(objects, 'wallet-approle')).toEqual([
+      'Deployment/wallet',
+      'Deployment/agent',
+      'Deployment/gateway',
+    ]);
   });
 });
 
@@ -67,19 +108,39 @@ describe('the egress-to-port check', () => {
   const denyAll = egressPolicy('deny', {}, []);
 
   it('counts a pod that no egress policy isolates as able to reach every port', () => {
-    expect(workloadsWithEgressToPort(workloads, 8200)).toEqual(['Deployment/wallet', 'Deployment/agent']);
+    expect(workloadsWithEgressToPort(workloads, 8200)).toEqual([
+      'Deployment/wallet',
+      'Deployment/agent',
+    ]);
   });
 
   it('lets a default-deny policy close every port and a narrow rule open one port for one workload', () => {
-    const walletToVault = egressPolicy('wallet', { matchLabels: { 'app.kubernetes.io/name': 'wallet' } }, [{ ports: [{ port: 8200 }] }]);
-    expect(workloadsWithEgressToPort([...workloads, denyAll, walletToVault], 8200)).toEqual(['Deployment/wallet']);
-    expect(workloadsWithEgressToPort([...workloads, denyAll, walletToVault], 8086)).toEqual([]);
+    const walletToVault = egressPolicy(
+      'wallet',
+      { matchLabels: { 'app.kubernetes.io/name': 'wallet' } },
+      [{ ports: [{ port: 8200 }] }],
+    );
+    expect(
+      workloadsWithEgressToPort([...workloads, denyAll, walletToVault], 8200),
+    ).toEqual(['Deployment/wallet']);
+    expect(
+      workloadsWithEgressToPort([...workloads, denyAll, walletToVault], 8086),
+    ).toEqual([]);
   });
 
   it('treats a rule without ports, a port range or a named port as reaching the port', () => {
     const agent = { matchLabels: { 'app.kubernetes.io/name': 'agent' } };
-    for (const rule of [{ to: [{ podSelector: {} }] }, { ports: [{ port: 8000, endPort: 9000 }] }, { ports: [{ port: 'vault' }] }]) {
-      expect(workloadsWithEgressToPort([...workloads, denyAll, egressPolicy('agent', agent, [rule])], 8200)).toEqual(['Deployment/agent']);
+    for (const rule of [
+      { to: [{ podSelector: {} }] },
+      { ports: [{ port: 8000, endPort: 9000 }] },
+      { ports: [{ port: 'vault' }] },
+    ]) {
+      expect(
+        workloadsWithEgressToPort(
+          [...workloads, denyAll, egressPolicy('agent', agent, [rule])],
+          8200,
+        ),
+      ).toEqual(['Deployment/agent']);
     }
   });
 });
@@ -89,8 +150,16 @@ describe('label selectors', () => {
     [{}, { a: '1' }, true],
     [{ matchLabels: { a: '1' } }, { a: '1', b: '2' }, true],
     [{ matchLabels: { a: '2' } }, { a: '1' }, false],
-    [{ matchExpressions: [{ key: 'a', operator: 'In', values: ['1', '3'] }] }, { a: '1' }, true],
-    [{ matchExpressions: [{ key: 'a', operator: 'DoesNotExist' }] }, { a: '1' }, false],
+    [
+      { matchExpressions: [{ key: 'a', operator: 'In', values: ['1', '3'] }] },
+      { a: '1' },
+      true,
+    ],
+    [
+      { matchExpressions: [{ key: 'a', operator: 'DoesNotExist' }] },
+      { a: '1' },
+      false,
+    ],
   ])('selector %j on labels %j matches: %s', (selector, labels, expected) => {
     expect(selectorMatches(selector, labels)).toBe(expected);
   });
@@ -103,13 +172,41 @@ describe('the container rules check', () => {
 
   it.each([
     ['an unpinned image', { image: 'secret-flows/agent:latest' }, 'not pinned'],
-    ['a root filesystem that is writable', { securityContext: { ...compliantContainer().securityContext, readOnlyRootFilesystem: false } }, 'readOnlyRootFilesystem'],
-    ['kept capabilities', { securityContext: { ...compliantContainer().securityContext, capabilities: {} } }, 'drop ALL'],
-    ['missing limits', { resources: { requests: { cpu: '1m', memory: '1Mi' } } }, 'limits.cpu'],
-    ['a liveness probe elsewhere', { livenessProbe: { httpGet: { path: '/healthz', port: 1 } } }, '/_system/health'],
+    [
+      'a root filesystem that is writable',
+      {
+        securityContext: {
+          ...compliantContainer().securityContext,
+          readOnlyRootFilesystem: false,
+        },
+      },
+      'readOnlyRootFilesystem',
+    ],
+    [
+      'kept capabilities',
+      {
+        securityContext: {
+          ...compliantContainer().securityContext,
+          capabilities: {},
+        },
+      },
+      'drop ALL',
+    ],
+    [
+      'missing limits',
+      { resources: { requests: { cpu: '1m', memory: '1Mi' } } },
+      'limits.cpu',
+    ],
+    [
+      'a liveness probe elsewhere',
+      { livenessProbe: { httpGet: { path: '/healthz', port: 1 } } },
+      '/_system/health',
+    ],
     ['no readiness probe', { readinessProbe: undefined }, '/_system/ready'],
   ])('reports %s', (_label, overrides, expected) => {
-    const violations = containerViolations([deployment('agent', { containers: [compliantContainer(overrides)] })]);
+    const violations = containerViolations([
+      deployment('agent', { containers: [compliantContainer(overrides)] }),
+    ]);
     expect(violations.join('\n')).toContain(expected);
   });
 
@@ -118,7 +215,19 @@ describe('the container rules check', () => {
       apiVersion: 'batch/v1',
       kind: 'Job',
       metadata: { name: 'bootstrap' },
-      spec: { template: { spec: { containers: [compliantContainer({ livenessProbe: undefined, readinessProbe: undefined, securityContext: {} })] } } },
+      spec: {
+        template: {
+          spec: {
+            containers: [
+              compliantContainer({
+                livenessProbe: undefined,
+                readinessProbe: undefined,
+                securityContext: {},
+              }),
+            ],
+          },
+        },
+      },
     };
     const violations = containerViolations([job]);
     expect(violations.some((line) => line.includes('probe'))).toBe(false);
@@ -141,14 +250,27 @@ describe('image pinning', () => {
 
 describe('credential exposure checks', () => {
   it('reports a ServiceAccount and a pod that mount an API token automatically', () => {
-    const account: Manifest = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'agent' } };
-    const pod = deployment('agent', { automountServiceAccountToken: undefined });
+    const account: Manifest = {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'agent' },
+    };
+    const pod = deployment('agent', {
+      automountServiceAccountToken: undefined,
+    });
     expect(tokenAutomountViolations([account, pod])).toHaveLength(2);
   });
 
   it('reports a Secret volume that is world-readable or mounted writable', () => {
-    const container = compliantContainer({ volumeMounts: [{ name: 'approle', mountPath: '/s' }] });
-    const pod = deployment('wallet', { containers: [container], volumes: [{ name: 'approle', secret: { secretName: 'x', defaultMode: 0o644 } }] });
+    const container = compliantContainer({
+      volumeMounts: [{ name: 'approle', mountPath: '/s' }],
+    });
+    const pod = deployment('wallet', {
+      containers: [container],
+      volumes: [
+        { name: 'approle', secret: { secretName: 'x', defaultMode: 0o644 } },
+      ],
+    });
     expect(secretVolumeViolations([pod])).toEqual([
       'Deployment/wallet volume approle: defaultMode is 420, not 0400',
       'Deployment/wallet volume approle: mounted without readOnly',
@@ -160,21 +282,34 @@ describe('credential exposure checks', () => {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'Role',
       metadata: { name: 'reader' },
-      rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }, { apiGroups: [''], resources: ['secrets'], verbs: ['patch'] }],
+      rules: [
+        { apiGroups: [''], resources: ['secrets'], verbs: ['get'] },
+        { apiGroups: [''], resources: ['secrets'], verbs: ['patch'] },
+      ],
     };
-    expect(secretReaderRules([role])).toEqual(['Role/reader grants get on secrets']);
+    expect(secretReaderRules([role])).toEqual([
+      'Role/reader grants get on secrets',
+    ]);
   });
 });
 
 describe('the ingress rule lookup', () => {
   it('returns null for a pod no ingress policy isolates, and the admitting rules otherwise', () => {
     const wallet = deployment('wallet');
-    const rule = { from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'agent' } } }] };
+    const rule = {
+      from: [
+        { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'agent' } } },
+      ],
+    };
     const policy: Manifest = {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
       metadata: { name: 'wallet' },
-      spec: { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'wallet' } }, policyTypes: ['Ingress'], ingress: [rule] },
+      spec: {
+        podSelector: { matchLabels: { 'app.kubernetes.io/name': 'wallet' } },
+        policyTypes: ['Ingress'],
+        ingress: [rule],
+      },
     };
     expect(ingressRulesFor([wallet], wallet)).toBeNull();
     expect(ingressRulesFor([wallet, policy], wallet)).toEqual([rule]);

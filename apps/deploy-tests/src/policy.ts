@@ -1,5 +1,11 @@
 import type { Json, Manifest } from './manifests';
-import { containersOf, isWorkload, podSpecOf, podTemplateOf, workloadId } from './manifests';
+import {
+  containersOf,
+  isWorkload,
+  podSpecOf,
+  podTemplateOf,
+  workloadId,
+} from './manifests';
 
 /** The Secret that holds the wallet's AppRole role_id and secret_id (or wrapped secret_id). */
 export const APPROLE_SECRET = 'wallet-approle';
@@ -8,15 +14,20 @@ export const APPROLE_SECRET = 'wallet-approle';
 export function secretsReadBy(podSpec: Json | undefined): Set<string> {
   const names = new Set<string>();
   for (const volume of (podSpec?.volumes ?? []) as Json[]) {
-    if (volume.secret?.secretName) names.add(volume.secret.secretName as string);
+    if (volume.secret?.secretName)
+      names.add(volume.secret.secretName as string);
     for (const source of (volume.projected?.sources ?? []) as Json[]) {
       if (source.secret?.name) names.add(source.secret.name as string);
     }
   }
-  const containers = [...((podSpec?.initContainers ?? []) as Json[]), ...((podSpec?.containers ?? []) as Json[])];
+  const containers = [
+    ...((podSpec?.initContainers ?? []) as Json[]),
+    ...((podSpec?.containers ?? []) as Json[]),
+  ];
   for (const container of containers) {
     for (const env of (container.env ?? []) as Json[]) {
-      if (env.valueFrom?.secretKeyRef?.name) names.add(env.valueFrom.secretKeyRef.name as string);
+      if (env.valueFrom?.secretKeyRef?.name)
+        names.add(env.valueFrom.secretKeyRef.name as string);
     }
     for (const from of (container.envFrom ?? []) as Json[]) {
       if (from.secretRef?.name) names.add(from.secretRef.name as string);
@@ -26,7 +37,10 @@ export function secretsReadBy(podSpec: Json | undefined): Set<string> {
 }
 
 /** Workloads (Kind/name) whose pods read the given Secret in any way. */
-export function workloadsReadingSecret(objects: Manifest[], secretName: string): string[] {
+export function workloadsReadingSecret(
+  objects: Manifest[],
+  secretName: string,
+): string[] {
   return objects
     .filter(isWorkload)
     .filter((workload) => secretsReadBy(podSpecOf(workload)).has(secretName))
@@ -39,16 +53,23 @@ interface LabelSelector {
 }
 
 /** Kubernetes label-selector semantics: matchLabels AND every expression; an empty selector matches all. */
-export function selectorMatches(selector: LabelSelector | undefined, labels: Record<string, string>): boolean {
+export function selectorMatches(
+  selector: LabelSelector | undefined,
+  labels: Record<string, string>,
+): boolean {
   if (!selector) return true;
-  const byLabel = Object.entries(selector.matchLabels ?? {}).every(([key, value]) => labels[key] === value);
-  const byExpression = (selector.matchExpressions ?? []).every(({ key, operator, values = [] }) => {
-    if (operator === 'In') return values.includes(labels[key]);
-    if (operator === 'NotIn') return !values.includes(labels[key]);
-    if (operator === 'Exists') return key in labels;
-    if (operator === 'DoesNotExist') return !(key in labels);
-    throw new Error(`unknown selector operator ${operator}`);
-  });
+  const byLabel = Object.entries(selector.matchLabels ?? {}).every(
+    ([key, value]) => labels[key] === value,
+  );
+  const byExpression = (selector.matchExpressions ?? []).every(
+    ({ key, operator, values = [] }) => {
+      if (operator === 'In') return values.includes(labels[key]);
+      if (operator === 'NotIn') return !values.includes(labels[key]);
+      if (operator === 'Exists') return key in labels;
+      if (operator === 'DoesNotExist') return !(key in labels);
+      throw new Error(`unknown selector operator ${operator}`);
+    },
+  );
   return byLabel && byExpression;
 }
 
@@ -72,27 +93,45 @@ function ruleAllowsPort(rule: Json, port: number): boolean {
  * Workloads whose pods may open connections to the given TCP port. A pod that no egress policy
  * selects is not isolated at all, so it counts too: the check fails closed.
  */
-export function workloadsWithEgressToPort(objects: Manifest[], port: number): string[] {
-  const policies = objects.filter((object) => object.kind === 'NetworkPolicy' && isEgressPolicy(object));
+export function workloadsWithEgressToPort(
+  objects: Manifest[],
+  port: number,
+): string[] {
+  const policies = objects.filter(
+    (object) => object.kind === 'NetworkPolicy' && isEgressPolicy(object),
+  );
   return objects.filter(isWorkload).flatMap((workload) => {
-    const labels = (podTemplateOf(workload)?.metadata?.labels ?? {}) as Record<string, string>;
-    const selecting = policies.filter((policy) => selectorMatches(policy.spec?.podSelector, labels));
+    const labels = (podTemplateOf(workload)?.metadata?.labels ?? {}) as Record<
+      string,
+      string
+    >;
+    const selecting = policies.filter((policy) =>
+      selectorMatches(policy.spec?.podSelector, labels),
+    );
     const isOpen = selecting.length === 0;
-    const allows = selecting.some((policy) => ((policy.spec?.egress ?? []) as Json[]).some((rule) => ruleAllowsPort(rule, port)));
+    const allows = selecting.some((policy) =>
+      ((policy.spec?.egress ?? []) as Json[]).some((rule) =>
+        ruleAllowsPort(rule, port),
+      ),
+    );
     return isOpen || allows ? [workloadId(workload)] : [];
   });
 }
 
 /** The app.kubernetes.io/name of a workload's pods, the identity the NetworkPolicies select on. */
 export function appNameOf(workload: Manifest): string | undefined {
-  return podTemplateOf(workload)?.metadata?.labels?.['app.kubernetes.io/name'] as string | undefined;
+  return podTemplateOf(workload)?.metadata?.labels?.[
+    'app.kubernetes.io/name'
+  ] as string | undefined;
 }
 
 /** An image reference pinned to a version tag or digest: never untagged, never `latest`. */
 export function isPinnedImage(image: string): boolean {
   if (/@sha256:[0-9a-f]{64}$/.test(image)) return true;
   const lastSegment = image.slice(image.lastIndexOf('/') + 1);
-  const tag = lastSegment.includes(':') ? lastSegment.slice(lastSegment.indexOf(':') + 1) : '';
+  const tag = lastSegment.includes(':')
+    ? lastSegment.slice(lastSegment.indexOf(':') + 1)
+    : '';
   return tag !== '' && tag !== 'latest' && /\d/.test(tag);
 }
 
@@ -107,19 +146,31 @@ function securityViolations(podSpec: Json, container: Json): string[] {
   const pod = (podSpec.securityContext ?? {}) as Json;
   const own = (container.securityContext ?? {}) as Json;
   const problems: string[] = [];
-  if ((own.runAsNonRoot ?? pod.runAsNonRoot) !== true) problems.push('runAsNonRoot is not true');
+  if ((own.runAsNonRoot ?? pod.runAsNonRoot) !== true)
+    problems.push('runAsNonRoot is not true');
   if ((own.runAsUser ?? pod.runAsUser) === 0) problems.push('runs as uid 0');
-  if (own.readOnlyRootFilesystem !== true) problems.push('readOnlyRootFilesystem is not true');
-  if (own.allowPrivilegeEscalation !== false) problems.push('allowPrivilegeEscalation is not false');
-  if (!((own.capabilities?.drop ?? []) as string[]).includes('ALL')) problems.push('capabilities do not drop ALL');
+  if (own.readOnlyRootFilesystem !== true)
+    problems.push('readOnlyRootFilesystem is not true');
+  if (own.allowPrivilegeEscalation !== false)
+    problems.push('allowPrivilegeEscalation is not false');
+  if (!((own.capabilities?.drop ?? []) as string[]).includes('ALL'))
+    problems.push('capabilities do not drop ALL');
   if (own.capabilities?.add?.length) problems.push('adds capabilities');
   if (own.privileged === true) problems.push('is privileged');
-  if ((own.seccompProfile?.type ?? pod.seccompProfile?.type) !== 'RuntimeDefault') problems.push('seccompProfile is not RuntimeDefault');
+  if (
+    (own.seccompProfile?.type ?? pod.seccompProfile?.type) !== 'RuntimeDefault'
+  )
+    problems.push('seccompProfile is not RuntimeDefault');
   return problems;
 }
 
 function resourceViolations(container: Json): string[] {
-  const wanted = ['requests.cpu', 'requests.memory', 'limits.cpu', 'limits.memory'];
+  const wanted = [
+    'requests.cpu',
+    'requests.memory',
+    'limits.cpu',
+    'limits.memory',
+  ];
   return wanted
     .filter((key) => {
       const [group, resource] = key.split('.');
@@ -130,13 +181,22 @@ function resourceViolations(container: Json): string[] {
 
 function probeViolations(container: Json): string[] {
   const liveness = container.livenessProbe?.httpGet?.path as string | undefined;
-  const readiness = container.readinessProbe?.httpGet?.path as string | undefined;
+  const readiness = container.readinessProbe?.httpGet?.path as
+    | string
+    | undefined;
   if (!isOwnImage(container.image as string)) {
-    return [...(liveness ? [] : ['has no HTTP liveness probe']), ...(readiness ? [] : ['has no HTTP readiness probe'])];
+    return [
+      ...(liveness ? [] : ['has no HTTP liveness probe']),
+      ...(readiness ? [] : ['has no HTTP readiness probe']),
+    ];
   }
   return [
-    ...(liveness === '/_system/health' ? [] : [`liveness probe is ${liveness ?? 'missing'}, not /_system/health`]),
-    ...(readiness === '/_system/ready' ? [] : [`readiness probe is ${readiness ?? 'missing'}, not /_system/ready`]),
+    ...(liveness === '/_system/health'
+      ? []
+      : [`liveness probe is ${liveness ?? 'missing'}, not /_system/health`]),
+    ...(readiness === '/_system/ready'
+      ? []
+      : [`readiness probe is ${readiness ?? 'missing'}, not /_system/ready`]),
   ];
 }
 
@@ -151,10 +211,14 @@ export function containerViolations(objects: Manifest[]): string[] {
     const image = (container.image ?? '') as string;
     const podSpec = podSpecOf(workload) ?? {};
     const problems = [
-      ...(isPinnedImage(image) ? [] : [`image "${image}" is not pinned to a version`]),
+      ...(isPinnedImage(image)
+        ? []
+        : [`image "${image}" is not pinned to a version`]),
       ...securityViolations(podSpec, container),
       ...resourceViolations(container),
-      ...(!isInit && LONG_RUNNING.includes(workload.kind) ? probeViolations(container) : []),
+      ...(!isInit && LONG_RUNNING.includes(workload.kind)
+        ? probeViolations(container)
+        : []),
     ];
     return problems.map((problem) => `${where}: ${problem}`);
   });
@@ -163,12 +227,24 @@ export function containerViolations(objects: Manifest[]): string[] {
 /** ServiceAccounts and pods that would get a Kubernetes API token mounted automatically. */
 export function tokenAutomountViolations(objects: Manifest[]): string[] {
   const accounts = objects
-    .filter((object) => object.kind === 'ServiceAccount' && object.automountServiceAccountToken !== false)
-    .map((object) => `ServiceAccount/${object.metadata.name} does not set automountServiceAccountToken: false`);
+    .filter(
+      (object) =>
+        object.kind === 'ServiceAccount' &&
+        object.automountServiceAccountToken !== false,
+    )
+    .map(
+      (object) =>
+        `ServiceAccount/${object.metadata.name} does not set automountServiceAccountToken: false`,
+    );
   const pods = objects
     .filter(isWorkload)
-    .filter((workload) => podSpecOf(workload)?.automountServiceAccountToken !== false)
-    .map((workload) => `${workloadId(workload)} does not set automountServiceAccountToken: false`);
+    .filter(
+      (workload) => podSpecOf(workload)?.automountServiceAccountToken !== false,
+    )
+    .map(
+      (workload) =>
+        `${workloadId(workload)} does not set automountServiceAccountToken: false`,
+    );
   return [...accounts, ...pods];
 }
 
@@ -177,17 +253,27 @@ export function secretVolumeViolations(objects: Manifest[]): string[] {
   return objects.filter(isWorkload).flatMap((workload) => {
     const spec = podSpecOf(workload) ?? {};
     const sensitive = ((spec.volumes ?? []) as Json[]).filter(
-      (volume) => volume.secret || ((volume.projected?.sources ?? []) as Json[]).some((s) => s.serviceAccountToken || s.secret),
+      (volume) =>
+        volume.secret ||
+        ((volume.projected?.sources ?? []) as Json[]).some(
+          (s) => s.serviceAccountToken || s.secret,
+        ),
     );
-    const mounts = [...((spec.initContainers ?? []) as Json[]), ...((spec.containers ?? []) as Json[])].flatMap(
-      (container) => (container.volumeMounts ?? []) as Json[],
-    );
+    const mounts = [
+      ...((spec.initContainers ?? []) as Json[]),
+      ...((spec.containers ?? []) as Json[]),
+    ].flatMap((container) => (container.volumeMounts ?? []) as Json[]);
     return sensitive.flatMap((volume) => {
-      const mode = (volume.secret?.defaultMode ?? volume.projected?.defaultMode) as number | undefined;
+      const mode = (volume.secret?.defaultMode ??
+        volume.projected?.defaultMode) as number | undefined;
       const where = `${workloadId(workload)} volume ${volume.name as string}`;
-      const writable = mounts.filter((mount) => mount.name === volume.name && mount.readOnly !== true);
+      const writable = mounts.filter(
+        (mount) => mount.name === volume.name && mount.readOnly !== true,
+      );
       return [
-        ...(mode === 0o400 ? [] : [`${where}: defaultMode is ${mode ?? 'unset (0644)'}, not 0400`]),
+        ...(mode === 0o400
+          ? []
+          : [`${where}: defaultMode is ${mode ?? 'unset (0644)'}, not 0400`]),
         ...(writable.length > 0 ? [`${where}: mounted without readOnly`] : []),
       ];
     });
@@ -202,19 +288,38 @@ export function secretReaderRules(objects: Manifest[]): string[] {
     .filter((object) => object.kind === 'Role' || object.kind === 'ClusterRole')
     .flatMap((role) =>
       ((role.rules ?? []) as Json[])
-        .filter((rule) => ((rule.resources ?? []) as string[]).some((r) => r === 'secrets' || r === '*'))
-        .filter((rule) => ((rule.verbs ?? []) as string[]).some((verb) => READ_VERBS.includes(verb)))
-        .map((rule) => `${role.kind}/${role.metadata.name} grants ${(rule.verbs as string[]).join(',')} on secrets`),
+        .filter((rule) =>
+          ((rule.resources ?? []) as string[]).some(
+            (r) => r === 'secrets' || r === '*',
+          ),
+        )
+        .filter((rule) =>
+          ((rule.verbs ?? []) as string[]).some((verb) =>
+            READ_VERBS.includes(verb),
+          ),
+        )
+        .map(
+          (rule) =>
+            `${role.kind}/${role.metadata.name} grants ${(rule.verbs as string[]).join(',')} on secrets`,
+        ),
     );
 }
 
 /** Every ingress rule that admits traffic into a workload's pods (an unisolated pod admits everything: null). */
-export function ingressRulesFor(objects: Manifest[], workload: Manifest): Json[] | null {
-  const labels = (podTemplateOf(workload)?.metadata?.labels ?? {}) as Record<string, string>;
+export function ingressRulesFor(
+  objects: Manifest[],
+  workload: Manifest,
+): Json[] | null {
+  const labels = (podTemplateOf(workload)?.metadata?.labels ?? {}) as Record<
+    string,
+    string
+  >;
   const selecting = objects.filter(
     (object) =>
       object.kind === 'NetworkPolicy' &&
-      ((object.spec?.policyTypes as string[] | undefined) ?? ['Ingress']).includes('Ingress') &&
+      (
+        (object.spec?.policyTypes as string[] | undefined) ?? ['Ingress']
+      ).includes('Ingress') &&
       selectorMatches(object.spec?.podSelector, labels),
   );
   if (selecting.length === 0) return null;

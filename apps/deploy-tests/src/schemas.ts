@@ -32,12 +32,17 @@ export function isBuiltIn(object: Manifest): boolean {
 export function validateBuiltIn(object: Manifest): string[] {
   const group = BUILT_IN[object.apiVersion];
   const Model = group?.[object.kind] as ModelClass | undefined;
-  if (!Model) return [`${object.apiVersion} ${object.kind} has no kubernetes-models class`];
+  if (!Model)
+    return [
+      `${object.apiVersion} ${object.kind} has no kubernetes-models class`,
+    ];
   try {
     new Model(object).validate();
     return [];
   } catch (error) {
-    return [`${object.kind}/${object.metadata.name}: ${(error as Error).message}`];
+    return [
+      `${object.kind}/${object.metadata.name}: ${(error as Error).message}`,
+    ];
   }
 }
 
@@ -57,17 +62,29 @@ export function loadCrdValidators(dir: string): Map<string, CrValidator> {
   // hints that the API server checks, not string formats, so ajv only needs to know their names.
   const ajv = new Ajv({ strict: false, allErrors: true });
   for (const format of ['int32', 'int64']) ajv.addFormat(format, true);
-  ajv.addFormat('date-time', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/);
+  ajv.addFormat(
+    'date-time',
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/,
+  );
   const validators = new Map<string, CrValidator>();
-  for (const file of fs.readdirSync(dir).filter((name) => name.endsWith('.yaml'))) {
+  for (const file of fs
+    .readdirSync(dir)
+    .filter((name) => name.endsWith('.yaml'))) {
     const crd = readYaml<CrdFile>(path.join(dir, file));
     for (const version of crd.spec.versions) {
       const validate = ajv.compile(version.schema.openAPIV3Schema);
-      validators.set(`${crd.spec.group}/${version.name} ${crd.spec.names.kind}`, (object) => {
-        const isValid = validate(object);
-        const where = `${object.kind}/${object.metadata.name}`;
-        return isValid ? [] : (validate.errors ?? []).map((e) => `${where}${e.instancePath}: ${e.message}`);
-      });
+      validators.set(
+        `${crd.spec.group}/${version.name} ${crd.spec.names.kind}`,
+        (object) => {
+          const isValid = validate(object);
+          const where = `${object.kind}/${object.metadata.name}`;
+          return isValid
+            ? []
+            : (validate.errors ?? []).map(
+                (e) => `${where}${e.instancePath}: ${e.message}`,
+              );
+        },
+      );
     }
   }
   return validators;
