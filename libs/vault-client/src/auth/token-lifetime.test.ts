@@ -10,6 +10,8 @@ function createFakeVault(clock: { now(): number }, ttlS: number, maxTtlS: number
   let n = 0;
   const calls = { logins: 0, renewals: 0, revocations: 0 };
   let loginError: Error | undefined;
+  let down = false;
+  const unavailable = () => new VaultUnavailableError({ path: 'auth/token/renew-self', reason: 'ECONNREFUSED', attempts: 3 });
   const auth = (token: string, leaseS: number): VaultAuthInfo => ({
     clientToken: token, accessor: `acc-${token}`, policies: ['default'], tokenPolicies: ['default'],
     leaseDurationSeconds: leaseS, renewable: true, entityId: 'e1', metadata: null,
@@ -19,6 +21,7 @@ function createFakeVault(clock: { now(): number }, ttlS: number, maxTtlS: number
     async login() {
       calls.logins++;
       await flush(2);
+      if (down) throw unavailable();
       if (loginError) throw loginError;
       const token = `hvs.t${++n}`;
       tokens.set(token, { expiresAt: clock.now() + ttlS * 1000, maxAt: clock.now() + maxTtlS * 1000 });
@@ -29,9 +32,11 @@ function createFakeVault(clock: { now(): number }, ttlS: number, maxTtlS: number
     calls,
     method,
     failLogins: (e: Error | undefined) => (loginError = e),
+    setDown: (value: boolean) => (down = value),
     isLive: (t: string) => (tokens.get(t)?.expiresAt ?? 0) > clock.now(),
     async renewSelf(token: string) {
       calls.renewals++;
+      if (down) throw unavailable();
       const t = tokens.get(token);
       if (!t || t.expiresAt <= clock.now()) throw new VaultResponseError({ status: 403, errors: ['permission denied'], path: 'auth/token/renew-self' });
       t.expiresAt = Math.min(t.maxAt, clock.now() + ttlS * 1000);
@@ -158,6 +163,24 @@ describe('token lifetime', () => {
     await clock.advance(41_000);
     expect(vault.calls.logins).toBe(2);
     expect(await lifetime.token()).not.toBe(first);
+  });
+
+  it('keeps serving the live token through an outage and logs in again in the background when Vault returns', async () => {
+    const { clock, vault, lifetime } = setup(60, 300);
+    const first = await lifetime.token();
+    vault.setDown(true);
+    await clock.advance(41_000);
+    expect(vault.calls.renewals).toBe(1);
+    expect(await lifetime.token()).toBe(first);
+    await clock.advance(3_000);
+    vault.setDown(false);
+    await clock.advance(10_000);
+    expect(vault.calls.logins).toBeGreaterThanOrEqual(3);
+    const fresh = await lifetime.token();
+    expect(fresh).not.toBe(first);
+    expect(vault.isLive(fresh)).toBe(true);
+    expect(lifetime.status()).toMatchObject({ authenticated: true });
+    expect(lifetime.status().lastError).toBeUndefined();
   });
 
   it('revokes its own token and clears its timers on stop', async () => {
