@@ -1,6 +1,6 @@
 import type * as http from 'node:http';
 import type { GatewayRequest, PluginExit, RoutePlugin } from './plugins/plugin.types';
-import { gatewayHeaders, type createForwarder } from './proxy/forward';
+import { gatewayHeaders, type createForwarder, type GatewayLogger } from './proxy/forward';
 import { ROUTE_NOT_FOUND, sendExit } from './proxy/exit-responses';
 import type { Upstream } from './proxy/upstream';
 import { parseRequestTarget } from './routing/request-path';
@@ -21,6 +21,7 @@ export interface AppDependencies {
   readonly forward: ReturnType<typeof createForwarder>;
   /** The listening port, read once per request without a getsockname call per request. */
   readonly serverPort: () => number;
+  readonly logger: Pick<GatewayLogger, 'error'>;
 }
 
 /**
@@ -28,6 +29,20 @@ export interface AppDependencies {
  * run its plugins in APISIX order, then proxy or answer with the plugin's exit.
  */
 export function buildApp(deps: AppDependencies): http.RequestListener {
+  const handle = createHandler(deps);
+  return (req, res) => {
+    try {
+      handle(req, res);
+    } catch (error) {
+      // A bug in a plugin must cost one request, not the process (nginx answers 500 the same way).
+      deps.logger.error({ err: error, url: req.url?.split('?')[0] }, 'request handling failed');
+      if (!res.headersSent) sendExit(res, 500);
+      else res.destroy();
+    }
+  };
+}
+
+function createHandler(deps: AppDependencies): http.RequestListener {
   return (req, res) => {
     const target = parseRequestTarget(req.url ?? '');
     if (!target) {

@@ -2,7 +2,7 @@ import type { Tracer } from '@opentelemetry/api';
 import type { CompiledRoute } from './app';
 import { createConsumerDirectory } from './plugins/consumer-directory';
 import { createRoutePlugins } from './plugins/plugin-registry';
-import { createForwarder, type ProxyLogger } from './proxy/forward';
+import { createForwarder, type GatewayLogger } from './proxy/forward';
 import { createUpstream, createUpstreamAgent, type Upstream } from './proxy/upstream';
 import { createRouteMatcher } from './routing/route-matcher';
 import { GatewayConfigError } from './standalone/config-error';
@@ -13,7 +13,7 @@ import { readStandaloneFile, type StandaloneConfig } from './standalone/standalo
 export interface DependencyOptions {
   readonly configPath: string;
   readonly env: SubstitutionEnv;
-  readonly logger: ProxyLogger;
+  readonly logger: GatewayLogger;
   readonly now?: () => number;
   readonly tracer?: Tracer;
 }

@@ -3,19 +3,19 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from './app';
 import { createDependencies } from './compose';
-import { withUpstreamShorthands } from './config';
-import type { ProxyLogger } from './proxy/forward';
+import { resolveConfigPath, withUpstreamShorthands } from './config';
+import type { GatewayLogger } from './proxy/forward';
 
 /** Options of {@link startGateway}. */
 export interface StartGatewayOptions {
-  /** Path of the APISIX standalone file (e.g. deploy/apisix/apisix.yaml). */
-  readonly configPath: string;
+  /** Path of the APISIX standalone file; by default deploy/apisix/apisix.yaml of this repository. */
+  readonly configPath?: string;
   /** Environment for `${{VAR}}` substitution; `AGENT_UPSTREAM=host:port` shorthands are split. */
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly host?: string;
   /** 0 picks a free port. */
   readonly port?: number;
-  readonly logger?: ProxyLogger;
+  readonly logger?: GatewayLogger;
   /** Clock for rate-limit windows (ms since epoch). */
   readonly now?: () => number;
   /** Records and exports a span per request on routes with the opentelemetry plugin. */
@@ -34,22 +34,23 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-const silentLogger: ProxyLogger = { warn: () => undefined };
+const silentLogger: GatewayLogger = { warn: () => undefined, error: () => undefined };
 
 /**
  * Loads the standalone file and starts the dev gateway; rejects with GatewayConfigError when
  * the file cannot be honoured (missing #END, unset variable, unimplemented plugin…).
  */
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
+  const logger = options.logger ?? silentLogger;
   const deps = createDependencies({
-    configPath: options.configPath,
+    configPath: options.configPath ?? resolveConfigPath(undefined, process.cwd()),
     env: withUpstreamShorthands(options.env),
-    logger: options.logger ?? silentLogger,
+    logger,
     now: options.now,
     tracer: options.tracer,
   });
   let listeningPort = 0;
-  const server = http.createServer({ keepAliveTimeout: 60_000 }, buildApp({ ...deps, serverPort: () => listeningPort }));
+  const server = http.createServer({ keepAliveTimeout: 60_000 }, buildApp({ ...deps, logger, serverPort: () => listeningPort }));
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

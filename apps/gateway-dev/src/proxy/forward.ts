@@ -5,9 +5,10 @@ import { sendExit } from './exit-responses';
 import { withoutHopByHop } from './hop-by-hop';
 import type { Upstream } from './upstream';
 
-/** Where upstream failures are reported (never with headers or bodies: they carry secrets). */
-export interface ProxyLogger {
+/** Where failures are reported (never with headers, queries or bodies: they carry secrets). */
+export interface GatewayLogger {
   warn(fields: Record<string, unknown>, message: string): void;
+  error(fields: Record<string, unknown>, message: string): void;
 }
 
 /**
@@ -15,7 +16,7 @@ export interface ProxyLogger {
  * headers dropped, X-Real-IP / X-Forwarded-* set as APISIX's nginx template does, plugin
  * response headers added. A refused or reset connection is a 502, a timeout a 504.
  */
-export function createForwarder(options: { agent: http.Agent; logger: ProxyLogger }) {
+export function createForwarder(options: { agent: http.Agent; logger: GatewayLogger }) {
   return function forward(
     req: http.IncomingMessage,
     res: http.ServerResponse,
