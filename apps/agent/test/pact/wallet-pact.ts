@@ -31,7 +31,7 @@ export function walletHeaders(options: { tenant: boolean; body?: boolean }) {
     'x-request-id': regex('^[A-Za-z0-9._-]{1,128}$', 'req-1'),
     traceparent: regex('^00-[0-9a-f]{32}-[0-9a-f]{16}-0[0-9a-f]$', '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'),
     ...(options.tenant ? { authorization: regex(`^Bearer ${JWT}$`, `Bearer ${EXAMPLE_JWT}`) } : {}),
-    ...(options.body ? { 'content-type': regex('^application/json', 'application/json') } : {}),
+    ...(options.body ? { 'content-type': regex('^application/json(;.*)?$', 'application/json') } : {}),
   };
 }
 
@@ -43,7 +43,7 @@ export const problemBody = (code: string, status: number) => ({
   requestId: MatchersV3.string('req-1'),
 });
 
-export const PROBLEM_HEADERS = { 'content-type': regex('^application/problem\\+json', 'application/problem+json') };
+export const PROBLEM_HEADERS = { 'Content-Type': regex('^application/problem\\+json(;.*)?$', 'application/problem+json') };
 
 export const tenantContext: TenantContext = { tenantId: TENANT_ID, bearerToken: TENANT_JWT, requestId: 'req-1' };
 
