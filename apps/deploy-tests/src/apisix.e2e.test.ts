@@ -129,6 +129,20 @@ describe('the standalone gateway configuration', () => {
     expect([...gatewayPlugins].sort()).toEqual([...sourcePlugins].sort());
   });
 
+  it('differs from deploy/apisix/config.yaml only in what Kubernetes needs: status API, logs to stdio, collector address', () => {
+    const normalise = (file: string): Json => {
+      const config = readYaml<Json>(file);
+      delete config.apisix?.status;
+      for (const key of ['error_log', 'error_log_level', 'http'])
+        delete config.nginx_config?.[key];
+      delete config.plugin_attr?.opentelemetry?.collector?.address;
+      config.plugins = [...(config.plugins as string[])].sort();
+      return config;
+    };
+    const source = path.join(REPO_ROOT, 'deploy', 'apisix', 'config.yaml');
+    expect(normalise(GATEWAY_CONFIG_FILE)).toEqual(normalise(source));
+  });
+
   it('exposes every ${{VAR}} of apisix.yaml to the nginx workers and sets each one that has no default', () => {
     const variables = configVariables(fs.readFileSync(COPY_FILE, 'utf8'));
     const envs = readYaml<{ nginx_config: { envs: string[] } }>(
