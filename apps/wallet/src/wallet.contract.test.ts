@@ -21,6 +21,10 @@ import { createServiceTokens, createTenantIssuer, TENANT_AUDIENCE, TENANT_ISSUER
 // role_id and secret_id in files. Tenant JWTs come from a local JWKS endpoint.
 const WALLET_POLICY = path.resolve(__dirname, '../../../deploy/vault/policies/wallet.hcl');
 
+// A real server on a shared two-core machine: generous, but bounded.
+const VAULT_DEV_TIMEOUT_MS = 30_000;
+jest.setTimeout(VAULT_DEV_TIMEOUT_MS);
+
 describe('wallet against vault-dev (phase 3, AppRole)', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wallet-contract-'));
   const rootToken = `root-${randomUUID()}`;
@@ -56,7 +60,7 @@ describe('wallet against vault-dev (phase 3, AppRole)', () => {
     deps = createDependencies(config, { logger: createLogger({ name: 'wallet', level: 'silent' }) });
     wallet = buildApp(deps).listen(0, '127.0.0.1');
     await new Promise((resolve) => wallet.once('listening', resolve));
-  });
+  }, VAULT_DEV_TIMEOUT_MS);
 
   afterAll(async () => {
     wallet.closeAllConnections();
@@ -66,7 +70,7 @@ describe('wallet against vault-dev (phase 3, AppRole)', () => {
     jwksServer.closeAllConnections();
     await new Promise((resolve) => jwksServer.close(resolve));
     fs.rmSync(dir, { recursive: true, force: true });
-  });
+  }, VAULT_DEV_TIMEOUT_MS);
 
   it('logs in with AppRole and reports ready', async () => {
     const res = await request(wallet).get('/_system/ready');

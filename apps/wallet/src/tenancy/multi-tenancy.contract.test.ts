@@ -20,6 +20,10 @@ import { createServiceTokens, createTenantIssuer, TENANT_AUDIENCE, TENANT_ISSUER
 // tenant data is reached only with tokens from auth/jwt/login (role `tenant`, policy tenant-data).
 const POLICIES = path.resolve(__dirname, '../../../../deploy/vault/policies');
 
+// A real server on a shared two-core machine: generous, but bounded.
+const VAULT_DEV_TIMEOUT_MS = 30_000;
+jest.setTimeout(VAULT_DEV_TIMEOUT_MS);
+
 describe('wallet in multi tenancy against vault-dev (phase 4)', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wallet-multi-'));
   const tenants = createTenantIssuer();
@@ -53,7 +57,7 @@ describe('wallet in multi tenancy against vault-dev (phase 4)', () => {
     deps = createDependencies(config, { logger: createLogger({ name: 'wallet', level: 'silent' }) });
     wallet = buildApp(deps).listen(0, '127.0.0.1');
     await new Promise((resolve) => wallet.once('listening', resolve));
-  });
+  }, VAULT_DEV_TIMEOUT_MS);
 
   afterAll(async () => {
     wallet.closeAllConnections();
@@ -64,7 +68,7 @@ describe('wallet in multi tenancy against vault-dev (phase 4)', () => {
     jwksServer.closeAllConnections();
     await new Promise((resolve) => jwksServer.close(resolve));
     fs.rmSync(dir, { recursive: true, force: true });
-  });
+  }, VAULT_DEV_TIMEOUT_MS);
 
   it('serves each tenant its own data through its exchanged token', async () => {
     expect((await call('put', '/v1/secrets/api-key', 'alpha').send({ value: 'alpha-value' })).status).toBe(200);

@@ -3,6 +3,16 @@ import jwt from 'jsonwebtoken';
 import { createJwksVerifier, createServiceTokenSigner, createServiceTokenVerifier, generateServiceKeyPair } from '@secret-flows/auth';
 
 export const TENANT_ISSUER = 'http://127.0.0.1:8200/v1/identity/oidc';
+
+// RSA key generation costs up to seconds on a busy machine; one pair of keys per test file is enough.
+let rsaKeys: { issuer: ReturnType<typeof generateRsa>; other: ReturnType<typeof generateRsa> } | undefined;
+function generateRsa() {
+  return generateKeyPairSync('rsa', { modulusLength: 2048 });
+}
+function testRsaKeys() {
+  rsaKeys ??= { issuer: generateRsa(), other: generateRsa() };
+  return rsaKeys;
+}
 export const TENANT_AUDIENCE = 'agent';
 
 /**
@@ -11,7 +21,7 @@ export const TENANT_AUDIENCE = 'agent';
  */
 export function createTenantIssuer(options: { now?: () => number } = {}) {
   const now = options.now ?? Date.now;
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const { privateKey, publicKey } = testRsaKeys().issuer;
   const kid = 'tenant-key-1';
   const jwks = { keys: [{ ...(publicKey.export({ format: 'jwk' }) as object), kid, alg: 'RS256', use: 'sig' }] };
   const verifier = createJwksVerifier({
@@ -29,7 +39,7 @@ export function createTenantIssuer(options: { now?: () => number } = {}) {
     return jwt.sign(payload, key, { algorithm: 'RS256', keyid: headerKid });
   }
 
-  return { verifier, sign, jwks, publicKey, otherKey: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey };
+  return { verifier, sign, jwks, publicKey, otherKey: testRsaKeys().other.privateKey };
 }
 
 /** The agent's service-token signer and the wallet's verifier, sharing one trusted key. */

@@ -12,6 +12,9 @@ import { createWalletCore, type PublicKeyInfo, type TenantWallet } from '../../s
 // exactly these capabilities, not with a root token.
 const WALLET_POLICY = path.resolve(__dirname, '../../../../deploy/vault/policies/wallet.hcl');
 
+// A real server on a shared two-core machine: generous, but bounded.
+jest.setTimeout(30_000);
+
 describe('wallet-core against vault-dev with the wallet policy', () => {
   let server: VaultDevServer;
   let root: VaultClient;
