@@ -13,7 +13,13 @@ describe('constantTimeEqual', () => {
   });
 
   it('agrees with === for any pair of strings', () => {
-    fc.assert(fc.property(fc.string(), fc.string(), (a, b) => constantTimeEqual(a, b) === (a === b)));
+    fc.assert(
+      fc.property(
+        fc.string(),
+        fc.string(),
+        (a, b) => constantTimeEqual(a, b) === (a === b),
+      ),
+    );
   });
 });
 
@@ -23,9 +29,17 @@ describe('checkApiKey', () => {
     ['a wrong key', 'k-124', 'k-123', false],
     ['no presented key', undefined, 'k-123', false],
     ['an empty presented key', '', 'k-123', false],
-    ['any key when none is configured (no default key)', 'admin', undefined, false],
+    [
+      'any key when none is configured (no default key)',
+      'admin',
+      undefined,
+      false,
+    ],
     ['an empty key when the configured key is empty', '', '', false],
-  ])('accepts %s only when it matches', (_case, presented, expected, result) => {
-    expect(checkApiKey(presented, expected)).toBe(result);
-  });
+  ])(
+    'accepts %s only when it matches',
+    (_case, presented, expected, result) => {
+      expect(checkApiKey(presented, expected)).toBe(result);
+    },
+  );
 });

@@ -11,7 +11,10 @@ export function constantTimeEqual(a: string, b: string): boolean {
 }
 
 /** Checks a presented API key; false when no key is configured, so there is never a default key. */
-export function checkApiKey(presented: string | undefined, expected: string | undefined): boolean {
+export function checkApiKey(
+  presented: string | undefined,
+  expected: string | undefined,
+): boolean {
   if (expected === undefined || expected === '') return false;
   if (presented === undefined || presented === '') return false;
   return constantTimeEqual(presented, expected);

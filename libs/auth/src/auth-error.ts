@@ -27,7 +27,8 @@ const MESSAGES: Readonly<Record<AuthErrorReason, string>> = {
   bad_tenant_claim: 'The token does not name a valid tenant.',
   unsupported_alg: 'The token uses an algorithm that is not accepted.',
   too_large: 'The token is too large.',
-  jwks_unavailable: 'The key set of the token issuer cannot be fetched right now.',
+  jwks_unavailable:
+    'The key set of the token issuer cannot be fetched right now.',
 };
 
 /** A refused token; `status` is 401, except `jwks_unavailable` (503: the issuer is down, not the caller wrong). */
@@ -36,8 +37,15 @@ export class AuthError extends Error {
   readonly status: 401 | 503;
   override readonly cause?: unknown;
 
-  constructor(reason: AuthErrorReason, options: { detail?: string; cause?: unknown } = {}) {
-    super(options.detail ? `${MESSAGES[reason]} ${options.detail}` : MESSAGES[reason]);
+  constructor(
+    reason: AuthErrorReason,
+    options: { detail?: string; cause?: unknown } = {},
+  ) {
+    super(
+      options.detail
+        ? `${MESSAGES[reason]} ${options.detail}`
+        : MESSAGES[reason],
+    );
     this.name = 'AuthError';
     this.reason = reason;
     this.status = reason === 'jwks_unavailable' ? 503 : 401;
@@ -47,5 +55,8 @@ export class AuthError extends Error {
 
 /** True when `err` is an AuthError. */
 export function isAuthError(err: unknown): err is AuthError {
-  return err instanceof AuthError || (err instanceof Error && err.name === 'AuthError' && 'reason' in err);
+  return (
+    err instanceof AuthError ||
+    (err instanceof Error && err.name === 'AuthError' && 'reason' in err)
+  );
 }

@@ -14,10 +14,17 @@ export interface JwksCacheOptions {
 }
 
 /** Fetches with the global fetch, a timeout, and a size bound; an HTTP error is a rejection. */
-export function createDefaultFetch(timeoutMs: number, maxBytes = 1024 * 1024): JsonFetch {
+export function createDefaultFetch(
+  timeoutMs: number,
+  maxBytes = 1024 * 1024,
+): JsonFetch {
   return async (url) => {
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
-    if (!response.ok) throw new Error(`JWKS endpoint answered HTTP ${response.status}`);
+    const response = await fetch(url, {
+      signal: AbortSignal.timeout(timeoutMs),
+      headers: { accept: 'application/json' },
+    });
+    if (!response.ok)
+      throw new Error(`JWKS endpoint answered HTTP ${response.status}`);
     const text = await response.text();
     if (text.length > maxBytes) throw new Error('JWKS document is too large');
     return JSON.parse(text) as unknown;
@@ -28,7 +35,10 @@ function parseJwks(body: unknown): VerificationKey[] {
   const keys = (body as { keys?: unknown } | null)?.keys;
   if (!Array.isArray(keys)) throw new Error('JWKS document has no keys array');
   return keys
-    .filter((jwk): jwk is Record<string, unknown> => typeof jwk === 'object' && jwk !== null)
+    .filter(
+      (jwk): jwk is Record<string, unknown> =>
+        typeof jwk === 'object' && jwk !== null,
+    )
     .map(importPublicJwk)
     .filter((key): key is VerificationKey => key !== undefined);
 }
@@ -73,12 +83,14 @@ export function createJwksCache(o: JwksCacheOptions) {
   return {
     /** The keys that may have signed a token with this kid (all keys when the token has none). */
     async candidates(kid: string | undefined): Promise<VerificationKey[]> {
-      const match = () => (kid === undefined ? keys : keys.filter((k) => k.kid === kid));
+      const match = () =>
+        kid === undefined ? keys : keys.filter((k) => k.kid === kid);
       if (inFlight) await inFlight.catch(() => undefined);
       const found = match();
       if (found.length > 0) return found;
       if (!mayRefresh()) return [];
-      if (o.clock() - lastFailureAt < o.failureBackoffMs) throw new AuthError('jwks_unavailable');
+      if (o.clock() - lastFailureAt < o.failureBackoffMs)
+        throw new AuthError('jwks_unavailable');
       await singleFlightRefresh();
       return match();
     },

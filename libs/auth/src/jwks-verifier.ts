@@ -1,9 +1,18 @@
 import { AuthError } from './auth-error';
 import { checkAudience, checkIssuer, checkTimeClaims } from './claims';
-import { createDefaultFetch, createJwksCache, type JsonFetch } from './jwks-cache';
+import {
+  createDefaultFetch,
+  createJwksCache,
+  type JsonFetch,
+} from './jwks-cache';
 import { decodeJwt, type JwtPayload } from './jwt-parts';
 import { createVerifiedCache } from './verified-cache';
-import { SUPPORTED_ALGORITHMS, verifyJwsSignature, type JwsAlgorithm, type VerificationKey } from './keys';
+import {
+  SUPPORTED_ALGORITHMS,
+  verifyJwsSignature,
+  type JwsAlgorithm,
+  type VerificationKey,
+} from './keys';
 
 export interface JwksVerifierOptions {
   /** e.g. Vault's `/v1/identity/oidc/.well-known/keys`. */
@@ -44,7 +53,11 @@ export interface TenantClaims {
 /** Tenant ids: what Vault entity metadata and KV path segments can safely carry. */
 export const TENANT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
-function positiveOption(name: string, value: number, max = Number.MAX_SAFE_INTEGER): number {
+function positiveOption(
+  name: string,
+  value: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (!Number.isFinite(value) || value < 0 || value > max) {
     throw new RangeError(`${name} must be a number between 0 and ${max}`);
   }
@@ -52,26 +65,54 @@ function positiveOption(name: string, value: number, max = Number.MAX_SAFE_INTEG
 }
 
 function validated(options: JwksVerifierOptions) {
-  if (!options.jwksUrl || !/^https?:\/\//.test(options.jwksUrl)) throw new TypeError('jwksUrl must be an http(s) URL');
+  if (!options.jwksUrl || !/^https?:\/\//.test(options.jwksUrl))
+    throw new TypeError('jwksUrl must be an http(s) URL');
   if (!options.issuer) throw new TypeError('issuer is required');
-  const audiences = typeof options.audience === 'string' ? [options.audience] : [...options.audience];
-  if (audiences.length === 0 || audiences.some((a) => !a)) throw new TypeError('audience is required');
+  const audiences =
+    typeof options.audience === 'string'
+      ? [options.audience]
+      : [...options.audience];
+  if (audiences.length === 0 || audiences.some((a) => !a))
+    throw new TypeError('audience is required');
   const algorithms = options.algorithms ?? SUPPORTED_ALGORITHMS;
-  const unsupported = algorithms.filter((alg) => !SUPPORTED_ALGORITHMS.includes(alg));
+  const unsupported = algorithms.filter(
+    (alg) => !SUPPORTED_ALGORITHMS.includes(alg),
+  );
   if (algorithms.length === 0 || unsupported.length > 0) {
-    throw new TypeError(`algorithms must be a non-empty subset of ${SUPPORTED_ALGORITHMS.join(', ')}`);
+    throw new TypeError(
+      `algorithms must be a non-empty subset of ${SUPPORTED_ALGORITHMS.join(', ')}`,
+    );
   }
   return {
     audiences,
     algorithms,
     tenantClaim: options.tenantClaim ?? 'tenant_id',
-    clockToleranceSeconds: positiveOption('clockToleranceSeconds', options.clockToleranceSeconds ?? 30, 60),
-    maxTokenBytes: positiveOption('maxTokenBytes', options.maxTokenBytes ?? 8192),
-    minRefreshIntervalMs: positiveOption('minRefreshIntervalMs', options.minRefreshIntervalMs ?? 30_000),
-    failureBackoffMs: positiveOption('failureBackoffMs', options.failureBackoffMs ?? 1000),
-    verifiedCacheSize: Math.floor(positiveOption('verifiedCacheSize', options.verifiedCacheSize ?? 1000)),
+    clockToleranceSeconds: positiveOption(
+      'clockToleranceSeconds',
+      options.clockToleranceSeconds ?? 30,
+      60,
+    ),
+    maxTokenBytes: positiveOption(
+      'maxTokenBytes',
+      options.maxTokenBytes ?? 8192,
+    ),
+    minRefreshIntervalMs: positiveOption(
+      'minRefreshIntervalMs',
+      options.minRefreshIntervalMs ?? 30_000,
+    ),
+    failureBackoffMs: positiveOption(
+      'failureBackoffMs',
+      options.failureBackoffMs ?? 1000,
+    ),
+    verifiedCacheSize: Math.floor(
+      positiveOption('verifiedCacheSize', options.verifiedCacheSize ?? 1000),
+    ),
     clock: options.clock ?? Date.now,
-    fetch: options.fetch ?? createDefaultFetch(positiveOption('fetchTimeoutMs', options.fetchTimeoutMs ?? 5000)),
+    fetch:
+      options.fetch ??
+      createDefaultFetch(
+        positiveOption('fetchTimeoutMs', options.fetchTimeoutMs ?? 5000),
+      ),
   };
 }
 
@@ -94,12 +135,16 @@ export function createJwksVerifier(options: JwksVerifierOptions) {
     ...(options.onJwksFetch ? { onFetch: options.onJwksFetch } : {}),
   });
 
-  async function pickKey(alg: JwsAlgorithm, kid: string | undefined): Promise<VerificationKey> {
+  async function pickKey(
+    alg: JwsAlgorithm,
+    kid: string | undefined,
+  ): Promise<VerificationKey> {
     const candidates = await cache.candidates(kid);
     // Without a kid the choice must be unambiguous: trying every key would let a token pick one.
     if (candidates.length !== 1) throw new AuthError('unknown_key');
     const key = candidates[0] as VerificationKey;
-    if (key.alg !== undefined && key.alg !== alg) throw new AuthError('unsupported_alg');
+    if (key.alg !== undefined && key.alg !== alg)
+      throw new AuthError('unsupported_alg');
     return key;
   }
 
@@ -121,11 +166,20 @@ export function createJwksVerifier(options: JwksVerifierOptions) {
     checkAudience(payload, o.audiences);
     const exp = verifyTime(payload);
     const tenantId = payload[o.tenantClaim];
-    if (typeof tenantId !== 'string' || !TENANT_ID_PATTERN.test(tenantId)) throw new AuthError('bad_tenant_claim');
+    if (typeof tenantId !== 'string' || !TENANT_ID_PATTERN.test(tenantId))
+      throw new AuthError('bad_tenant_claim');
     const subject = payload['sub'];
-    if (typeof subject !== 'string' || subject === '') throw new AuthError('malformed', { detail: 'The sub claim is required.' });
+    if (typeof subject !== 'string' || subject === '')
+      throw new AuthError('malformed', {
+        detail: 'The sub claim is required.',
+      });
     // Frozen: the same object is handed to every request that presents this token.
-    return Object.freeze({ tenantId, subject, expiresAt: new Date(exp * 1000), claims: Object.freeze(payload) });
+    return Object.freeze({
+      tenantId,
+      subject,
+      expiresAt: new Date(exp * 1000),
+      claims: Object.freeze(payload),
+    });
   }
 
   const verified = createVerifiedCache<TenantClaims>(o.verifiedCacheSize);
@@ -133,7 +187,10 @@ export function createJwksVerifier(options: JwksVerifierOptions) {
   return {
     /** Verifies a compact JWT and returns the tenant it was issued to; throws AuthError. */
     async verify(token: string | undefined): Promise<TenantClaims> {
-      const cacheable = typeof token === 'string' && token.length > 0 && token.length <= o.maxTokenBytes;
+      const cacheable =
+        typeof token === 'string' &&
+        token.length > 0 &&
+        token.length <= o.maxTokenBytes;
       const hit = cacheable ? verified.get(token) : undefined;
       if (hit) {
         try {
@@ -150,7 +207,10 @@ export function createJwksVerifier(options: JwksVerifierOptions) {
     },
     /** Counters for metrics and the benchmark. */
     stats(): { jwksFetches: number; verifiedCacheHits: number } {
-      return { jwksFetches: cache.stats().jwksFetches, verifiedCacheHits: verified.stats().hits };
+      return {
+        jwksFetches: cache.stats().jwksFetches,
+        verifiedCacheHits: verified.stats().hits,
+      };
     },
   };
 }

@@ -32,21 +32,32 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Splits a compact JWS and decodes header and payload without trusting either. */
-export function decodeJwt(token: string | undefined, maxTokenBytes: number): DecodedJwt {
+export function decodeJwt(
+  token: string | undefined,
+  maxTokenBytes: number,
+): DecodedJwt {
   if (token === undefined || token === '') throw new AuthError('missing_token');
   if (typeof token !== 'string') throw new AuthError('malformed');
-  if (Buffer.byteLength(token, 'utf8') > maxTokenBytes) throw new AuthError('too_large');
+  if (Buffer.byteLength(token, 'utf8') > maxTokenBytes)
+    throw new AuthError('too_large');
   const parts = token.split('.');
   if (parts.length !== 3) throw new AuthError('malformed');
-  const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
+  const [headerPart, payloadPart, signaturePart] = parts as [
+    string,
+    string,
+    string,
+  ];
   const header = decodeJsonSegment(headerPart);
-  if (!isObject(header) || typeof header['alg'] !== 'string') throw new AuthError('malformed');
-  if (header['kid'] !== undefined && typeof header['kid'] !== 'string') throw new AuthError('malformed');
+  if (!isObject(header) || typeof header['alg'] !== 'string')
+    throw new AuthError('malformed');
+  if (header['kid'] !== undefined && typeof header['kid'] !== 'string')
+    throw new AuthError('malformed');
   // `crit` names extensions the verifier must understand; we understand none (RFC 7515 §4.1.11).
   if (header['crit'] !== undefined) throw new AuthError('malformed');
   const payload = decodeJsonSegment(payloadPart);
   if (!isObject(payload)) throw new AuthError('malformed');
-  if (signaturePart !== '' && !BASE64URL.test(signaturePart)) throw new AuthError('malformed');
+  if (signaturePart !== '' && !BASE64URL.test(signaturePart))
+    throw new AuthError('malformed');
   return {
     header: header as JwtHeader,
     payload,

@@ -9,7 +9,8 @@ import * as crypto from 'node:crypto';
 export function createVerifiedCache<T>(maxEntries: number) {
   const entries = new Map<string, T>();
   let hits = 0;
-  const keyOf = (token: string) => crypto.createHash('sha256').update(token).digest('base64url');
+  const keyOf = (token: string) =>
+    crypto.createHash('sha256').update(token).digest('base64url');
 
   return {
     get(token: string): T | undefined {
@@ -26,7 +27,8 @@ export function createVerifiedCache<T>(maxEntries: number) {
     set(token: string, value: T): void {
       if (maxEntries === 0) return;
       entries.set(keyOf(token), value);
-      if (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
+      if (entries.size > maxEntries)
+        entries.delete(entries.keys().next().value as string);
     },
     delete(token: string): void {
       entries.delete(keyOf(token));

@@ -11,7 +11,11 @@ export const CONSUMER_USERNAME_HEADER = 'x-consumer-username';
 /** Header carrying the request id on every hop. */
 export const REQUEST_ID_HEADER = 'x-request-id';
 
-const agentResource = { prefix: '', auth: 'tenant', unavailable: 'wallet_unavailable' } as const;
+const agentResource = {
+  prefix: '',
+  auth: 'tenant',
+  unavailable: 'wallet_unavailable',
+} as const;
 
 /** The agent's public API (DESIGN §10), served behind the gateway's `/cloud-agent/` prefix. */
 export const AGENT_ROUTES = Object.freeze({

@@ -4,7 +4,9 @@ import { z } from 'zod';
 export const BASE64URL_PATTERN = /^[A-Za-z0-9_-]*$/;
 
 /** An ISO 8601 timestamp with a timezone, as every `createdAt`/`updatedAt` is written. */
-export const TimestampSchema = z.iso.datetime({ offset: true }).describe('ISO 8601 timestamp');
+export const TimestampSchema = z.iso
+  .datetime({ offset: true })
+  .describe('ISO 8601 timestamp');
 
 /** A UUID in canonical textual form. */
 export const UuidSchema = z.uuid();

@@ -15,7 +15,13 @@ export {
   validationError,
   parseOrThrow,
 } from './problem';
-export type { ErrorCode, Problem, ProblemFieldError, ProblemResponse, AppErrorOptions } from './problem';
+export type {
+  ErrorCode,
+  Problem,
+  ProblemFieldError,
+  ProblemResponse,
+  AppErrorOptions,
+} from './problem';
 
 export { BASE64URL_PATTERN, TimestampSchema, UuidSchema } from './common';
 
@@ -35,7 +41,17 @@ export {
   SignResponseSchema,
   KeyIdParamsSchema,
 } from './keys';
-export type { KeyType, SigningAlg, KeyId, PublicJwk, CreateKeyRequest, Key, KeyList, SignRequest, SignResponse } from './keys';
+export type {
+  KeyType,
+  SigningAlg,
+  KeyId,
+  PublicJwk,
+  CreateKeyRequest,
+  Key,
+  KeyList,
+  SignRequest,
+  SignResponse,
+} from './keys';
 
 export {
   MAX_SECRET_NAME_LENGTH,
@@ -71,13 +87,26 @@ export {
   PageQuerySchema,
   WalletIdParamsSchema,
 } from './wallets';
-export type { WalletId, CreateWalletRequest, Wallet, WalletLogin, CreatedWallet, WalletPage, PageQuery } from './wallets';
+export type {
+  WalletId,
+  CreateWalletRequest,
+  Wallet,
+  WalletLogin,
+  CreatedWallet,
+  WalletPage,
+  PageQuery,
+} from './wallets';
 
 export { HealthSchema, ReadinessCheckSchema, ReadinessSchema } from './system';
 export type { Health, ReadinessCheck, Readiness } from './system';
 
 export { toExpressPath, joinMultiSegmentParam, buildPath } from './routes';
-export type { HttpMethod, RouteAuth, RouteContract, ExtraResponse } from './routes';
+export type {
+  HttpMethod,
+  RouteAuth,
+  RouteContract,
+  ExtraResponse,
+} from './routes';
 export { METRICS_CONTENT_TYPE } from './system-routes';
 
 export {
@@ -88,13 +117,16 @@ export {
   REQUEST_ID_HEADER,
 } from './agent-api';
 export type { AgentRouteName } from './agent-api';
-export { WALLET_ROUTES, WALLET_API_PREFIX, SERVICE_TOKEN_HEADER } from './wallet-api';
+export {
+  WALLET_ROUTES,
+  WALLET_API_PREFIX,
+  SERVICE_TOKEN_HEADER,
+} from './wallet-api';
 export type { WalletRouteName } from './wallet-api';
 
+export { API_VERSION, buildOpenApiDocument } from './openapi';
 export {
-  API_VERSION,
-  buildOpenApiDocument,
   agentOpenApiDocument,
   walletOpenApiDocument,
   renderOpenApiDocuments,
-} from './openapi';
+} from './openapi-documents';

@@ -1,15 +1,30 @@
 import { z } from 'zod';
 import { ERROR_STATUS, ProblemSchema, type ErrorCode } from './problem';
 import type { RouteAuth, RouteContract } from './routes';
-import { CreateKeyRequestSchema, KeyListSchema, KeySchema, PublicJwkSchema, SignRequestSchema, SignResponseSchema } from './keys';
-import { PutSecretRequestSchema, PutSecretResponseSchema, SecretNameListSchema, SecretSchema } from './secrets';
-import { CreateWalletRequestSchema, CreatedWalletSchema, WalletPageSchema, WalletSchema } from './wallets';
+import {
+  CreateKeyRequestSchema,
+  KeyListSchema,
+  KeySchema,
+  PublicJwkSchema,
+  SignRequestSchema,
+  SignResponseSchema,
+} from './keys';
+import {
+  PutSecretRequestSchema,
+  PutSecretResponseSchema,
+  SecretNameListSchema,
+  SecretSchema,
+} from './secrets';
+import {
+  CreateWalletRequestSchema,
+  CreatedWalletSchema,
+  WalletPageSchema,
+  WalletSchema,
+} from './wallets';
 import { HealthSchema, ReadinessSchema } from './system';
-import { AGENT_ROUTES, ADMIN_API_KEY_HEADER, API_KEY_HEADER } from './agent-api';
-import { SERVICE_TOKEN_HEADER, WALLET_ROUTES } from './wallet-api';
 
-type JsonSchema = Record<string, unknown>;
-type SecurityRequirement = Record<string, string[]>;
+export type JsonSchema = Record<string, unknown>;
+export type SecurityRequirement = Record<string, string[]>;
 
 /** Version of the API contracts (info.version of the generated documents). */
 export const API_VERSION = '1.0.0';
@@ -40,7 +55,10 @@ const RESPONSE_SCHEMAS: Record<string, z.ZodType> = {
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
-function nameOf(schema: z.ZodType, table: Record<string, z.ZodType>): string | undefined {
+function nameOf(
+  schema: z.ZodType,
+  table: Record<string, z.ZodType>,
+): string | undefined {
   return Object.keys(table).find((name) => table[name] === schema);
 }
 
@@ -51,35 +69,67 @@ function stripMeta(schema: JsonSchema): JsonSchema {
   return rest;
 }
 
-function components(table: Record<string, z.ZodType>, io: 'input' | 'output'): Record<string, JsonSchema> {
+function components(
+  table: Record<string, z.ZodType>,
+  io: 'input' | 'output',
+): Record<string, JsonSchema> {
   const registry = z.registry<{ id: string }>();
-  for (const [id, schema] of Object.entries(table)) registry.add(schema, { id });
-  const { schemas } = z.toJSONSchema(registry, { io, uri: (id) => `#/components/schemas/${id}` });
-  return Object.fromEntries(Object.entries(schemas).map(([id, s]) => [id, stripMeta(s as JsonSchema)]));
+  for (const [id, schema] of Object.entries(table))
+    registry.add(schema, { id });
+  const { schemas } = z.toJSONSchema(registry, {
+    io,
+    uri: (id) => `#/components/schemas/${id}`,
+  });
+  return Object.fromEntries(
+    Object.entries(schemas).map(([id, s]) => [id, stripMeta(s as JsonSchema)]),
+  );
 }
 
 function schemaFor(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-  const name = nameOf(schema, io === 'input' ? REQUEST_SCHEMAS : RESPONSE_SCHEMAS);
-  return name ? ref(name) : stripMeta(z.toJSONSchema(schema, { io }) as JsonSchema);
+  const name = nameOf(
+    schema,
+    io === 'input' ? REQUEST_SCHEMAS : RESPONSE_SCHEMAS,
+  );
+  return name
+    ? ref(name)
+    : stripMeta(z.toJSONSchema(schema, { io }) as JsonSchema);
 }
 
 function parameters(route: RouteContract): JsonSchema[] {
   const out: JsonSchema[] = [];
-  for (const [where, shape] of [['path', route.params?.shape], ['query', route.query?.shape]] as const) {
-    for (const [name, prop] of Object.entries(shape ?? {}) as [string, z.ZodType][]) {
-      const param: JsonSchema = { name, in: where, required: !prop.safeParse(undefined).success };
+  for (const [where, shape] of [
+    ['path', route.params?.shape],
+    ['query', route.query?.shape],
+  ] as const) {
+    for (const [name, prop] of Object.entries(shape ?? {}) as [
+      string,
+      z.ZodType,
+    ][]) {
+      const param: JsonSchema = {
+        name,
+        in: where,
+        required: !prop.safeParse(undefined).success,
+      };
       if (prop.description) param['description'] = prop.description;
-      param['schema'] = stripMeta(z.toJSONSchema(prop, { io: 'input' }) as JsonSchema);
-      if (route.multiSegmentParams?.includes(name)) param['allowReserved'] = true;
+      param['schema'] = stripMeta(
+        z.toJSONSchema(prop, { io: 'input' }) as JsonSchema,
+      );
+      if (route.multiSegmentParams?.includes(name))
+        param['allowReserved'] = true;
       out.push(param);
     }
   }
   return out;
 }
 
-const RETRY_AFTER = { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 0 } };
+const RETRY_AFTER = {
+  description: 'Seconds to wait before retrying.',
+  schema: { type: 'integer', minimum: 0 },
+};
 
-function errorResponses(codes: readonly ErrorCode[]): Record<string, JsonSchema> {
+function errorResponses(
+  codes: readonly ErrorCode[],
+): Record<string, JsonSchema> {
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of [...codes, 'internal' as const]) {
     const status = ERROR_STATUS[code];
@@ -91,13 +141,17 @@ function errorResponses(codes: readonly ErrorCode[]): Record<string, JsonSchema>
       description: `Problem JSON with code ${list.map((c) => `\`${c}\``).join(', ')}.`,
       content: { 'application/problem+json': { schema: ref('Problem') } },
     };
-    if (status === 503 || status === 429) response['headers'] = { 'Retry-After': RETRY_AFTER };
+    if (status === 503 || status === 429)
+      response['headers'] = { 'Retry-After': RETRY_AFTER };
     out[String(status)] = response;
   }
   return out;
 }
 
-function operation(route: RouteContract, security: (auth: RouteAuth) => SecurityRequirement[]): JsonSchema {
+function operation(
+  route: RouteContract,
+  security: (auth: RouteAuth) => SecurityRequirement[],
+): JsonSchema {
   const responses: Record<string, JsonSchema> = {};
   if (route.response) {
     const mediaType = route.responseContentType ?? 'application/json';
@@ -106,26 +160,39 @@ function operation(route: RouteContract, security: (auth: RouteAuth) => Security
       content: { [mediaType]: { schema: schemaFor(route.response, 'output') } },
     };
   } else {
-    responses[String(route.status)] = { description: `${route.summary} No content.` };
+    responses[String(route.status)] = {
+      description: `${route.summary} No content.`,
+    };
   }
   for (const extra of route.extraResponses ?? []) {
     responses[String(extra.status)] = {
       description: extra.description,
-      content: { 'application/json': { schema: schemaFor(extra.schema, 'output') } },
+      content: {
+        'application/json': { schema: schemaFor(extra.schema, 'output') },
+      },
     };
   }
   Object.assign(responses, errorResponses(route.errors));
-  const op: JsonSchema = { operationId: route.operationId, summary: route.summary, security: security(route.auth) };
+  const op: JsonSchema = {
+    operationId: route.operationId,
+    summary: route.summary,
+    security: security(route.auth),
+  };
   const params = parameters(route);
   if (params.length > 0) op['parameters'] = params;
   if (route.body) {
-    op['requestBody'] = { required: true, content: { 'application/json': { schema: schemaFor(route.body, 'input') } } };
+    op['requestBody'] = {
+      required: true,
+      content: {
+        'application/json': { schema: schemaFor(route.body, 'input') },
+      },
+    };
   }
   op['responses'] = responses;
   return op;
 }
 
-interface DocumentOptions {
+export interface DocumentOptions {
   title: string;
   description: string;
   servers: { url: string; description: string }[];
@@ -138,70 +205,26 @@ interface DocumentOptions {
 export function buildOpenApiDocument(options: DocumentOptions): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
   for (const route of Object.values(options.routes)) {
-    paths[route.path] = { ...paths[route.path], [route.method]: operation(route, options.security) };
+    paths[route.path] = {
+      ...paths[route.path],
+      [route.method]: operation(route, options.security),
+    };
   }
   return {
     openapi: '3.1.0',
-    info: { title: options.title, version: API_VERSION, description: options.description },
+    info: {
+      title: options.title,
+      version: API_VERSION,
+      description: options.description,
+    },
     servers: options.servers,
     paths,
     components: {
-      schemas: { ...components(REQUEST_SCHEMAS, 'input'), ...components(RESPONSE_SCHEMAS, 'output') },
+      schemas: {
+        ...components(REQUEST_SCHEMAS, 'input'),
+        ...components(RESPONSE_SCHEMAS, 'output'),
+      },
       securitySchemes: options.securitySchemes,
     },
-  };
-}
-
-const BEARER = { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Tenant JWT (phases 3-4).' };
-
-/** The agent's public OpenAPI document. */
-export function agentOpenApiDocument(): JsonSchema {
-  return buildOpenApiDocument({
-    title: 'Secret Flows agent API',
-    description:
-      'Tenant-facing API of the agent, served behind the gateway under /cloud-agent/. Errors are RFC 9457 problem JSON. ' +
-      'The tenant comes from the JWT in phases 3-4 and is `default` in phases 1-2. Secret names may contain "/".',
-    servers: [{ url: '/cloud-agent', description: 'Through the gateway' }],
-    routes: AGENT_ROUTES,
-    securitySchemes: {
-      apiKey: { type: 'apiKey', in: 'header', name: API_KEY_HEADER, description: 'Checked by the gateway.' },
-      bearerJwt: BEARER,
-      adminApiKey: { type: 'apiKey', in: 'header', name: ADMIN_API_KEY_HEADER, description: 'Admin key; no default.' },
-    },
-    security: (auth): SecurityRequirement[] => {
-      if (auth === 'none') return [];
-      if (auth === 'admin') return [{ apiKey: [], adminApiKey: [] }];
-      return [{ apiKey: [], bearerJwt: [] }, { apiKey: [] }];
-    },
-  });
-}
-
-/** The wallet's internal OpenAPI document. */
-export function walletOpenApiDocument(): JsonSchema {
-  return buildOpenApiDocument({
-    title: 'Secret Flows wallet API (internal)',
-    description:
-      'Internal API of the wallet, called only by the agent. Every /v1 call carries the agent service token; ' +
-      'tenant operations also carry the tenant JWT, and the tenant is taken from that JWT alone.',
-    servers: [{ url: '/', description: 'The wallet service' }],
-    routes: WALLET_ROUTES,
-    securitySchemes: {
-      serviceToken: { type: 'apiKey', in: 'header', name: SERVICE_TOKEN_HEADER, description: 'ES256 service JWT, audience `wallet`.' },
-      bearerJwt: BEARER,
-    },
-    security: (auth): SecurityRequirement[] => {
-      if (auth === 'none') return [];
-      if (auth === 'service') return [{ serviceToken: [] }];
-      return [{ serviceToken: [], bearerJwt: [] }];
-    },
-  });
-}
-
-/** The committed OpenAPI files, by path relative to the repository root, with their text. */
-export function renderOpenApiDocuments(): Record<string, string> {
-  const render = (doc: JsonSchema) => `${JSON.stringify(doc, null, 2)}\n`;
-  return {
-    'docs/api/agent.openapi.json': render(agentOpenApiDocument()),
-    'docs/api/wallet.openapi.json': render(walletOpenApiDocument()),
   };
 }

@@ -38,7 +38,11 @@ describe('ERROR_STATUS', () => {
 
 describe('toProblem', () => {
   it('builds an RFC 9457 body with the code, the request id and the client-facing detail for 4xx', () => {
-    const problem = toProblem(new AppError('not_found', 'No secret named db/password.'), 'req-1', '/secrets/db/password');
+    const problem = toProblem(
+      new AppError('not_found', 'No secret named db/password.'),
+      'req-1',
+      '/secrets/db/password',
+    );
     expect(ProblemSchema.parse(problem)).toEqual({
       type: 'urn:secret-flows:problem:not_found',
       title: 'Not found',
@@ -50,46 +54,95 @@ describe('toProblem', () => {
     });
   });
 
-  it.each<ErrorCode>(['internal', 'vault_unavailable', 'wallet_unavailable', 'service_unavailable'])(
-    'replaces the detail of a %s error with generic text',
-    (code) => {
-      const problem = toProblem(new AppError(code, 'permission denied for token hvs.CAESIJ at secret/data/tenants/acme'), 'req-2');
-      expect(problem.status).toBeGreaterThanOrEqual(500);
-      expect(JSON.stringify(problem)).not.toMatch(/hvs\.|tenants\/acme|permission denied/);
-      expect(problem.detail).toMatch(/\S/);
-    },
-  );
+  it.each<ErrorCode>([
+    'internal',
+    'vault_unavailable',
+    'wallet_unavailable',
+    'service_unavailable',
+  ])('replaces the detail of a %s error with generic text', (code) => {
+    const problem = toProblem(
+      new AppError(
+        code,
+        'permission denied for token hvs.CAESIJ at secret/data/tenants/acme',
+      ),
+      'req-2',
+    );
+    expect(problem.status).toBeGreaterThanOrEqual(500);
+    expect(JSON.stringify(problem)).not.toMatch(
+      /hvs\.|tenants\/acme|permission denied/,
+    );
+    expect(problem.detail).toMatch(/\S/);
+  });
 
   it('lists field errors of a validation failure', () => {
-    const err = new AppError('validation_failed', 'The request is not valid.', { errors: [{ path: 'type', message: 'Invalid option' }] });
-    expect(toProblem(err, 'r').errors).toEqual([{ path: 'type', message: 'Invalid option' }]);
+    const err = new AppError('validation_failed', 'The request is not valid.', {
+      errors: [{ path: 'type', message: 'Invalid option' }],
+    });
+    expect(toProblem(err, 'r').errors).toEqual([
+      { path: 'type', message: 'Invalid option' },
+    ]);
   });
 });
 
 describe('problemFromError', () => {
   it('passes AppErrors through with their Retry-After', () => {
-    const result = problemFromError(new AppError('vault_unavailable', 'down', { retryAfterSeconds: 5 }), 'r');
-    expect(result).toMatchObject({ status: 503, retryAfterSeconds: 5, problem: { code: 'vault_unavailable' } });
+    const result = problemFromError(
+      new AppError('vault_unavailable', 'down', { retryAfterSeconds: 5 }),
+      'r',
+    );
+    expect(result).toMatchObject({
+      status: 503,
+      retryAfterSeconds: 5,
+      problem: { code: 'vault_unavailable' },
+    });
   });
 
   it('gives every 503 a default Retry-After', () => {
-    expect(problemFromError(new AppError('wallet_unavailable', 'down'), 'r').retryAfterSeconds).toBe(1);
-    expect(problemFromError(new AppError('not_found', 'gone'), 'r').retryAfterSeconds).toBeUndefined();
+    expect(
+      problemFromError(new AppError('wallet_unavailable', 'down'), 'r')
+        .retryAfterSeconds,
+    ).toBe(1);
+    expect(
+      problemFromError(new AppError('not_found', 'gone'), 'r')
+        .retryAfterSeconds,
+    ).toBeUndefined();
   });
 
   it('turns an unknown error into a generic 500 that does not echo its message or stack', () => {
-    const result = problemFromError(new Error('connect ECONNREFUSED with token s.abcdef'), 'r');
+    const result = problemFromError(
+      new Error('connect ECONNREFUSED with token s.abcdef'),
+      'r',
+    );
     expect(result.status).toBe(500);
     expect(result.problem.code).toBe('internal');
-    expect(JSON.stringify(result.problem)).not.toMatch(/ECONNREFUSED|s\.abcdef|at /);
+    expect(JSON.stringify(result.problem)).not.toMatch(
+      /ECONNREFUSED|s\.abcdef|at /,
+    );
   });
 
   it.each([
-    ['an oversized body', { type: 'entity.too.large', status: 413 }, 413, 'payload_too_large'],
-    ['unparseable JSON', { type: 'entity.parse.failed', status: 400 }, 400, 'bad_request'],
-    ['an unsupported encoding', { type: 'encoding.unsupported', status: 415 }, 415, 'unsupported_media_type'],
+    [
+      'an oversized body',
+      { type: 'entity.too.large', status: 413 },
+      413,
+      'payload_too_large',
+    ],
+    [
+      'unparseable JSON',
+      { type: 'entity.parse.failed', status: 400 },
+      400,
+      'bad_request',
+    ],
+    [
+      'an unsupported encoding',
+      { type: 'encoding.unsupported', status: 415 },
+      415,
+      'unsupported_media_type',
+    ],
   ])('maps a body-parser error for %s', (_case, err, status, code) => {
-    expect(problemFromError(Object.assign(new Error('x'), err), 'r')).toMatchObject({ status, problem: { code } });
+    expect(
+      problemFromError(Object.assign(new Error('x'), err), 'r'),
+    ).toMatchObject({ status, problem: { code } });
   });
 
   it('maps a zod error to validation_failed with field paths', () => {
@@ -104,14 +157,20 @@ describe('problemFromError', () => {
 describe('isAppError and parseOrThrow', () => {
   it('recognises AppErrors, including copies from another module instance', () => {
     expect(isAppError(new AppError('conflict', 'x'))).toBe(true);
-    expect(isAppError({ name: 'AppError', code: 'conflict', detail: 'x' })).toBe(true);
-    expect(isAppError({ name: 'AppError', code: 'teapot', detail: 'x' })).toBe(false);
+    expect(
+      isAppError({ name: 'AppError', code: 'conflict', detail: 'x' }),
+    ).toBe(true);
+    expect(isAppError({ name: 'AppError', code: 'teapot', detail: 'x' })).toBe(
+      false,
+    );
     expect(isAppError(new Error('x'))).toBe(false);
   });
 
   it('returns parsed data or throws validation_failed', () => {
     const schema = z.object({ n: z.coerce.number() });
     expect(parseOrThrow(schema, { n: '3' })).toEqual({ n: 3 });
-    expect(() => parseOrThrow(schema, { n: 'x' })).toThrow(expect.objectContaining({ code: 'validation_failed', status: 400 }));
+    expect(() => parseOrThrow(schema, { n: 'x' })).toThrow(
+      expect.objectContaining({ code: 'validation_failed', status: 400 }),
+    );
   });
 });

@@ -56,10 +56,13 @@ const ERROR_TITLE: Readonly<Record<ErrorCode, string>> = Object.freeze({
 // 5xx bodies are generic (STYLE §11): the cause belongs in the log and the span, where an
 // operator can see it, not in a body that a tenant or an attacker reads.
 const GENERIC_DETAIL: Partial<Record<ErrorCode, string>> = {
-  vault_unavailable: 'The secret store is temporarily unavailable. Retry later.',
-  wallet_unavailable: 'The wallet service is temporarily unavailable. Retry later.',
+  vault_unavailable:
+    'The secret store is temporarily unavailable. Retry later.',
+  wallet_unavailable:
+    'The wallet service is temporarily unavailable. Retry later.',
   service_unavailable: 'The service is temporarily unavailable. Retry later.',
-  internal: 'An internal error occurred. Quote the request id when reporting it.',
+  internal:
+    'An internal error occurred. Quote the request id when reporting it.',
 };
 
 /** Default Retry-After for outages when the thrower did not give one. */
@@ -137,18 +140,26 @@ export function isAppError(err: unknown): err is AppError {
 }
 
 /** Turns an AppError into the problem body a client sees; 5xx details are replaced by generic text. */
-export function toProblem(err: AppError, requestId: string, instance?: string): Problem {
+export function toProblem(
+  err: AppError,
+  requestId: string,
+  instance?: string,
+): Problem {
   const status = ERROR_STATUS[err.code];
   const problem: Problem = {
     type: problemType(err.code),
     title: ERROR_TITLE[err.code],
     status,
-    detail: status >= 500 ? (GENERIC_DETAIL[err.code] ?? GENERIC_DETAIL.internal) : err.detail,
+    detail:
+      status >= 500
+        ? (GENERIC_DETAIL[err.code] ?? GENERIC_DETAIL.internal)
+        : err.detail,
     code: err.code,
     requestId,
   };
   if (instance !== undefined) problem.instance = instance;
-  if (status < 500 && err.errors && err.errors.length > 0) problem.errors = err.errors;
+  if (status < 500 && err.errors && err.errors.length > 0)
+    problem.errors = err.errors;
   return problem;
 }
 
@@ -160,13 +171,18 @@ export interface ProblemResponse {
 }
 
 /** Maps any thrown value to a status and problem body; unknown errors become a generic 500. */
-export function problemFromError(err: unknown, requestId: string, instance?: string): ProblemResponse {
+export function problemFromError(
+  err: unknown,
+  requestId: string,
+  instance?: string,
+): ProblemResponse {
   const appError = isAppError(err) ? err : fromForeignError(err);
   const response: ProblemResponse = {
     status: appError.status,
     problem: toProblem(appError, requestId, instance),
   };
-  if (appError.retryAfterSeconds !== undefined) response.retryAfterSeconds = appError.retryAfterSeconds;
+  if (appError.retryAfterSeconds !== undefined)
+    response.retryAfterSeconds = appError.retryAfterSeconds;
   return response;
 }
 
@@ -174,21 +190,35 @@ export function problemFromError(err: unknown, requestId: string, instance?: str
 // only foreign errors whose meaning is safe to pass on. Everything else is an internal error.
 function fromForeignError(err: unknown): AppError {
   if (err instanceof z.ZodError) return validationError(err);
-  const foreign = (typeof err === 'object' && err !== null ? err : {}) as { type?: unknown; status?: unknown };
+  const foreign = (typeof err === 'object' && err !== null ? err : {}) as {
+    type?: unknown;
+    status?: unknown;
+  };
   if (foreign.type === 'entity.too.large' || foreign.status === 413) {
-    return new AppError('payload_too_large', 'The request body is too large.', { cause: err });
+    return new AppError('payload_too_large', 'The request body is too large.', {
+      cause: err,
+    });
   }
   if (foreign.type === 'entity.parse.failed') {
-    return new AppError('bad_request', 'The request body is not valid JSON.', { cause: err });
+    return new AppError('bad_request', 'The request body is not valid JSON.', {
+      cause: err,
+    });
   }
   if (foreign.type === 'encoding.unsupported' || foreign.status === 415) {
-    return new AppError('unsupported_media_type', 'The request content type or encoding is not supported.', { cause: err });
+    return new AppError(
+      'unsupported_media_type',
+      'The request content type or encoding is not supported.',
+      { cause: err },
+    );
   }
   return new AppError('internal', 'Unexpected error.', { cause: err });
 }
 
 /** Converts a zod error into a validation_failed AppError listing each field problem. */
-export function validationError(error: z.ZodError, detail = 'The request is not valid.'): AppError {
+export function validationError(
+  error: z.ZodError,
+  detail = 'The request is not valid.',
+): AppError {
   const errors = error.issues.map((issue) => ({
     path: issue.path.map(String).join('.') || '(root)',
     message: issue.message,
@@ -197,7 +227,11 @@ export function validationError(error: z.ZodError, detail = 'The request is not 
 }
 
 /** Parses input with a schema and throws a validation_failed AppError when it does not match. */
-export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, detail?: string): z.output<S> {
+export function parseOrThrow<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  detail?: string,
+): z.output<S> {
   const result = schema.safeParse(input);
   if (!result.success) throw validationError(result.error, detail);
   return result.data;

@@ -1,8 +1,16 @@
-import { AGENT_ROUTES, WALLET_ROUTES, buildPath, joinMultiSegmentParam, toExpressPath } from './index';
+import {
+  AGENT_ROUTES,
+  WALLET_ROUTES,
+  buildPath,
+  joinMultiSegmentParam,
+  toExpressPath,
+} from './index';
 
 describe('route tables', () => {
   it('serve the agent API of DESIGN §10', () => {
-    const table = Object.values(AGENT_ROUTES).map((r) => `${r.method.toUpperCase()} ${r.path} ${r.status}`);
+    const table = Object.values(AGENT_ROUTES).map(
+      (r) => `${r.method.toUpperCase()} ${r.path} ${r.status}`,
+    );
     expect(table).toEqual(
       expect.arrayContaining([
         'GET /_system/health 200',
@@ -27,9 +35,22 @@ describe('route tables', () => {
   });
 
   it('put the wallet API under /v1 with tenants instead of wallets', () => {
-    const paths = Object.values(WALLET_ROUTES).map((r) => `${r.method.toUpperCase()} ${r.path}`);
-    expect(paths).toEqual(expect.arrayContaining(['POST /v1/tenants', 'GET /v1/tenants/{id}', 'POST /v1/keys/{id}/sign', 'GET /v1/secrets/{name}']));
-    expect(paths.filter((p) => !p.includes('/_system/')).every((p) => p.split(' ')[1]?.startsWith('/v1/'))).toBe(true);
+    const paths = Object.values(WALLET_ROUTES).map(
+      (r) => `${r.method.toUpperCase()} ${r.path}`,
+    );
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'POST /v1/tenants',
+        'GET /v1/tenants/{id}',
+        'POST /v1/keys/{id}/sign',
+        'GET /v1/secrets/{name}',
+      ]),
+    );
+    expect(
+      paths
+        .filter((p) => !p.includes('/_system/'))
+        .every((p) => p.split(' ')[1]?.startsWith('/v1/')),
+    ).toBe(true);
   });
 
   it('require the service token and the tenant JWT on every wallet tenant operation', () => {
@@ -53,8 +74,14 @@ describe('path helpers', () => {
   });
 
   it('builds concrete paths, keeping slashes of secret names and encoding the rest', () => {
-    expect(buildPath(WALLET_ROUTES.getSecret.path, { name: 'db/pass word' })).toBe('/v1/secrets/db/pass%20word');
-    expect(buildPath(WALLET_ROUTES.signWithKey.path, { id: 'k1' })).toBe('/v1/keys/k1/sign');
-    expect(() => buildPath(WALLET_ROUTES.getKey.path)).toThrow(/missing path parameter id/);
+    expect(
+      buildPath(WALLET_ROUTES.getSecret.path, { name: 'db/pass word' }),
+    ).toBe('/v1/secrets/db/pass%20word');
+    expect(buildPath(WALLET_ROUTES.signWithKey.path, { id: 'k1' })).toBe(
+      '/v1/keys/k1/sign',
+    );
+    expect(() => buildPath(WALLET_ROUTES.getKey.path)).toThrow(
+      /missing path parameter id/,
+    );
   });
 });

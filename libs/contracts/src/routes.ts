@@ -8,7 +8,12 @@ export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
  * phases 3-4), `admin` (x-admin-api-key), `service` (agent service token only) and
  * `service+tenant` (agent service token and the tenant JWT).
  */
-export type RouteAuth = 'none' | 'tenant' | 'admin' | 'service' | 'service+tenant';
+export type RouteAuth =
+  | 'none'
+  | 'tenant'
+  | 'admin'
+  | 'service'
+  | 'service+tenant';
 
 export interface ExtraResponse {
   status: number;
@@ -40,7 +45,9 @@ export interface RouteContract {
 }
 
 /** Converts an OpenAPI path template to an Express 5 route path (`{id}` -> `:id`, multi-segment -> `*name`). */
-export function toExpressPath(route: Pick<RouteContract, 'path' | 'multiSegmentParams'>): string {
+export function toExpressPath(
+  route: Pick<RouteContract, 'path' | 'multiSegmentParams'>,
+): string {
   const multi = new Set(route.multiSegmentParams ?? []);
   return route.path.replace(/\{([A-Za-z0-9_]+)\}/g, (_match, name: string) =>
     multi.has(name) ? `*${name}` : `:${name}`,
@@ -48,13 +55,18 @@ export function toExpressPath(route: Pick<RouteContract, 'path' | 'multiSegmentP
 }
 
 /** Joins an Express 5 wildcard parameter (an array of segments) back into one string. */
-export function joinMultiSegmentParam(value: string | string[] | undefined): string | undefined {
+export function joinMultiSegmentParam(
+  value: string | string[] | undefined,
+): string | undefined {
   if (value === undefined) return undefined;
   return Array.isArray(value) ? value.join('/') : value;
 }
 
 /** Renders a path template with concrete parameters, percent-encoding each segment. */
-export function buildPath(template: string, params: Record<string, string> = {}): string {
+export function buildPath(
+  template: string,
+  params: Record<string, string> = {},
+): string {
   return template.replace(/\{([A-Za-z0-9_]+)\}/g, (_match, name: string) => {
     const value = params[name];
     if (value === undefined) throw new Error(`missing path parameter ${name}`);

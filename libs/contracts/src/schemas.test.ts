@@ -13,7 +13,15 @@ import {
 } from './index';
 
 describe('SecretNameSchema', () => {
-  it.each(['db', 'db/password', 'app.prod/api-key_v2', 'a/b/c/d', 'x'.repeat(256), '.hidden', 'v1.2'])('accepts %s', (name) => {
+  it.each([
+    'db',
+    'db/password',
+    'app.prod/api-key_v2',
+    'a/b/c/d',
+    'x'.repeat(256),
+    '.hidden',
+    'v1.2',
+  ])('accepts %s', (name) => {
     expect(isValidSecretName(name)).toBe(true);
   });
 
@@ -40,20 +48,34 @@ describe('SecretNameSchema', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 40 }), (name) => {
         if (!SecretNameSchema.safeParse(name).success) return true;
-        return !name.split('/').some((s) => s === '') && !name.includes('..') && /^[A-Za-z0-9._/-]+$/.test(name);
+        return (
+          !name.split('/').some((s) => s === '') &&
+          !name.includes('..') &&
+          /^[A-Za-z0-9._/-]+$/.test(name)
+        );
       }),
     );
   });
 
   it('accepts every name built from valid segments', () => {
-    const segment = fc.stringMatching(/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,10}$/).filter((s) => !s.includes('..'));
-    fc.assert(fc.property(fc.array(segment, { minLength: 1, maxLength: 5 }), (segments) => isValidSecretName(segments.join('/'))));
+    const segment = fc
+      .stringMatching(/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,10}$/)
+      .filter((s) => !s.includes('..'));
+    fc.assert(
+      fc.property(
+        fc.array(segment, { minLength: 1, maxLength: 5 }),
+        (segments) => isValidSecretName(segments.join('/')),
+      ),
+    );
   });
 });
 
 describe('PutSecretRequestSchema', () => {
   it('accepts a value with an optional non-negative integer cas', () => {
-    expect(PutSecretRequestSchema.parse({ value: 's3cr3t', cas: 0 })).toEqual({ value: 's3cr3t', cas: 0 });
+    expect(PutSecretRequestSchema.parse({ value: 's3cr3t', cas: 0 })).toEqual({
+      value: 's3cr3t',
+      cas: 0,
+    });
     expect(PutSecretRequestSchema.parse({ value: '' })).toEqual({ value: '' });
   });
 
@@ -68,9 +90,21 @@ describe('PutSecretRequestSchema', () => {
   });
 
   it('bounds the value in UTF-8 bytes, not characters', () => {
-    expect(PutSecretRequestSchema.safeParse({ value: 'a'.repeat(MAX_SECRET_VALUE_BYTES) }).success).toBe(true);
-    expect(PutSecretRequestSchema.safeParse({ value: 'a'.repeat(MAX_SECRET_VALUE_BYTES + 1) }).success).toBe(false);
-    expect(PutSecretRequestSchema.safeParse({ value: '€'.repeat(MAX_SECRET_VALUE_BYTES / 2) }).success).toBe(false);
+    expect(
+      PutSecretRequestSchema.safeParse({
+        value: 'a'.repeat(MAX_SECRET_VALUE_BYTES),
+      }).success,
+    ).toBe(true);
+    expect(
+      PutSecretRequestSchema.safeParse({
+        value: 'a'.repeat(MAX_SECRET_VALUE_BYTES + 1),
+      }).success,
+    ).toBe(false);
+    expect(
+      PutSecretRequestSchema.safeParse({
+        value: '€'.repeat(MAX_SECRET_VALUE_BYTES / 2),
+      }).success,
+    ).toBe(false);
   });
 });
 
@@ -78,7 +112,9 @@ describe('SignRequestSchema', () => {
   it('accepts base64url payloads up to the size bound', () => {
     const max = Buffer.alloc(MAX_SIGN_PAYLOAD_BYTES, 7).toString('base64url');
     expect(SignRequestSchema.safeParse({ payload: max }).success).toBe(true);
-    const over = Buffer.alloc(MAX_SIGN_PAYLOAD_BYTES + 3, 7).toString('base64url');
+    const over = Buffer.alloc(MAX_SIGN_PAYLOAD_BYTES + 3, 7).toString(
+      'base64url',
+    );
     expect(SignRequestSchema.safeParse({ payload: over }).success).toBe(false);
   });
 
@@ -98,30 +134,57 @@ describe('request schemas', () => {
   });
 
   it('rejects an unknown key type', () => {
-    expect(CreateKeyRequestSchema.safeParse({ type: 'RSA' }).success).toBe(false);
+    expect(CreateKeyRequestSchema.safeParse({ type: 'RSA' }).success).toBe(
+      false,
+    );
   });
 
   it('validates wallet creation like Identus: name 1-128, 128-hex seed, uuid id', () => {
     const seed = 'ab'.repeat(64);
-    expect(CreateWalletRequestSchema.safeParse({ name: 'acme', seed, id: '6f1c2b8e-3d4a-4b5c-9d8e-7f6a5b4c3d2e' }).success).toBe(true);
-    expect(CreateWalletRequestSchema.safeParse({ name: '' }).success).toBe(false);
-    expect(CreateWalletRequestSchema.safeParse({ name: 'x'.repeat(129) }).success).toBe(false);
-    expect(CreateWalletRequestSchema.safeParse({ name: 'a', seed: 'ab'.repeat(32) }).success).toBe(false);
-    expect(CreateWalletRequestSchema.safeParse({ name: 'a', id: 'not-a-uuid' }).success).toBe(false);
+    expect(
+      CreateWalletRequestSchema.safeParse({
+        name: 'acme',
+        seed,
+        id: '6f1c2b8e-3d4a-4b5c-9d8e-7f6a5b4c3d2e',
+      }).success,
+    ).toBe(true);
+    expect(CreateWalletRequestSchema.safeParse({ name: '' }).success).toBe(
+      false,
+    );
+    expect(
+      CreateWalletRequestSchema.safeParse({ name: 'x'.repeat(129) }).success,
+    ).toBe(false);
+    expect(
+      CreateWalletRequestSchema.safeParse({ name: 'a', seed: 'ab'.repeat(32) })
+        .success,
+    ).toBe(false);
+    expect(
+      CreateWalletRequestSchema.safeParse({ name: 'a', id: 'not-a-uuid' })
+        .success,
+    ).toBe(false);
   });
 
   it('parses page queries from query strings with Identus defaults and bounds', () => {
     expect(PageQuerySchema.parse({})).toEqual({ offset: 0, limit: 100 });
-    expect(PageQuerySchema.parse({ offset: '20', limit: '10' })).toEqual({ offset: 20, limit: 10 });
+    expect(PageQuerySchema.parse({ offset: '20', limit: '10' })).toEqual({
+      offset: 20,
+      limit: 10,
+    });
     expect(PageQuerySchema.safeParse({ limit: '101' }).success).toBe(false);
     expect(PageQuerySchema.safeParse({ limit: '0' }).success).toBe(false);
     expect(PageQuerySchema.safeParse({ offset: '-1' }).success).toBe(false);
   });
 
   it('parses ?version=N as a positive integer', () => {
-    expect(SecretVersionQuerySchema.parse({ version: '3' })).toEqual({ version: 3 });
+    expect(SecretVersionQuerySchema.parse({ version: '3' })).toEqual({
+      version: 3,
+    });
     expect(SecretVersionQuerySchema.parse({})).toEqual({});
-    expect(SecretVersionQuerySchema.safeParse({ version: '0' }).success).toBe(false);
-    expect(SecretVersionQuerySchema.safeParse({ version: 'latest' }).success).toBe(false);
+    expect(SecretVersionQuerySchema.safeParse({ version: '0' }).success).toBe(
+      false,
+    );
+    expect(
+      SecretVersionQuerySchema.safeParse({ version: 'latest' }).success,
+    ).toBe(false);
   });
 });

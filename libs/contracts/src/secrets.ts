@@ -14,7 +14,10 @@ const SECRET_NAME_PATTERN = /^(?!.*\.\.)[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*$/;
 export const SecretNameSchema = z
   .string()
   .min(1, 'name must not be empty')
-  .max(MAX_SECRET_NAME_LENGTH, `name must be at most ${MAX_SECRET_NAME_LENGTH} characters`)
+  .max(
+    MAX_SECRET_NAME_LENGTH,
+    `name must be at most ${MAX_SECRET_NAME_LENGTH} characters`,
+  )
   .regex(
     SECRET_NAME_PATTERN,
     "name must be segments of letters, digits, '.', '_' or '-' separated by '/', without '..' or empty segments",
@@ -32,12 +35,22 @@ export const SecretVersionSchema = z.number().int().min(1);
 export const PutSecretRequestSchema = z.strictObject({
   value: z
     .string()
-    .max(MAX_SECRET_VALUE_BYTES, `value must be at most ${MAX_SECRET_VALUE_BYTES} bytes`)
+    .max(
+      MAX_SECRET_VALUE_BYTES,
+      `value must be at most ${MAX_SECRET_VALUE_BYTES} bytes`,
+    )
     .refine(
       (value) => Buffer.byteLength(value, 'utf8') <= MAX_SECRET_VALUE_BYTES,
       `value must be at most ${MAX_SECRET_VALUE_BYTES} bytes`,
     ),
-  cas: z.number().int().min(0).optional().describe('Check-and-set: 0 = create only, N = only if the current version is N'),
+  cas: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe(
+      'Check-and-set: 0 = create only, N = only if the current version is N',
+    ),
 });
 export type PutSecretRequest = z.infer<typeof PutSecretRequestSchema>;
 
@@ -55,7 +68,9 @@ export const SecretSchema = z.object({
 });
 export type Secret = z.infer<typeof SecretSchema>;
 
-export const SecretNameListSchema = z.object({ names: z.array(SecretNameSchema) });
+export const SecretNameListSchema = z.object({
+  names: z.array(SecretNameSchema),
+});
 export type SecretNameList = z.infer<typeof SecretNameListSchema>;
 
 export const SecretNameParamsSchema = z.object({ name: SecretNameSchema });

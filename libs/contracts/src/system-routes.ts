@@ -6,7 +6,9 @@ import { HealthSchema, ReadinessSchema } from './system';
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 /** The `/_system/*` probes every service serves, under an optional path prefix. */
-export function systemRoutes(prefix = ''): Record<'health' | 'ready' | 'metrics', RouteContract> {
+export function systemRoutes(
+  prefix = '',
+): Record<'health' | 'ready' | 'metrics', RouteContract> {
   return {
     health: {
       operationId: 'getHealth',
@@ -27,7 +29,13 @@ export function systemRoutes(prefix = ''): Record<'health' | 'ready' | 'metrics'
       status: 200,
       response: ReadinessSchema,
       errors: [],
-      extraResponses: [{ status: 503, description: 'A dependency is not ready.', schema: ReadinessSchema }],
+      extraResponses: [
+        {
+          status: 503,
+          description: 'A dependency is not ready.',
+          schema: ReadinessSchema,
+        },
+      ],
     },
     metrics: {
       operationId: 'getMetrics',

@@ -7,7 +7,11 @@ export const WALLET_API_PREFIX = '/v1';
 /** Header carrying the agent's short-lived service JWT on every wallet call. */
 export const SERVICE_TOKEN_HEADER = 'x-service-token';
 
-const walletResource = { prefix: WALLET_API_PREFIX, auth: 'service+tenant', unavailable: 'vault_unavailable' } as const;
+const walletResource = {
+  prefix: WALLET_API_PREFIX,
+  auth: 'service+tenant',
+  unavailable: 'vault_unavailable',
+} as const;
 
 /**
  * The wallet's internal API: the agent's bodies under `/v1`, tenants under `/v1/tenants`.
@@ -16,7 +20,11 @@ const walletResource = { prefix: WALLET_API_PREFIX, auth: 'service+tenant', unav
  */
 export const WALLET_ROUTES = Object.freeze({
   ...systemRoutes(),
-  ...walletRoutes({ ...walletResource, auth: 'service', collection: '/tenants' }),
+  ...walletRoutes({
+    ...walletResource,
+    auth: 'service',
+    collection: '/tenants',
+  }),
   ...keyRoutes(walletResource),
   ...secretRoutes(walletResource),
 } satisfies Record<string, RouteContract>);

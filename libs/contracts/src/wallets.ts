@@ -7,7 +7,10 @@ export type WalletId = z.infer<typeof WalletIdSchema>;
 /** Identus WalletManagement: `seed` is 64 bytes as 128 hex characters. */
 export const WalletSeedHexSchema = z
   .string()
-  .regex(/^[0-9a-fA-F]{128}$/, 'seed must be 64 bytes as 128 hexadecimal characters');
+  .regex(
+    /^[0-9a-fA-F]{128}$/,
+    'seed must be 64 bytes as 128 hexadecimal characters',
+  );
 
 export const CreateWalletRequestSchema = z.strictObject({
   name: z.string().min(1).max(128),
@@ -31,7 +34,9 @@ export const WalletLoginSchema = z.object({
 });
 export type WalletLogin = z.infer<typeof WalletLoginSchema>;
 
-export const CreatedWalletSchema = WalletSchema.extend({ login: WalletLoginSchema.optional() });
+export const CreatedWalletSchema = WalletSchema.extend({
+  login: WalletLoginSchema.optional(),
+});
 export type CreatedWallet = z.infer<typeof CreatedWalletSchema>;
 
 /** Identus `WalletDetailPage`: `self`, `pageOf`, `next`, `previous` are URIs of the pages. */
@@ -50,7 +55,12 @@ export const MAX_PAGE_LIMIT = 100;
 /** `?offset&limit` of list endpoints; query strings arrive as text. */
 export const PageQuerySchema = z.object({
   offset: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_LIMIT).default(MAX_PAGE_LIMIT),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PAGE_LIMIT)
+    .default(MAX_PAGE_LIMIT),
 });
 export type PageQuery = z.infer<typeof PageQuerySchema>;
 

@@ -1,5 +1,18 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
-import type { AxiosError, AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
+import {
+  context,
+  propagation,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Span,
+  type Tracer,
+} from '@opentelemetry/api';
+import type {
+  AxiosError,
+  AxiosInstance,
+  AxiosResponse,
+  InternalAxiosRequestConfig,
+} from 'axios';
 
 const DEFAULT_TRACER_NAME = '@secret-flows/telemetry';
 
@@ -15,13 +28,18 @@ export interface InstrumentAxiosOptions {
  * @example
  * const http = instrumentAxios(axios.create({ baseURL: walletUrl }));
  */
-export function instrumentAxios<T extends AxiosInstance>(instance: T, options: InstrumentAxiosOptions = {}): T {
+export function instrumentAxios<T extends AxiosInstance>(
+  instance: T,
+  options: InstrumentAxiosOptions = {},
+): T {
   const spans = new WeakMap<object, Span>();
 
   instance.interceptors.request.use((config) => {
     const tracer = options.tracer ?? trace.getTracer(DEFAULT_TRACER_NAME);
     const method = (config.method ?? 'get').toUpperCase();
-    const attributes: Record<string, string | number> = { 'http.request.method': method };
+    const attributes: Record<string, string | number> = {
+      'http.request.method': method,
+    };
     const base = config.baseURL ?? config.url;
     try {
       const url = new URL(base ?? '');
@@ -30,7 +48,10 @@ export function instrumentAxios<T extends AxiosInstance>(instance: T, options: I
     } catch {
       // A relative URL without baseURL: no server attributes to record.
     }
-    const span = tracer.startSpan(options.spanName?.(config) ?? `HTTP ${method}`, { kind: SpanKind.CLIENT, attributes });
+    const span = tracer.startSpan(
+      options.spanName?.(config) ?? `HTTP ${method}`,
+      { kind: SpanKind.CLIENT, attributes },
+    );
     spans.set(config, span);
     propagation.inject(trace.setSpan(context.active(), span), config.headers, {
       set: (headers, key, value) => {
@@ -45,7 +66,8 @@ export function instrumentAxios<T extends AxiosInstance>(instance: T, options: I
       const span = spans.get(response.config);
       if (span) {
         span.setAttribute('http.response.status_code', response.status);
-        if (response.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+        if (response.status >= 500)
+          span.setStatus({ code: SpanStatusCode.ERROR });
         span.end();
       }
       return response;
@@ -53,9 +75,13 @@ export function instrumentAxios<T extends AxiosInstance>(instance: T, options: I
     (error: AxiosError) => {
       const span = error.config ? spans.get(error.config) : undefined;
       if (span) {
-        if (error.response) span.setAttribute('http.response.status_code', error.response.status);
+        if (error.response)
+          span.setAttribute('http.response.status_code', error.response.status);
         // Only the error kind: axios messages can carry URLs, and URLs carry secret names.
-        span.setStatus({ code: SpanStatusCode.ERROR, message: error.code ?? 'request failed' });
+        span.setStatus({
+          code: SpanStatusCode.ERROR,
+          message: error.code ?? 'request failed',
+        });
         span.end();
       }
       return Promise.reject(error);

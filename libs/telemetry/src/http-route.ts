@@ -6,6 +6,7 @@ import type { Request } from 'express';
  */
 export function routeOf(req: Request): string {
   const route = (req as Request & { route?: { path?: unknown } }).route;
-  if (route && typeof route.path === 'string') return `${req.baseUrl ?? ''}${route.path}`;
+  if (route && typeof route.path === 'string')
+    return `${req.baseUrl ?? ''}${route.path}`;
   return 'unmatched';
 }

@@ -10,6 +10,11 @@ export { createRedactor, REDACTED_KEYS, REDACTION_CENSOR } from './redact';
 export type { Logger, LoggerOptions } from './logger';
 export { createMetrics } from './metrics';
 export type { Metrics, MetricsOptions } from './metrics';
-export { requestIdMiddleware, requestIdOf, isValidRequestId, REQUEST_ID_HEADER } from './request-id';
+export {
+  requestIdMiddleware,
+  requestIdOf,
+  isValidRequestId,
+  REQUEST_ID_HEADER,
+} from './request-id';
 export { routeOf } from './http-route';
 export { serializeError } from './error-serializer';

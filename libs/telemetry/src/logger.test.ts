@@ -2,7 +2,12 @@ import { Writable } from 'node:stream';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-node';
 import axios, { AxiosHeaders } from 'axios';
 import express from 'express';
-import { REDACTED_KEYS, createLogger, initTelemetry, withRequestId } from './index';
+import {
+  REDACTED_KEYS,
+  createLogger,
+  initTelemetry,
+  withRequestId,
+} from './index';
 import { listen } from '../test/servers';
 
 function capture() {
@@ -31,8 +36,15 @@ describe('createLogger', () => {
         {
           [key]: secretFor('top', key),
           ctx: { [key]: secretFor('nested', key) },
-          req: { method: 'GET', headers: { [key]: secretFor('req-headers', key) }, body: { [key]: secretFor('req-body', key) } },
-          res: { statusCode: 200, headers: { [key]: secretFor('res-headers', key) } },
+          req: {
+            method: 'GET',
+            headers: { [key]: secretFor('req-headers', key) },
+            body: { [key]: secretFor('req-body', key) },
+          },
+          res: {
+            statusCode: 200,
+            headers: { [key]: secretFor('res-headers', key) },
+          },
           body: { [key]: secretFor('body', key) },
           data: { [key]: secretFor('data', key) },
           headers: { [key]: secretFor('headers', key) },
@@ -45,18 +57,34 @@ describe('createLogger', () => {
     for (const value of planted) expect(output).not.toContain(value);
     expect(output.match(/\[REDACTED\]/g)?.length).toBe(planted.length);
     // What is not a credential stays readable.
-    expect(JSON.parse(lines[0] as string)).toMatchObject({ name: 'test', level: 'info', msg: 'request handled', req: { method: 'GET' }, res: { statusCode: 200 } });
+    expect(JSON.parse(lines[0] as string)).toMatchObject({
+      name: 'test',
+      level: 'info',
+      msg: 'request handled',
+      req: { method: 'GET' },
+      res: { statusCode: 200 },
+    });
   });
 
   it('keeps ordinary fields such as the tenant and the secret name', () => {
     const { lines, destination } = capture();
-    createLogger({ name: 'test', destination }).info({ tenantId: 'acme', secretName: 'db/password', operation: 'get' }, 'audit');
-    expect(JSON.parse(lines[0] as string)).toMatchObject({ tenantId: 'acme', secretName: 'db/password', operation: 'get' });
+    createLogger({ name: 'test', destination }).info(
+      { tenantId: 'acme', secretName: 'db/password', operation: 'get' },
+      'audit',
+    );
+    expect(JSON.parse(lines[0] as string)).toMatchObject({
+      tenantId: 'acme',
+      secretName: 'db/password',
+      operation: 'get',
+    });
   });
 
   it('redacts keys in any letter case, at any depth, inside arrays and in class instances with toJSON', () => {
     const { lines, destination } = capture();
-    const headers = new AxiosHeaders({ Authorization: 'Bearer case-secret', Accept: 'application/json' });
+    const headers = new AxiosHeaders({
+      Authorization: 'Bearer case-secret',
+      Accept: 'application/json',
+    });
     createLogger({ name: 'test', destination }).info(
       {
         Authorization: 'Bearer top-secret',
@@ -67,8 +95,17 @@ describe('createLogger', () => {
       'mixed',
     );
     const output = lines.join('');
-    for (const value of ['case-secret', 'top-secret', 'deep-secret', 'array-secret']) expect(output).not.toContain(value);
-    expect(JSON.parse(output)).toMatchObject({ list: [{ password: '[REDACTED]' }, 'plain'], headers: { Accept: 'application/json' } });
+    for (const value of [
+      'case-secret',
+      'top-secret',
+      'deep-secret',
+      'array-secret',
+    ])
+      expect(output).not.toContain(value);
+    expect(JSON.parse(output)).toMatchObject({
+      list: [{ password: '[REDACTED]' }, 'plain'],
+      headers: { Accept: 'application/json' },
+    });
   });
 
   it('does not change the objects it was given', () => {
@@ -80,40 +117,61 @@ describe('createLogger', () => {
 
   it('redacts credentials in child logger bindings', () => {
     const { lines, destination } = capture();
-    createLogger({ name: 'test', destination }).child({ token: 'bound-secret', tenantId: 'acme' }).info('x');
+    createLogger({ name: 'test', destination })
+      .child({ token: 'bound-secret', tenantId: 'acme' })
+      .info('x');
     expect(lines.join('')).not.toContain('bound-secret');
     expect(JSON.parse(lines[0] as string).tenantId).toBe('acme');
   });
 
   it('redacts extra keys a service adds', () => {
     const { lines, destination } = capture();
-    createLogger({ name: 'test', destination, redactKeys: ['unwrapToken'] }).info({ unwrapToken: 'hvs.wrapped' });
+    createLogger({
+      name: 'test',
+      destination,
+      redactKeys: ['unwrapToken'],
+    }).info({ unwrapToken: 'hvs.wrapped' });
     expect(lines.join('')).not.toContain('hvs.wrapped');
   });
 
   it('adds the request id to every line of a request logger', () => {
     const { lines, destination } = capture();
-    const logger = withRequestId(createLogger({ name: 'test', destination }), 'req-42');
+    const logger = withRequestId(
+      createLogger({ name: 'test', destination }),
+      'req-42',
+    );
     logger.info('one');
     logger.warn('two');
-    expect(lines.map((l) => JSON.parse(l).requestId)).toEqual(['req-42', 'req-42']);
+    expect(lines.map((l) => JSON.parse(l).requestId)).toEqual([
+      'req-42',
+      'req-42',
+    ]);
   });
 
   it('stamps the active span ids, and nothing outside a span', async () => {
     const { lines, destination } = capture();
     const logger = createLogger({ name: 'test', destination });
-    const telemetry = initTelemetry({ serviceName: 'logger-test', exporter: new InMemorySpanExporter() });
+    const telemetry = initTelemetry({
+      serviceName: 'logger-test',
+      exporter: new InMemorySpanExporter(),
+    });
     try {
       logger.info('outside');
-      const ids = await telemetry.tracer.startActiveSpan('work', async (span) => {
-        await Promise.resolve();
-        logger.info('inside');
-        span.end();
-        return span.spanContext();
-      });
+      const ids = await telemetry.tracer.startActiveSpan(
+        'work',
+        async (span) => {
+          await Promise.resolve();
+          logger.info('inside');
+          span.end();
+          return span.spanContext();
+        },
+      );
       const [outside, inside] = lines.map((l) => JSON.parse(l));
       expect(outside).not.toHaveProperty('trace_id');
-      expect(inside).toMatchObject({ trace_id: ids.traceId, span_id: ids.spanId });
+      expect(inside).toMatchObject({
+        trace_id: ids.traceId,
+        span_id: ids.spanId,
+      });
     } finally {
       await telemetry.shutdown();
     }
@@ -137,20 +195,39 @@ describe('createLogger error serialization', () => {
     const server = await listen(upstream);
     try {
       const err = await axios
-        .get(`${server.url}/v1/secret/data/x`, { headers: { Authorization: 'Bearer eyJ.jwt-credential', 'X-Vault-Token': 'hvs.vault-credential' } })
+        .get(`${server.url}/v1/secret/data/x`, {
+          headers: {
+            Authorization: 'Bearer eyJ.jwt-credential',
+            'X-Vault-Token': 'hvs.vault-credential',
+          },
+        })
         .catch((e: unknown) => e);
       const { lines, destination } = capture();
       const logger = createLogger({ name: 'test', destination });
       logger.error({ err }, 'upstream failed');
-      logger.error({ err: new Error('wallet call failed', { cause: err }) }, 'upstream failed');
+      logger.error(
+        { err: new Error('wallet call failed', { cause: err }) },
+        'upstream failed',
+      );
       logger.error({ context: { failure: err } }, 'an error under another key');
       const output = lines.join('');
       expect(output).not.toContain('jwt-credential');
       expect(output).not.toContain('vault-credential');
       const [direct, wrapped, nested] = lines.map((l) => JSON.parse(l));
-      expect(nested.context.failure).toMatchObject({ type: 'AxiosError', status: 500 });
-      expect(direct.err).toMatchObject({ type: 'AxiosError', status: 500, method: 'GET' });
-      expect(wrapped.err).toMatchObject({ type: 'Error', message: 'wallet call failed', cause: { type: 'AxiosError', status: 500, method: 'GET' } });
+      expect(nested.context.failure).toMatchObject({
+        type: 'AxiosError',
+        status: 500,
+      });
+      expect(direct.err).toMatchObject({
+        type: 'AxiosError',
+        status: 500,
+        method: 'GET',
+      });
+      expect(wrapped.err).toMatchObject({
+        type: 'Error',
+        message: 'wallet call failed',
+        cause: { type: 'AxiosError', status: 500, method: 'GET' },
+      });
     } finally {
       await server.close();
     }
@@ -158,8 +235,16 @@ describe('createLogger error serialization', () => {
 
   it('keeps the safe fields of domain errors', () => {
     const { lines, destination } = capture();
-    const err = Object.assign(new Error('Vault answered 403'), { status: 403, path: 'secret/data/tenants/acme/seed', errors: ['permission denied'] });
+    const err = Object.assign(new Error('Vault answered 403'), {
+      status: 403,
+      path: 'secret/data/tenants/acme/seed',
+      errors: ['permission denied'],
+    });
     createLogger({ name: 'test', destination }).warn({ err }, 'denied');
-    expect(JSON.parse(lines[0] as string).err).toMatchObject({ message: 'Vault answered 403', status: 403, errors: ['permission denied'] });
+    expect(JSON.parse(lines[0] as string).err).toMatchObject({
+      message: 'Vault answered 403',
+      status: 403,
+      errors: ['permission denied'],
+    });
   });
 });

@@ -1,5 +1,9 @@
 import { context, trace } from '@opentelemetry/api';
-import pino, { type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
+import pino, {
+  type DestinationStream,
+  type Logger,
+  type LevelWithSilent,
+} from 'pino';
 import { serializeError } from './error-serializer';
 import { REDACTED_KEYS, REDACTION_CENSOR, createRedactor } from './redact';
 
@@ -20,12 +24,18 @@ export interface LoggerOptions {
  * withRequestId(logger, res.locals.requestId).info({ tenantId }, 'secret read');
  */
 export function createLogger(options: LoggerOptions): Logger {
-  const redact = createRedactor([...REDACTED_KEYS, ...(options.redactKeys ?? [])]);
+  const redact = createRedactor([
+    ...REDACTED_KEYS,
+    ...(options.redactKeys ?? []),
+  ]);
   const serializeAndRedact = (err: unknown) => redact(serializeError(err));
   // pino passes child bindings through serializers but not through formatters.log, so the
   // credential keys also get a serializer: `logger.child({ token })` cannot leak either.
   const censorByKey = Object.fromEntries(
-    [...REDACTED_KEYS, ...(options.redactKeys ?? [])].map((key) => [key, (v: unknown) => (v === undefined ? v : REDACTION_CENSOR)]),
+    [...REDACTED_KEYS, ...(options.redactKeys ?? [])].map((key) => [
+      key,
+      (v: unknown) => (v === undefined ? v : REDACTION_CENSOR),
+    ]),
   );
   return pino(
     {
@@ -37,7 +47,11 @@ export function createLogger(options: LoggerOptions): Logger {
         // Runs on every logged object (not on child bindings) before serialization.
         log: (object) => redact(object) as Record<string, unknown>,
       },
-      serializers: { ...censorByKey, err: serializeAndRedact, error: serializeAndRedact },
+      serializers: {
+        ...censorByKey,
+        err: serializeAndRedact,
+        error: serializeAndRedact,
+      },
       mixin() {
         const span = trace.getSpan(context.active());
         if (!span) return {};

@@ -1,8 +1,15 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import {
+  Counter,
+  Histogram,
+  Registry,
+  collectDefaultMetrics,
+} from 'prom-client';
 import { routeOf } from './http-route';
 
-const LATENCY_BUCKETS_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const LATENCY_BUCKETS_SECONDS = [
+  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+];
 
 export interface MetricsOptions {
   serviceName: string;
@@ -21,7 +28,8 @@ export interface MetricsOptions {
 export function createMetrics(options: MetricsOptions) {
   const registry = new Registry();
   registry.setDefaultLabels({ service: options.serviceName });
-  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  if (options.defaultMetrics ?? true)
+    collectDefaultMetrics({ register: registry });
   const registers = [registry];
   const counter = (name: string, help: string, labelNames: string[] = []) =>
     new Counter({ name, help, labelNames, registers });
@@ -48,19 +56,52 @@ export function createMetrics(options: MetricsOptions) {
     registers,
   });
   const counters = {
-    vaultLogins: counter('vault_logins_total', 'Vault logins, by auth method and result.', ['method', 'result']),
-    vaultRenewals: counter('vault_token_renewals_total', 'Vault token renewals, by result.', ['result']),
-    jwtExchanges: counter('vault_jwt_exchanges_total', 'Tenant JWTs exchanged for Vault tokens, by result.', ['result']),
-    jwtExchangeCacheHits: counter('vault_jwt_exchange_cache_hits_total', 'Tenant requests served with a cached exchanged token.'),
-    jwksFetches: counter('jwks_fetches_total', 'JWKS documents fetched, by result.', ['result']),
-    authFailures: counter('auth_failures_total', 'Refused credentials, by kind and reason.', ['kind', 'reason']),
-    auditEvents: counter('audit_events_total', 'Audit events, by operation and result.', ['operation', 'result']),
+    vaultLogins: counter(
+      'vault_logins_total',
+      'Vault logins, by auth method and result.',
+      ['method', 'result'],
+    ),
+    vaultRenewals: counter(
+      'vault_token_renewals_total',
+      'Vault token renewals, by result.',
+      ['result'],
+    ),
+    jwtExchanges: counter(
+      'vault_jwt_exchanges_total',
+      'Tenant JWTs exchanged for Vault tokens, by result.',
+      ['result'],
+    ),
+    jwtExchangeCacheHits: counter(
+      'vault_jwt_exchange_cache_hits_total',
+      'Tenant requests served with a cached exchanged token.',
+    ),
+    jwksFetches: counter(
+      'jwks_fetches_total',
+      'JWKS documents fetched, by result.',
+      ['result'],
+    ),
+    authFailures: counter(
+      'auth_failures_total',
+      'Refused credentials, by kind and reason.',
+      ['kind', 'reason'],
+    ),
+    auditEvents: counter(
+      'audit_events_total',
+      'Audit events, by operation and result.',
+      ['operation', 'result'],
+    ),
   };
 
   function httpMetricsMiddleware(): RequestHandler {
     return (req: Request, res: Response, next: NextFunction) => {
       const stop = httpRequestDuration.startTimer();
-      res.once('finish', () => stop({ method: req.method, route: routeOf(req), status: String(res.statusCode) }));
+      res.once('finish', () =>
+        stop({
+          method: req.method,
+          route: routeOf(req),
+          status: String(res.statusCode),
+        }),
+      );
       next();
     };
   }

@@ -1,9 +1,18 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-node';
+import {
+  InMemorySpanExporter,
+  type ReadableSpan,
+} from '@opentelemetry/sdk-trace-node';
 import axios from 'axios';
 import express from 'express';
 import { Writable } from 'node:stream';
-import { createLogger, initTelemetry, instrumentAxios, tracingMiddleware, type Telemetry } from './index';
+import {
+  createLogger,
+  initTelemetry,
+  instrumentAxios,
+  tracingMiddleware,
+  type Telemetry,
+} from './index';
 import { listen } from '../test/servers';
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
@@ -21,7 +30,12 @@ describe('W3C trace propagation from app A through an instrumented axios to app 
     telemetry = initTelemetry({ serviceName: 'propagation-test', exporter });
     const logger = createLogger({
       name: 'a',
-      destination: new Writable({ write: (chunk: Buffer, _enc, cb) => (logLines.push(chunk.toString()), cb()) }),
+      destination: new Writable({
+        write: (chunk: Buffer, _enc, cb) => (
+          logLines.push(chunk.toString()),
+          cb()
+        ),
+      }),
     });
 
     const b = express();
@@ -35,8 +49,13 @@ describe('W3C trace propagation from app A through an instrumented axios to app 
     deadUrl = dead.url;
     await dead.close();
 
-    const toB = instrumentAxios(axios.create({ baseURL: appB.url }), { tracer: telemetry.tracer });
-    const toDead = instrumentAxios(axios.create({ baseURL: deadUrl, timeout: 1000 }), { tracer: telemetry.tracer });
+    const toB = instrumentAxios(axios.create({ baseURL: appB.url }), {
+      tracer: telemetry.tracer,
+    });
+    const toDead = instrumentAxios(
+      axios.create({ baseURL: deadUrl, timeout: 1000 }),
+      { tracer: telemetry.tracer },
+    );
     const a = express();
     a.use(tracingMiddleware({ tracer: telemetry.tracer }));
     a.get('/a', async (_req, res) => {
@@ -65,7 +84,11 @@ describe('W3C trace propagation from app A through an instrumented axios to app 
   // A server span ends on the response's 'finish' event, which can run just after the client
   // already has the body; wait (bounded) until the expected spans are exported.
   async function finishedSpans(count: number): Promise<ReadableSpan[]> {
-    for (let i = 0; i < 100 && exporter.getFinishedSpans().length < count; i += 1) {
+    for (
+      let i = 0;
+      i < 100 && exporter.getFinishedSpans().length < count;
+      i += 1
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     return exporter.getFinishedSpans();
@@ -73,22 +96,33 @@ describe('W3C trace propagation from app A through an instrumented axios to app 
 
   const spanNamed = (spans: ReadableSpan[], name: string, kind: SpanKind) => {
     const span = spans.find((s) => s.name === name && s.kind === kind);
-    if (!span) throw new Error(`no ${name} span among ${spans.map((s) => s.name).join(', ')}`);
+    if (!span)
+      throw new Error(
+        `no ${name} span among ${spans.map((s) => s.name).join(', ')}`,
+      );
     return span;
   };
 
   it('continues the incoming trace across both hops with correct parent links', async () => {
-    const { data } = await axios.get(`${appA.url}/a`, { headers: { traceparent: `00-${TRACE_ID}-${CALLER_SPAN_ID}-01` } });
+    const { data } = await axios.get(`${appA.url}/a`, {
+      headers: { traceparent: `00-${TRACE_ID}-${CALLER_SPAN_ID}-01` },
+    });
     const spans = await finishedSpans(3);
     const serverA = spanNamed(spans, 'GET /a', SpanKind.SERVER);
     const client = spanNamed(spans, 'HTTP GET', SpanKind.CLIENT);
     const serverB = spanNamed(spans, 'GET /b/:id', SpanKind.SERVER);
 
-    expect(spans.map((s) => s.spanContext().traceId)).toEqual([TRACE_ID, TRACE_ID, TRACE_ID]);
+    expect(spans.map((s) => s.spanContext().traceId)).toEqual([
+      TRACE_ID,
+      TRACE_ID,
+      TRACE_ID,
+    ]);
     expect(serverA.parentSpanContext?.spanId).toBe(CALLER_SPAN_ID);
     expect(client.parentSpanContext?.spanId).toBe(serverA.spanContext().spanId);
     expect(serverB.parentSpanContext?.spanId).toBe(client.spanContext().spanId);
-    expect(data.traceparent).toBe(`00-${TRACE_ID}-${client.spanContext().spanId}-01`);
+    expect(data.traceparent).toBe(
+      `00-${TRACE_ID}-${client.spanContext().spanId}-01`,
+    );
   });
 
   it('starts a new trace when the caller sends none, still linking A and B', async () => {
@@ -102,20 +136,46 @@ describe('W3C trace propagation from app A through an instrumented axios to app 
   });
 
   it('names spans by route template and records no path values or headers', async () => {
-    await axios.get(`${appA.url}/a`, { headers: { authorization: 'Bearer very-secret-jwt' } });
-    const recorded = JSON.stringify((await finishedSpans(3)).map((s) => ({ name: s.name, attributes: s.attributes })));
+    await axios.get(`${appA.url}/a`, {
+      headers: { authorization: 'Bearer very-secret-jwt' },
+    });
+    const recorded = JSON.stringify(
+      (await finishedSpans(3)).map((s) => ({
+        name: s.name,
+        attributes: s.attributes,
+      })),
+    );
     expect(recorded).toContain('/b/:id');
     expect(recorded).not.toContain('secret-name-123');
     expect(recorded).not.toContain('very-secret-jwt');
-    const serverB = spanNamed(exporter.getFinishedSpans(), 'GET /b/:id', SpanKind.SERVER);
-    expect(serverB.attributes).toMatchObject({ 'http.route': '/b/:id', 'http.response.status_code': 200 });
+    const serverB = spanNamed(
+      exporter.getFinishedSpans(),
+      'GET /b/:id',
+      SpanKind.SERVER,
+    );
+    expect(serverB.attributes).toMatchObject({
+      'http.route': '/b/:id',
+      'http.response.status_code': 200,
+    });
   });
 
   it('stamps log lines written inside a request with its trace and span id', async () => {
-    await axios.get(`${appA.url}/a`, { headers: { traceparent: `00-${TRACE_ID}-${CALLER_SPAN_ID}-01` } });
-    const serverA = spanNamed(await finishedSpans(3), 'GET /a', SpanKind.SERVER);
-    const line = JSON.parse(logLines.find((l) => l.includes('calling b')) ?? '{}');
-    expect(line).toMatchObject({ trace_id: TRACE_ID, span_id: serverA.spanContext().spanId, msg: 'calling b' });
+    await axios.get(`${appA.url}/a`, {
+      headers: { traceparent: `00-${TRACE_ID}-${CALLER_SPAN_ID}-01` },
+    });
+    const serverA = spanNamed(
+      await finishedSpans(3),
+      'GET /a',
+      SpanKind.SERVER,
+    );
+    const line = JSON.parse(
+      logLines.find((l) => l.includes('calling b')) ?? '{}',
+    );
+    expect(line).toMatchObject({
+      trace_id: TRACE_ID,
+      span_id: serverA.spanContext().spanId,
+      msg: 'calling b',
+    });
   });
 
   it('ends the client span with an error when the upstream cannot be reached', async () => {
@@ -124,6 +184,10 @@ describe('W3C trace propagation from app A through an instrumented axios to app 
     const client = spanNamed(spans, 'HTTP GET', SpanKind.CLIENT);
     expect(client.status.code).toBe(SpanStatusCode.ERROR);
     expect(client.status.message).toBe('ECONNREFUSED');
-    expect(spanNamed(spans, 'GET /a/dead', SpanKind.SERVER).attributes['http.response.status_code']).toBe(502);
+    expect(
+      spanNamed(spans, 'GET /a/dead', SpanKind.SERVER).attributes[
+        'http.response.status_code'
+      ],
+    ).toBe(502);
   });
 });

@@ -42,11 +42,15 @@ function isPlainObject(value: object): value is Json {
  * (pino's path-based redaction cost ~100-200 µs per line with this many keys and could not see
  * `Authorization` spelled with a capital, which is how axios and Node clients send it.)
  */
-export function createRedactor(keys: readonly string[] = REDACTED_KEYS, censor: unknown = REDACTION_CENSOR) {
+export function createRedactor(
+  keys: readonly string[] = REDACTED_KEYS,
+  censor: unknown = REDACTION_CENSOR,
+) {
   const secretKeys = new Set(keys.map((key) => key.toLowerCase()));
 
   function redact(value: unknown, depth: number): unknown {
-    if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return value;
+    if (value === null || typeof value !== 'object' || depth > MAX_DEPTH)
+      return value;
     // Errors become plain objects first: JSON.stringify would call AxiosError.toJSON(), which
     // copies the request config, headers included.
     if (isError(value)) return redact(serializeError(value), depth);
@@ -64,12 +68,17 @@ export function createRedactor(keys: readonly string[] = REDACTED_KEYS, censor: 
       const toJSON = (source as { toJSON?: unknown }).toJSON;
       if (typeof toJSON !== 'function') return value;
       const json = (toJSON as () => unknown).call(source);
-      return json !== null && typeof json === 'object' ? redact(json, depth) : json;
+      return json !== null && typeof json === 'object'
+        ? redact(json, depth)
+        : json;
     }
     let copy: Json | undefined;
     for (const key of Object.keys(source)) {
       const item = source[key];
-      const clean = secretKeys.has(key.toLowerCase()) && item !== undefined ? censor : redact(item, depth + 1);
+      const clean =
+        secretKeys.has(key.toLowerCase()) && item !== undefined
+          ? censor
+          : redact(item, depth + 1);
       if (clean !== item) (copy ??= { ...source })[key] = clean;
     }
     source = copy ?? source;

@@ -16,7 +16,9 @@ export function isValidRequestId(value: unknown): value is string {
  * @example
  * app.use(requestIdMiddleware());
  */
-export function requestIdMiddleware(options: { generate?: () => string } = {}): RequestHandler {
+export function requestIdMiddleware(
+  options: { generate?: () => string } = {},
+): RequestHandler {
   const generate = options.generate ?? randomUUID;
   return (req: Request, res: Response, next: NextFunction) => {
     const incoming = req.headers[REQUEST_ID_HEADER];

@@ -1,4 +1,9 @@
-import { SpanStatusCode, trace, type Attributes, type Tracer } from '@opentelemetry/api';
+import {
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Tracer,
+} from '@opentelemetry/api';
 
 const DEFAULT_TRACER_NAME = '@secret-flows/telemetry';
 
@@ -29,14 +34,18 @@ export async function withSpan<T>(
   options: { tracer?: Tracer; attributes?: Attributes } = {},
 ): Promise<T> {
   const tracer = options.tracer ?? trace.getTracer(DEFAULT_TRACER_NAME);
-  return tracer.startActiveSpan(name, { attributes: options.attributes ?? {} }, async (span) => {
-    try {
-      return await fn();
-    } catch (err) {
-      span.setStatus({ code: SpanStatusCode.ERROR, message: errorKind(err) });
-      throw err;
-    } finally {
-      span.end();
-    }
-  });
+  return tracer.startActiveSpan(
+    name,
+    { attributes: options.attributes ?? {} },
+    async (span) => {
+      try {
+        return await fn();
+      } catch (err) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: errorKind(err) });
+        throw err;
+      } finally {
+        span.end();
+      }
+    },
+  );
 }

@@ -1,4 +1,11 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
+import {
+  context,
+  propagation,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Tracer,
+} from '@opentelemetry/api';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { routeOf } from './http-route';
 
@@ -11,13 +18,18 @@ const DEFAULT_TRACER_NAME = '@secret-flows/telemetry';
  * @example
  * app.use(tracingMiddleware({ tracer: telemetry.tracer }));
  */
-export function tracingMiddleware(options: { tracer?: Tracer } = {}): RequestHandler {
+export function tracingMiddleware(
+  options: { tracer?: Tracer } = {},
+): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const tracer = options.tracer ?? trace.getTracer(DEFAULT_TRACER_NAME);
     const parent = propagation.extract(context.active(), req.headers);
     const span = tracer.startSpan(
       req.method,
-      { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method } },
+      {
+        kind: SpanKind.SERVER,
+        attributes: { 'http.request.method': req.method },
+      },
       parent,
     );
     let ended = false;
@@ -28,8 +40,13 @@ export function tracingMiddleware(options: { tracer?: Tracer } = {}): RequestHan
       span.updateName(`${req.method} ${route}`);
       span.setAttribute('http.route', route);
       span.setAttribute('http.response.status_code', res.statusCode);
-      if (aborted) span.setStatus({ code: SpanStatusCode.ERROR, message: 'client closed the connection' });
-      else if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      if (aborted)
+        span.setStatus({
+          code: SpanStatusCode.ERROR,
+          message: 'client closed the connection',
+        });
+      else if (res.statusCode >= 500)
+        span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
     };
     res.once('finish', () => end(false));

@@ -12,16 +12,29 @@ describe('initTelemetry', () => {
     const collector = express();
     collector.use(express.raw({ type: () => true, limit: '1mb' }));
     collector.post('/*path', (req, res) => {
-      received.push({ path: req.path, body: Buffer.from(req.body as Buffer).toString('utf8') });
+      received.push({
+        path: req.path,
+        body: Buffer.from(req.body as Buffer).toString('utf8'),
+      });
       res.json({});
     });
     const server = await listen(collector);
     try {
-      const fixture = path.join(__dirname, '..', 'test', 'fixtures', 'otlp-export.ts');
-      await promisify(execFile)(process.execPath, ['-r', '@swc-node/register', fixture, `${server.url}/`], {
-        cwd: path.join(__dirname, '..'),
-        timeout: 15_000,
-      });
+      const fixture = path.join(
+        __dirname,
+        '..',
+        'test',
+        'fixtures',
+        'otlp-export.ts',
+      );
+      await promisify(execFile)(
+        process.execPath,
+        ['-r', '@swc-node/register', fixture, `${server.url}/`],
+        {
+          cwd: path.join(__dirname, '..'),
+          timeout: 15_000,
+        },
+      );
       expect(received).toHaveLength(1);
       expect(received[0]?.path).toBe('/v1/traces');
       expect(received[0]?.body).toContain('wallet secret read');
@@ -41,7 +54,8 @@ describe('initTelemetry', () => {
       span.end();
       await expect(telemetry.shutdown()).resolves.toBeUndefined();
     } finally {
-      if (saved !== undefined) process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] = saved;
+      if (saved !== undefined)
+        process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] = saved;
     }
   });
 
@@ -51,9 +65,13 @@ describe('initTelemetry', () => {
     const second = initTelemetry({ serviceName: 'second' });
     expect(trace.getTracerProvider()).toBeDefined();
     const span = trace.getTracer('t').startSpan('s');
-    expect(span.spanContext().traceId).not.toBe('00000000000000000000000000000000');
+    expect(span.spanContext().traceId).not.toBe(
+      '00000000000000000000000000000000',
+    );
     span.end();
     await second.shutdown();
-    expect(trace.getTracer('t').startSpan('after').spanContext().traceId).toBe('00000000000000000000000000000000');
+    expect(trace.getTracer('t').startSpan('after').spanContext().traceId).toBe(
+      '00000000000000000000000000000000',
+    );
   });
 });

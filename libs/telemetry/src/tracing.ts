@@ -46,17 +46,27 @@ export function initTelemetry(options: TelemetryOptions): Telemetry {
   if (!options.serviceName) throw new TypeError('serviceName is required');
   // The one place a library reads the environment: the standard OTel variable, so an operator
   // can point any service at a collector without the app knowing about it.
-  const endpoint = options.otlpEndpoint ?? process.env['OTEL_EXPORTER_OTLP_ENDPOINT'];
+  const endpoint =
+    options.otlpEndpoint ?? process.env['OTEL_EXPORTER_OTLP_ENDPOINT'];
   const spanProcessors: SpanProcessor[] = [];
   if (options.exporter) {
     spanProcessors.push(new SimpleSpanProcessor(options.exporter));
   } else if (endpoint) {
-    const exporter = new OTLPTraceExporter({ url: otlpTracesUrl(endpoint), timeoutMillis: options.exportTimeoutMs ?? 5000 });
+    const exporter = new OTLPTraceExporter({
+      url: otlpTracesUrl(endpoint),
+      timeoutMillis: options.exportTimeoutMs ?? 5000,
+    });
     spanProcessors.push(new BatchSpanProcessor(exporter));
   }
-  const attributes: Record<string, string> = { 'service.name': options.serviceName };
-  if (options.serviceVersion) attributes['service.version'] = options.serviceVersion;
-  const provider = new NodeTracerProvider({ resource: resourceFromAttributes(attributes), spanProcessors });
+  const attributes: Record<string, string> = {
+    'service.name': options.serviceName,
+  };
+  if (options.serviceVersion)
+    attributes['service.version'] = options.serviceVersion;
+  const provider = new NodeTracerProvider({
+    resource: resourceFromAttributes(attributes),
+    spanProcessors,
+  });
   // register() installs the AsyncLocalStorage context manager and the W3C TraceContext +
   // Baggage propagators that tracingMiddleware and instrumentAxios use explicitly.
   provider.register();

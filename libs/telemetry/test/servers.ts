@@ -3,7 +3,9 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** Starts an express app on 127.0.0.1 with a free port; returns its base URL and a closer. */
-export async function listen(app: Express): Promise<{ url: string; close: () => Promise<void> }> {
+export async function listen(
+  app: Express,
+): Promise<{ url: string; close: () => Promise<void> }> {
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

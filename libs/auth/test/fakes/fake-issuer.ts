@@ -21,11 +21,20 @@ export function generateKey(alg: FakeAlg, kid: string): FakeKey {
 }
 
 /** The public JWK of a fake key, as an OIDC provider publishes it. */
-export function publicJwk(key: FakeKey, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { ...key.publicKey.export({ format: 'jwk' }), kid: key.kid, use: 'sig', ...extra };
+export function publicJwk(
+  key: FakeKey,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    ...key.publicKey.export({ format: 'jwk' }),
+    kid: key.kid,
+    use: 'sig',
+    ...extra,
+  };
 }
 
-const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const b64 = (value: unknown) =>
+  Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** Signs a compact JWS with full control over header and payload (tests need malformed tokens too). */
 export function signJwt(
@@ -40,13 +49,19 @@ export function signJwt(
     key.alg === 'EdDSA'
       ? crypto.sign(null, data, key.privateKey)
       : key.alg === 'ES256'
-        ? crypto.sign('sha256', data, { key: key.privateKey, dsaEncoding: 'ieee-p1363' })
+        ? crypto.sign('sha256', data, {
+            key: key.privateKey,
+            dsaEncoding: 'ieee-p1363',
+          })
         : crypto.sign('sha256', data, key.privateKey);
   return `${input}.${signature.toString('base64url')}`;
 }
 
 /** An HS256 token keyed with the issuer's RSA public key PEM: the classic algorithm-confusion attack. */
-export function signHs256WithPublicKey(payload: Record<string, unknown>, key: FakeKey): string {
+export function signHs256WithPublicKey(
+  payload: Record<string, unknown>,
+  key: FakeKey,
+): string {
   const input = `${b64({ alg: 'HS256', kid: key.kid, typ: 'JWT' })}.${b64(payload)}`;
   const secret = key.publicKey.export({ format: 'pem', type: 'spki' });
   return `${input}.${crypto.createHmac('sha256', secret).update(input).digest('base64url')}`;
