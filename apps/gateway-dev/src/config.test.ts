@@ -28,6 +28,10 @@ describe('gateway-dev configuration', () => {
     });
   });
 
+  it('refuses a URL where host:port is expected', () => {
+    expect(() => withUpstreamShorthands({ AGENT_UPSTREAM: 'http://127.0.0.1:8085' })).toThrow('AGENT_UPSTREAM: must be host:port');
+  });
+
   it('lets explicit host and port variables win over the shorthand', () => {
     expect(withUpstreamShorthands({ AGENT_UPSTREAM: 'a:1', AGENT_UPSTREAM_PORT: '2' })).toMatchObject({
       AGENT_UPSTREAM_HOST: 'a',

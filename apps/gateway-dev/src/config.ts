@@ -24,10 +24,8 @@ export const ENV_KEYS = [
   'GATEWAY_LOGIN_RATE_LIMIT_COUNT',
 ] as const;
 
-const hostPort = z
-  .string()
-  .regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port')
-  .optional();
+const HOST_PORT = /^([^:/\s]+):(\d{1,5})$/;
+const hostPort = z.string().regex(HOST_PORT, 'must be host:port').optional();
 
 const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -85,10 +83,10 @@ export function withUpstreamShorthands(
   for (const prefix of ['AGENT_UPSTREAM', 'VAULT_UPSTREAM']) {
     const shorthand = env[prefix];
     if (!shorthand) continue;
-    const separator = shorthand.lastIndexOf(':');
-    if (separator <= 0) throw new Error(`invalid gateway-dev configuration: ${prefix}: must be host:port`);
-    result[`${prefix}_HOST`] ??= shorthand.slice(0, separator);
-    result[`${prefix}_PORT`] ??= shorthand.slice(separator + 1);
+    const match = HOST_PORT.exec(shorthand);
+    if (!match) throw new Error(`invalid gateway-dev configuration: ${prefix}: must be host:port`);
+    result[`${prefix}_HOST`] ??= match[1];
+    result[`${prefix}_PORT`] ??= match[2];
   }
   return result;
 }
