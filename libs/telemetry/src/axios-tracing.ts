@@ -66,7 +66,8 @@ export function instrumentAxios<T extends AxiosInstance>(
       const span = spans.get(response.config);
       if (span) {
         span.setAttribute('http.response.status_code', response.status);
-        if (response.status >= 500)
+        // OTel HTTP semantic conventions: for a CLIENT span every 4xx and 5xx is an error.
+        if (response.status >= 400)
           span.setStatus({ code: SpanStatusCode.ERROR });
         span.end();
       }
