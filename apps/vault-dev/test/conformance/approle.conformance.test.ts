@@ -3,6 +3,10 @@
  */
 import { request, startTestVault, type TestVault } from '../support/vault-http';
 
+// RSA key generation and scrypt are CPU-bound; on the shared two-core machine they can
+// take seconds under load. This bounds the wait, it asserts nothing about speed.
+jest.setTimeout(30_000);
+
 describe('vault-dev AppRole', () => {
   let vault: TestVault;
   let accessor: string;

@@ -5,6 +5,10 @@
 import { createPublicKey, verify, type JsonWebKey } from 'node:crypto';
 import { startTestVault, type TestVault } from '../support/vault-http';
 
+// RSA key generation and scrypt are CPU-bound; on the shared two-core machine they can
+// take seconds under load. This bounds the wait, it asserts nothing about speed.
+jest.setTimeout(30_000);
+
 function verifyWithJwks(
   token: string,
   keys: JsonWebKey[],

@@ -7,6 +7,10 @@ import { generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { startTestVault, type TestVault } from '../support/vault-http';
 
+// RSA key generation and scrypt are CPU-bound; on the shared two-core machine they can
+// take seconds under load. This bounds the wait, it asserts nothing about speed.
+jest.setTimeout(30_000);
+
 describe('vault-dev JWT auth', () => {
   let vault: TestVault;
   let issuer: string;

@@ -139,15 +139,13 @@ export function createEntityHandlers(core: CoreServices) {
         e.id,
         {
           name: e.name,
-          aliases: id
-            .aliasesOf(e.id)
-            .map((a) => ({
-              id: a.id,
-              mount_accessor: a.mountAccessor,
-              mount_path: a.mountPath,
-              mount_type: a.mountType,
-              name: a.name,
-            })),
+          aliases: id.aliasesOf(e.id).map((a) => ({
+            id: a.id,
+            mount_accessor: a.mountAccessor,
+            mount_path: a.mountPath,
+            mount_type: a.mountType,
+            name: a.name,
+          })),
         },
       ]),
     );

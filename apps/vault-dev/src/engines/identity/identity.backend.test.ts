@@ -12,6 +12,10 @@ import {
 } from '../../../test/fakes/fake-core-services';
 import { createIdentityBackend } from './identity.backend';
 
+// RSA key generation and scrypt are CPU-bound; on the shared two-core machine they can
+// take seconds under load. This bounds the wait, it asserts nothing about speed.
+jest.setTimeout(30_000);
+
 const mount = { path: 'identity/', accessor: 'identity_0a1b2c3d', options: {} };
 const rq = (
   op: Parameters<typeof backendRequest>[0],

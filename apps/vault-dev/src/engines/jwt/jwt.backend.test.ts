@@ -10,6 +10,10 @@ import {
 } from '../../../test/fakes/fake-core-services';
 import { createJwtBackend } from './jwt.backend';
 
+// RSA key generation and scrypt are CPU-bound; on the shared two-core machine they can
+// take seconds under load. This bounds the wait, it asserts nothing about speed.
+jest.setTimeout(30_000);
+
 const mount = { path: 'auth/jwt/', accessor: 'auth_jwt_9c0d1e2f', options: {} };
 const rq = (
   op: Parameters<typeof backendRequest>[0],

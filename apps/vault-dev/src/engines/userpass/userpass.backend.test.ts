@@ -6,6 +6,10 @@ import {
 } from '../../../test/fakes/fake-core-services';
 import { createUserpassBackend } from './userpass.backend';
 
+// RSA key generation and scrypt are CPU-bound; on the shared two-core machine they can
+// take seconds under load. This bounds the wait, it asserts nothing about speed.
+jest.setTimeout(30_000);
+
 const mount = {
   path: 'auth/userpass/',
   accessor: 'auth_userpass_5e6f7a8b',
