@@ -10,6 +10,11 @@ describe('vault-dev config', () => {
     expect(config).toEqual(expect.objectContaining({ host: '0.0.0.0', port: 8300, rootTokenId: 'root', unsealKey: 'k', dataDir: '/tmp/x' }));
   });
 
+  it('takes the advertised address from VAULT_API_ADDR (Vault\'s api_addr), without a trailing slash', () => {
+    expect(loadConfig({ VAULT_API_ADDR: 'http://vault-dev:8200/' }, []).apiAddress).toBe('http://vault-dev:8200');
+    expect(() => loadConfig({ VAULT_API_ADDR: 'not a url' }, [])).toThrow(/VAULT_API_ADDR/);
+  });
+
   it('reports every problem at once', () => {
     expect(() => loadConfig({ VAULT_DEV_LISTEN_ADDRESS: 'nope', LOG_LEVEL: 'loud' }, ['--bogus'])).toThrow(
       /unknown argument "--bogus"[\s\S]*VAULT_DEV_LISTEN_ADDRESS[\s\S]*LOG_LEVEL/,

@@ -8,6 +8,7 @@ export const ENV_KEYS = [
   'VAULT_DEV_LISTEN_ADDRESS',
   'VAULT_DEV_ROOT_TOKEN_ID',
   'VAULT_DEV_UNSEAL_KEY',
+  'VAULT_API_ADDR',
   'HOST',
   'PORT',
   'LOG_LEVEL',
@@ -19,6 +20,7 @@ export interface VaultDevConfig {
   port: number;
   rootTokenId: string | undefined;
   unsealKey: string | undefined;
+  apiAddress: string | undefined;
   dataDir: string | undefined;
   logLevel: string;
   shutdownTimeoutMs: number;
@@ -37,6 +39,7 @@ const schema = z.object({
   VAULT_DEV_LISTEN_ADDRESS: listenAddress.optional(),
   VAULT_DEV_ROOT_TOKEN_ID: z.string().min(1).optional(),
   VAULT_DEV_UNSEAL_KEY: z.string().min(1).optional(),
+  VAULT_API_ADDR: z.url({ protocol: /^https?$/ }).optional(),
   HOST: z.string().min(1).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -73,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: string[]): Readonly<Vau
     port: e.VAULT_DEV_LISTEN_ADDRESS?.port ?? e.PORT ?? 8200,
     rootTokenId: e.VAULT_DEV_ROOT_TOKEN_ID,
     unsealKey: e.VAULT_DEV_UNSEAL_KEY,
+    apiAddress: e.VAULT_API_ADDR?.replace(/\/+$/, ''),
     dataDir: args.dataDir,
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

@@ -37,6 +37,7 @@ async function main(): Promise<void> {
       rootToken: config.rootTokenId,
       dataDir: config.dataDir,
       unsealKey: config.unsealKey,
+      apiAddress: config.apiAddress,
       logger,
     });
   } catch (err) {

@@ -31,6 +31,8 @@ export interface VaultDevOptions {
   dataDir?: string;
   /** Base64 AES-256 key for `dataDir`; generated on first start when omitted. */
   unsealKey?: string;
+  /** Address advertised to clients, e.g. the OIDC issuer base (Vault's `api_addr`); default: the listen address. */
+  apiAddress?: string;
   /** Injectable clock in epoch milliseconds, so tests need not sleep for TTLs. */
   clock?: () => number;
   logger?: Logger;
@@ -195,7 +197,7 @@ export async function startVaultDev(options: VaultDevOptions = {}): Promise<Vaul
   const seal = createSealControl({ unsealKey, clusterName: 'vault-dev-cluster', clusterId: uuid(), storageType: options.dataDir ? 'file' : 'inmem' });
   let address = '';
   const persistence = loaded.persistence(() => JSON.stringify(state));
-  const core = createVaultCore({ state, now: options.clock ?? Date.now, persistence, factories, apiAddress: () => address, seal });
+  const core = createVaultCore({ state, now: options.clock ?? Date.now, persistence, factories, apiAddress: () => options.apiAddress ?? address, seal });
   ensureRootToken(core, state.rootTokenId);
   await persistence.persist();
 

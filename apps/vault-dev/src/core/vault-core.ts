@@ -3,6 +3,7 @@
  * instances per mount, and the request pipeline.
  */
 import type { Backend, BackendFactory, CoreServices } from './backend';
+import { createCubbyholeBackend, type CubbyholeState } from './cubbyhole/cubbyhole.backend';
 import { createAcl, type Acl } from './acl/acl';
 import type { Policy } from './acl/policy';
 import { createPolicyStore } from './acl/policy-store';
@@ -38,6 +39,7 @@ export interface VaultCore {
 export function initialState(rootTokenId: string, factories: Record<string, BackendFactory>): VaultState {
   const mounts: MountEntry[] = [
     newMountEntry({ path: 'sys/', type: 'system', isAuth: false, description: 'system endpoints used for control, policy and debugging' }),
+    newMountEntry({ path: 'cubbyhole/', type: 'cubbyhole', isAuth: false, description: 'per-token private secret storage', local: true }),
     newMountEntry({ path: 'secret/', type: 'kv', isAuth: false, description: 'key/value secret storage', options: { version: '2' } }),
     newMountEntry({ path: 'auth/token/', type: 'token', isAuth: true, description: 'token based credentials' }),
   ];
@@ -131,6 +133,7 @@ export function createVaultCore(options: VaultCoreOptions): VaultCore {
   function instantiate(entry: MountEntry): Backend {
     if (entry.type === 'system') return createSysBackend(internals, options.seal);
     if (entry.type === 'token') return createTokenBackend(internals);
+    if (entry.type === 'cubbyhole') return createCubbyholeBackend(servicesFor(entry).state<CubbyholeState>(() => ({ byToken: {} })), tokens);
     const factory = options.factories[entry.type];
     if (!factory) throw new Error(`no engine registered for mount type "${entry.type}" at ${entry.path}`);
     return factory(servicesFor(entry), { path: entry.path, accessor: entry.accessor, options: entry.options });

@@ -145,3 +145,21 @@ describe('vault-dev tokens', () => {
     expect((await vault.call('LIST', '/v1/auth/token/accessors', { token: client_token })).status).toBe(403);
   });
 });
+
+describe('vault-dev cubbyhole', () => {
+  let vault: TestVault;
+  beforeAll(async () => {
+    vault = await startTestVault();
+  });
+  afterAll(() => vault.server.stop());
+
+  it('gives each token its own private space through the default policy', async () => {
+    const create = async () => (await vault.root$('POST', '/v1/auth/token/create', { policies: ['default'] })).json.auth.client_token as string;
+    const [a, b] = [await create(), await create()];
+    expect((await vault.call('POST', '/v1/cubbyhole/note', { token: a, body: { v: 'a' } })).status).toBe(204);
+    expect((await vault.call('GET', '/v1/cubbyhole/note', { token: a })).json.data).toEqual({ v: 'a' });
+    expect((await vault.call('GET', '/v1/cubbyhole/note', { token: b })).status).toBe(404);
+    expect((await vault.call('LIST', '/v1/cubbyhole/', { token: a })).json.data.keys).toEqual(['note']);
+    expect((await vault.root$('GET', '/v1/sys/mounts')).json.data['cubbyhole/'].type).toBe('cubbyhole');
+  });
+});

@@ -33,7 +33,7 @@ function enable(core: CoreInternals, rawPath: string, body: Record<string, unkno
   if (options['version'] !== undefined && engineType !== 'kv') throw new VaultError(400, ['the "version" option is only supported by the kv secrets engine']);
   if (engineType === 'kv' && options['version'] === undefined) options['version'] = '1';
   const isAuthType = AUTH_TYPES.has(engineType);
-  if (!core.factories[engineType] || isAuthType !== isAuth || engineType === 'identity' || engineType === 'token') {
+  if (!core.factories[engineType] || isAuthType !== isAuth || ['identity', 'token', 'cubbyhole', 'system'].includes(engineType)) {
     throw new VaultError(400, [`plugin not found in the catalog: ${type}`]);
   }
   const rel = normaliseMountPath(rawPath);
@@ -109,7 +109,7 @@ export function handleMounts(core: CoreInternals, req: BackendRequest, rest: str
   if (!isTune && (req.operation === 'create' || req.operation === 'update')) return enable(core, rel, req.data, isAuth);
   const entry = core.mounts.byPath(full);
   if (req.operation === 'delete' && !isTune) {
-    if (full === 'sys/' || full === 'identity/' || full === 'auth/token/') throw new VaultError(400, [`cannot unmount "${rel}"`]);
+    if (full === 'sys/' || full === 'identity/' || full === 'cubbyhole/' || full === 'auth/token/') throw new VaultError(400, [`cannot unmount "${rel}"`]);
     core.unmount(full);
     return { kind: 'empty' };
   }
