@@ -98,16 +98,18 @@ describe('agent /wallets in multi tenancy (phase 4)', () => {
     await request(app).post('/wallets').set(admin).send({ name: 'x', seed: 'abc' }).expect(400);
   });
 
-  it('pages with offset and limit, and its links point at /wallets, not the wallet service', async () => {
+  it('pages with offset and limit, with links that resolve to /wallets behind any prefix, not to the wallet service', async () => {
     const { app } = createTestApp({ tenancy: 'multi' });
     for (const name of ['a', 'b', 'c']) await request(app).post('/wallets').set(admin).send({ name }).expect(201);
     const first = WalletPageSchema.parse((await request(app).get('/wallets?limit=2').set(admin).expect(200)).body);
     expect(first.contents.map((w) => w.name)).toEqual(['a', 'b']);
-    expect(first.next).toBe('/wallets?offset=2&limit=2');
-    const second = WalletPageSchema.parse((await request(app).get(first.next as string).set(admin).expect(200)).body);
+    expect(new URL(first.next as string, 'http://gw/cloud-agent/wallets?limit=2').pathname).toBe('/cloud-agent/wallets');
+    const next = new URL(first.next as string, 'http://agent/wallets?limit=2');
+    expect(next.search).toBe('?offset=2&limit=2');
+    const second = WalletPageSchema.parse((await request(app).get(`${next.pathname}${next.search}`).set(admin).expect(200)).body);
     expect(second.contents.map((w) => w.name)).toEqual(['c']);
     expect(second.next).toBeUndefined();
-    expect(second.previous).toBe('/wallets?offset=0&limit=2');
+    expect(second.previous).toBe('wallets?offset=0&limit=2');
     await request(app).get('/wallets?limit=1000').set(admin).expect(400);
   });
 });
