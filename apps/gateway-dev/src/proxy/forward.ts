@@ -50,12 +50,7 @@ export function createForwarder(options: { agent: http.Agent; logger: GatewayLog
         else sendExit(res, status, { headers: gatewayHeaders(request) });
       };
 
-      upstreamReq.on('socket', (socket) => {
-        if (!socket.connecting) return;
-        const timer = setTimeout(() => fail(504, 'connect timeout'), upstream.connectTimeoutMs);
-        socket.once('connect', () => clearTimeout(timer));
-        socket.once('close', () => clearTimeout(timer));
-      });
+      watchConnect(upstreamReq, upstream.connectTimeoutMs, () => fail(504, 'connect timeout'));
       upstreamReq.setTimeout(upstream.readTimeoutMs, () => fail(504, 'read timeout'));
       upstreamReq.on('error', (error: NodeJS.ErrnoException) => {
         if (!isDone && !isRetry && isReplayable && upstreamReq.reusedSocket && error.code === 'ECONNRESET') {
@@ -68,9 +63,7 @@ export function createForwarder(options: { agent: http.Agent; logger: GatewayLog
       upstreamReq.on('response', (upstreamRes) => {
         if (isDone) return;
         isDone = true;
-        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.statusMessage, responseHeaders(upstreamRes, request));
-        upstreamRes.pipe(res);
-        upstreamRes.on('error', () => res.destroy());
+        relayResponse(upstreamRes, res, request);
       });
       // A client that goes away must not leave the upstream request running.
       res.once('close', () => {
@@ -83,6 +76,22 @@ export function createForwarder(options: { agent: http.Agent; logger: GatewayLog
     req.on('error', () => res.destroy());
     attempt(false);
   };
+}
+
+// Only a new connection can time out connecting; a reused keep-alive socket is connected.
+function watchConnect(upstreamReq: http.ClientRequest, timeoutMs: number, onTimeout: () => void): void {
+  upstreamReq.on('socket', (socket) => {
+    if (!socket.connecting) return;
+    const timer = setTimeout(onTimeout, timeoutMs);
+    socket.once('connect', () => clearTimeout(timer));
+    socket.once('close', () => clearTimeout(timer));
+  });
+}
+
+function relayResponse(upstreamRes: http.IncomingMessage, res: http.ServerResponse, request: GatewayRequest): void {
+  res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.statusMessage, responseHeaders(upstreamRes, request));
+  upstreamRes.pipe(res);
+  upstreamRes.on('error', () => res.destroy());
 }
 
 function hasBody(req: http.IncomingMessage): boolean {
