@@ -11,6 +11,7 @@ import { createKeysRouter } from './keys/keys.routes';
 import { createSecretsRouter } from './secrets/secrets.routes';
 import { createSystemRouter, type ReadinessProbe } from './system/system.routes';
 import type { TenantDataAccess } from './tenancy/tenant-data-access';
+import { tenantRateLimit } from './tenancy/tenant-rate-limit';
 
 export interface AppDeps {
   version: string;
@@ -22,6 +23,8 @@ export interface AppDeps {
   tenantData: TenantDataAccess;
   readiness: ReadinessProbe;
   bodyLimitBytes?: number;
+  /** Per-tenant requests per minute (phase 4); no per-tenant limit when absent. */
+  tenantRateLimitPerMinute?: number;
 }
 
 /**
@@ -43,6 +46,7 @@ export function buildApp(deps: AppDeps): Express {
   const tenantGate: RequestHandler[] = [
     requireServiceToken({ verifier: deps.serviceTokens, counters }),
     requireTenant({ verifier: deps.tenantTokens, counters }),
+    ...(deps.tenantRateLimitPerMinute ? [tenantRateLimit({ limitPerMinute: deps.tenantRateLimitPerMinute })] : []),
     ...jsonBody({ limitBytes: deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES }),
   ];
   const tenantData = deps.tenantData;

@@ -50,6 +50,8 @@ export function createDependencies(config: WalletConfig, options: { tracer?: Tra
     }),
     tenantData: tenantDataAccess(config, { walletCore, vault, counters: metrics.counters, retryAfterSeconds }),
     readiness: createVaultReadiness({ vault }),
+    // The per-tenant limit belongs to phase 4 (issue 6); phase 3 has the gateway's per-consumer limit.
+    tenantRateLimitPerMinute: config.tenancy === 'multi' ? config.tenantRateLimitPerMinute : undefined,
     vault,
   };
 }

@@ -12,7 +12,9 @@ import { createServiceTokens, createTenantIssuer } from './fakes/token-issuers';
  * The wallet app on fakes: a real-behaviour KV, real JWT verification with test keys, a log
  * captured in memory. Every request helper sends valid credentials unless told otherwise.
  */
-export function createHarness(options: { readiness?: Readiness; now?: () => number; bodyLimitBytes?: number } = {}) {
+export function createHarness(
+  options: { readiness?: Readiness; now?: () => number; bodyLimitBytes?: number; tenantRateLimitPerMinute?: number } = {},
+) {
   const fake = createFakeKv();
   const tenants = createTenantIssuer({ now: options.now });
   const service = createServiceTokens();
@@ -37,6 +39,7 @@ export function createHarness(options: { readiness?: Readiness; now?: () => numb
     tenantData: createSingleTenantDataAccess({ walletCore, vault: { kvV2: () => fake.kv as never } }),
     readiness: { check: async () => options.readiness ?? { status: 'ready', checks: { vault: { ok: true }, vaultToken: { ok: true } } } },
     bodyLimitBytes: options.bodyLimitBytes,
+    tenantRateLimitPerMinute: options.tenantRateLimitPerMinute,
   });
 
   function as(tenantId = 'acme') {

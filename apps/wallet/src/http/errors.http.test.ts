@@ -50,6 +50,16 @@ describe('wallet error handling', () => {
     expect(res.headers['x-content-type-options']).toBe('nosniff');
   });
 
+  it('answers 429 with Retry-After once a tenant exceeds its per-tenant limit', async () => {
+    const limited = createHarness({ tenantRateLimitPerMinute: 2 });
+    expect((await limited.as('busy').get('/v1/secrets')).status).toBe(200);
+    expect((await limited.as('busy').get('/v1/secrets')).status).toBe(200);
+    const res = await limited.as('busy').get('/v1/secrets');
+    expectProblem(res, 429, 'rate_limited');
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await limited.as('calm').get('/v1/secrets')).status).toBe(200);
+  });
+
   it('answers an unknown route with 404 problem JSON', async () => {
     expectProblem(await request(h.app).get('/nope'), 404, 'not_found');
   });
