@@ -23,6 +23,7 @@ describe('wallet authentication', () => {
     ['a garbage service token', () => ({ 'X-Service-Token': 'not.a.jwt' })],
     ['a service token signed by an untrusted key', () => ({ 'X-Service-Token': h.service.untrusted.sign() })],
     ['a service token for another audience', () => ({ 'X-Service-Token': h.service.wrongAudience.sign() })],
+    ['an expired service token', () => ({ 'X-Service-Token': h.service.expired.sign() })],
     ['a tenant JWT in place of the service token', () => ({ 'X-Service-Token': h.tenants.sign() })],
   ])('refuses %s with 401', async (_label, headers) => {
     const res = await getKeys({ ...headers(), Authorization: `Bearer ${h.tenants.sign()}` });

@@ -52,6 +52,8 @@ export function createServiceTokens() {
     /** A correctly formed token signed by a key the wallet does not trust. */
     untrusted: createServiceTokenSigner({ privateKeyPem: stranger.privateKeyPem, keyId: pair.keyId }),
     wrongAudience: createServiceTokenSigner({ privateKeyPem: pair.privateKeyPem, keyId: pair.keyId, audience: 'agent' }),
+    /** Signed two minutes ago with a 30 s lifetime. */
+    expired: createServiceTokenSigner({ privateKeyPem: pair.privateKeyPem, keyId: pair.keyId, clock: () => Date.now() - 120_000 }),
     publicJwks: { keys: [{ ...pair.publicJwk, kid: pair.keyId }] },
     privateKeyPem: pair.privateKeyPem,
     keyId: pair.keyId,
