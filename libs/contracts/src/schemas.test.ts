@@ -21,6 +21,7 @@ describe('SecretNameSchema', () => {
     'x'.repeat(256),
     '.hidden',
     'v1.2',
+    'a/.b',
   ])('accepts %s', (name) => {
     expect(isValidSecretName(name)).toBe(true);
   });
@@ -33,6 +34,10 @@ describe('SecretNameSchema', () => {
     ['an empty segment', 'db//password'],
     ['a parent reference', 'db/../other'],
     ['a bare parent reference', '..'],
+    ['a current-directory segment', 'a/./b'],
+    ['a lone dot', '.'],
+    ['a trailing dot segment', 'db/.'],
+    ['a leading dot segment', './db'],
     ['two dots inside a segment', 'a..b'],
     ['a control character', 'db\npassword'],
     ['a NUL byte', 'db\u0000'],
@@ -49,7 +54,7 @@ describe('SecretNameSchema', () => {
       fc.property(fc.string({ maxLength: 40 }), (name) => {
         if (!SecretNameSchema.safeParse(name).success) return true;
         return (
-          !name.split('/').some((s) => s === '') &&
+          !name.split('/').some((s) => s === '' || s === '.') &&
           !name.includes('..') &&
           /^[A-Za-z0-9._/-]+$/.test(name)
         );

@@ -7,9 +7,11 @@ export const MAX_SECRET_NAME_LENGTH = 256;
 export const MAX_SECRET_VALUE_BYTES = 64 * 1024;
 
 // Segments of [A-Za-z0-9._-] separated by single slashes: no empty segment, no leading or
-// trailing slash, no control characters; `..` anywhere is refused so that no layer below
-// (KV paths, URLs, logs) ever has to think about traversal.
-const SECRET_NAME_PATTERN = /^(?!.*\.\.)[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*$/;
+// trailing slash, no control characters; `..` anywhere and `.` as a whole segment are refused
+// so that no layer below (KV paths, URLs, logs) ever has to think about traversal or about two
+// names (`a/./b`, `a/b`) that a path cleaner would turn into one.
+const SECRET_NAME_PATTERN =
+  /^(?!.*\.\.)(?!\.(?:\/|$))(?!.*\/\.(?:\/|$))[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*$/;
 
 export const SecretNameSchema = z
   .string()
@@ -20,7 +22,7 @@ export const SecretNameSchema = z
   )
   .regex(
     SECRET_NAME_PATTERN,
-    "name must be segments of letters, digits, '.', '_' or '-' separated by '/', without '..' or empty segments",
+    "name must be segments of letters, digits, '.', '_' or '-' separated by '/', without '..', '.' or empty segments",
   )
   .describe('Secret name: segments [A-Za-z0-9._-]+ separated by "/"');
 export type SecretName = z.infer<typeof SecretNameSchema>;
