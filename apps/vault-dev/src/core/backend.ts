@@ -176,6 +176,12 @@ export interface Backend {
    */
   exists?(path: string): boolean | undefined;
   handle(req: BackendRequest): Promise<BackendResponse>;
+  // REQUEST(engines): an optional `renew?(token: { metadata: Record<string, string>; aliasName: string }):
+  // { ttlSeconds: number; maxTtlSeconds: number; periodSeconds?: number } | VaultError` hook, called by
+  // token renew for tokens this mount issued, so AppRole/JWT/userpass can re-read the role or user
+  // (its current token_ttl/token_max_ttl) and refuse renewal once it is deleted (§4 "role \"x\" does
+  // not exist during renewal", §8 "Renewal re-checks the role"). Until then renewal uses the
+  // TTLs captured at login, which matches Vault whenever the role is unchanged.
 }
 
 /** Factory signature every engine module exports (one instance per mount). */
