@@ -32,7 +32,8 @@ export function buildApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use(helmet());
+  // A JSON API never serves documents: nothing may load from it or frame it.
+  app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } }));
   app.use(requestIdMiddleware());
   if (deps.tracing) app.use(deps.tracing);
   app.use(deps.metrics.httpMetricsMiddleware());
