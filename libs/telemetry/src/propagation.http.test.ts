@@ -10,6 +10,7 @@ import {
   createLogger,
   initTelemetry,
   instrumentAxios,
+  requestIdMiddleware,
   tracingMiddleware,
   type Telemetry,
 } from './index';
@@ -57,6 +58,7 @@ describe('W3C trace propagation from app A through an instrumented axios to app 
       { tracer: telemetry.tracer },
     );
     const a = express();
+    a.use(requestIdMiddleware());
     a.use(tracingMiddleware({ tracer: telemetry.tracer }));
     a.get('/a', async (_req, res) => {
       logger.info('calling b');
@@ -118,6 +120,7 @@ describe('W3C trace propagation from app A through an instrumented axios to app 
       TRACE_ID,
     ]);
     expect(serverA.parentSpanContext?.spanId).toBe(CALLER_SPAN_ID);
+    expect(serverA.attributes['request.id']).toMatch(/^[0-9a-f-]{36}$/);
     expect(client.parentSpanContext?.spanId).toBe(serverA.spanContext().spanId);
     expect(serverB.parentSpanContext?.spanId).toBe(client.spanContext().spanId);
     expect(data.traceparent).toBe(

@@ -40,6 +40,10 @@ export function tracingMiddleware(
       span.updateName(`${req.method} ${route}`);
       span.setAttribute('http.route', route);
       span.setAttribute('http.response.status_code', res.statusCode);
+      // Set by requestIdMiddleware; ties the trace to log lines and problem bodies.
+      const requestId: unknown = res.locals['requestId'];
+      if (typeof requestId === 'string')
+        span.setAttribute('request.id', requestId);
       if (aborted)
         span.setStatus({
           code: SpanStatusCode.ERROR,
