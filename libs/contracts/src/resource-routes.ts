@@ -39,6 +39,7 @@ const AUTH_ERRORS: readonly ErrorCode[] = [
   'rate_limited',
 ];
 
+/** Key routes (create, list, get, delete, sign) under a prefix. */
 export function keyRoutes(o: ResourceOptions) {
   const errors = (...codes: ErrorCode[]): ErrorCode[] => [
     ...codes,
@@ -115,6 +116,7 @@ export function keyRoutes(o: ResourceOptions) {
   } satisfies Record<string, RouteContract>;
 }
 
+/** Secret routes (put, get, list, delete) under a prefix; names span path segments. */
 export function secretRoutes(o: ResourceOptions) {
   const errors = (...codes: ErrorCode[]): ErrorCode[] => [
     ...codes,
