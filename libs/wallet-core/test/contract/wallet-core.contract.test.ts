@@ -73,6 +73,7 @@ describe('wallet-core against vault-dev with the wallet policy', () => {
   });
 
   it("keeps tenants apart and destroys one tenant's data completely", async () => {
+    expect((await alice.keys.list()).map((k) => k.type).sort()).toEqual(['Ed25519', 'P-256', 'secp256k1']);
     await bob.secrets.put('mine', 'b');
     expect(await bob.secrets.list()).toEqual(['mine']);
     expect((await bob.keys.list()).length).toBe(0);
