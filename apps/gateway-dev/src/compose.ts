@@ -1,3 +1,4 @@
+import type * as http from 'node:http';
 import type { Tracer } from '@opentelemetry/api';
 import type { CompiledRoute } from './app';
 import { createConsumerDirectory } from './plugins/consumer-directory';
@@ -16,13 +17,15 @@ export interface DependencyOptions {
   readonly logger: GatewayLogger;
   readonly now?: () => number;
   readonly tracer?: Tracer;
+  /** Connection pool to reuse (on reload), otherwise a new one is made. */
+  readonly agent?: http.Agent;
 }
 
 /** Loads apisix.yaml and builds routes, plugins, upstreams and the forwarder; throws GatewayConfigError. */
 export function createDependencies(options: DependencyOptions) {
   const standalone = readStandaloneFile(options.configPath, options.env);
   const routes = compileRoutes(standalone, { now: options.now ?? Date.now, tracer: options.tracer });
-  const agent = createUpstreamAgent();
+  const agent = options.agent ?? createUpstreamAgent();
   return {
     router: createRouteMatcher(routes),
     forward: createForwarder({ agent, logger: options.logger }),

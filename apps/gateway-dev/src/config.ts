@@ -9,6 +9,7 @@ export const ENV_KEYS = [
   'LOG_LEVEL',
   'SHUTDOWN_TIMEOUT_MS',
   'GATEWAY_CONFIG',
+  'GATEWAY_RELOAD_INTERVAL_MS',
   'OTEL_EXPORTER_OTLP_ENDPOINT',
   'OTEL_SERVICE_NAME',
   // Substituted into deploy/apisix/apisix.yaml:
@@ -33,6 +34,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   GATEWAY_CONFIG: z.string().min(1).optional(),
+  GATEWAY_RELOAD_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default('gateway-dev'),
   AGENT_UPSTREAM: hostPort,
@@ -46,6 +48,8 @@ export interface GatewayDevConfig {
   readonly logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   readonly shutdownTimeoutMs: number;
   readonly configPath: string;
+  /** How often apisix.yaml is checked for changes; 0 = never (restart to apply). */
+  readonly reloadIntervalMs: number;
   /** OTLP/HTTP collector base URL; unset means no spans are recorded. */
   readonly otlpEndpoint: string | undefined;
   readonly serviceName: string;
@@ -66,6 +70,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     logLevel: parsed.data.LOG_LEVEL,
     shutdownTimeoutMs: parsed.data.SHUTDOWN_TIMEOUT_MS,
     configPath: resolveConfigPath(parsed.data.GATEWAY_CONFIG, cwd),
+    reloadIntervalMs: parsed.data.GATEWAY_RELOAD_INTERVAL_MS,
     otlpEndpoint: parsed.data.OTEL_EXPORTER_OTLP_ENDPOINT,
     serviceName: parsed.data.OTEL_SERVICE_NAME,
     substitutionEnv: Object.freeze(withUpstreamShorthands(env)),

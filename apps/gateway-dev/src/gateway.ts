@@ -5,6 +5,7 @@ import { buildApp } from './app';
 import { createDependencies } from './compose';
 import { resolveConfigPath, withUpstreamShorthands } from './config';
 import type { GatewayLogger } from './proxy/forward';
+import { watchConfigFile } from './standalone/config-watcher';
 
 /** Options of {@link startGateway}. */
 export interface StartGatewayOptions {
@@ -22,6 +23,11 @@ export interface StartGatewayOptions {
   readonly tracer?: Tracer;
   /** Budget for in-flight requests to finish on stop() before connections are cut. */
   readonly shutdownTimeoutMs?: number;
+  /**
+   * Re-read the file when it changes, checked this often (APISIX: every second). A changed file
+   * that cannot be honoured is logged and the previous configuration stays. Off when unset.
+   */
+  readonly reloadIntervalMs?: number;
 }
 
 /** A running gateway. */
@@ -29,12 +35,13 @@ export interface RunningGateway {
   /** Base URL, e.g. http://127.0.0.1:9080. */
   readonly address: string;
   readonly port: number;
+  /** Route ids of the configuration currently served. */
   readonly routeIds: readonly string[];
   /** Stops accepting, lets in-flight requests finish (bounded), closes upstream connections. */
   stop(): Promise<void>;
 }
 
-const silentLogger: GatewayLogger = { warn: () => undefined, error: () => undefined };
+const silentLogger: GatewayLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /**
  * Loads the standalone file and starts the dev gateway; rejects with GatewayConfigError when
@@ -42,15 +49,25 @@ const silentLogger: GatewayLogger = { warn: () => undefined, error: () => undefi
  */
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
   const logger = options.logger ?? silentLogger;
-  const deps = createDependencies({
-    configPath: options.configPath ?? resolveConfigPath(undefined, process.cwd()),
-    env: withUpstreamShorthands(options.env),
-    logger,
-    now: options.now,
-    tracer: options.tracer,
-  });
+  const configPath = options.configPath ?? resolveConfigPath(undefined, process.cwd());
+  const load = (agent?: http.Agent) =>
+    createDependencies({
+      configPath,
+      env: withUpstreamShorthands(options.env),
+      logger,
+      now: options.now,
+      tracer: options.tracer,
+      agent,
+    });
+  let deps = load();
   let listeningPort = 0;
-  const server = http.createServer({ keepAliveTimeout: 60_000 }, buildApp({ ...deps, logger, serverPort: () => listeningPort }));
+  const app = buildApp({
+    router: { match: (request) => deps.router.match(request) },
+    forward: (...args) => deps.forward(...args),
+    logger,
+    serverPort: () => listeningPort,
+  });
+  const server = http.createServer({ keepAliveTimeout: 60_000 }, app);
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -61,12 +78,28 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   });
   const { port } = server.address() as AddressInfo;
   listeningPort = port;
+  const reloader =
+    options.reloadIntervalMs === undefined
+      ? undefined
+      : watchConfigFile({
+          path: configPath,
+          intervalMs: options.reloadIntervalMs,
+          logger,
+          reload: () => {
+            deps = load(deps.agent);
+          },
+        });
   const urlHost = host.includes(':') ? `[${host}]` : host;
   return {
     address: `http://${urlHost === '0.0.0.0' ? '127.0.0.1' : urlHost}:${port}`,
     port,
-    routeIds: deps.routeIds,
-    stop: () => stopServer(server, deps.agent, options.shutdownTimeoutMs ?? 10_000),
+    get routeIds() {
+      return deps.routeIds;
+    },
+    stop: () => {
+      reloader?.stop();
+      return stopServer(server, deps.agent, options.shutdownTimeoutMs ?? 10_000);
+    },
   };
 }
 

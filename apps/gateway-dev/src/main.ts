@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     logger,
     tracer: telemetry?.tracer,
     shutdownTimeoutMs: config.shutdownTimeoutMs,
+    reloadIntervalMs: config.reloadIntervalMs > 0 ? config.reloadIntervalMs : undefined,
   });
   logger.info({ address: gateway.address, config: config.configPath, routes: gateway.routeIds }, 'gateway-dev listening');
 

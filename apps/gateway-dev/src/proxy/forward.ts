@@ -7,6 +7,7 @@ import type { Upstream } from './upstream';
 
 /** Where failures are reported (never with headers, queries or bodies: they carry secrets). */
 export interface GatewayLogger {
+  info(fields: Record<string, unknown>, message: string): void;
   warn(fields: Record<string, unknown>, message: string): void;
   error(fields: Record<string, unknown>, message: string): void;
 }

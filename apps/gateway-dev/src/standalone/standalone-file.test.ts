@@ -3,7 +3,7 @@ import { GatewayConfigError } from './config-error';
 import { hasEndMarker, parseStandaloneText } from './standalone-file';
 import { writeTempConfig } from '../../test/echo-upstream';
 
-const silent = { warn: () => undefined, error: () => undefined };
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 const route = (plugins: string) => `
 upstreams:
