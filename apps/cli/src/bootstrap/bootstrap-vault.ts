@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createVaultClient, tokenAuth, type VaultClient, type VaultLogger } from '@secret-flows/vault-client';
 import { configureIdentity, configureJwt, sameSet } from './configure-identity';
@@ -133,7 +134,10 @@ async function applyAppRole(vault: VaultClient, role: NonNullable<PhaseSpec['app
 }
 
 function writeSummary(options: BootstrapOptions, result: BootstrapResult, changes: string[]): string {
-  const file = path.join(options.outDir as string, 'bootstrap-summary.json');
+  const outDir = options.outDir as string;
+  // Phase 1 has no AppRole credentials, so nothing else has created the directory yet.
+  fs.mkdirSync(outDir, { recursive: true, mode: 0o700 });
+  const file = path.join(outDir, 'bootstrap-summary.json');
   // No secrets here: file paths, accessors and public identifiers for the launcher.
   const summary = {
     phase: result.phase,
