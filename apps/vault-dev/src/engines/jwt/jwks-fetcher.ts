@@ -117,8 +117,12 @@ export interface KeySetCache {
   seed(doc: unknown): void;
 }
 
-/** Unknown kids refetch at most this often, so forged kids cannot hammer the issuer. */
-const MIN_REFETCH_MS = 5_000;
+/**
+ * After a refetch that still did not find the kid, further unknown-kid refetches wait
+ * this long, so forged kids cannot hammer the issuer. A refetch that finds its kid (a
+ * real rotation, or a key created after the config was written) blocks nothing.
+ */
+const MISS_BACKOFF_MS = 5_000;
 
 /** A cached remote key set; `source` returns the JWKS URL (discovery is resolved once). */
 export function createKeySetCache(options: {
@@ -130,12 +134,11 @@ export function createKeySetCache(options: {
   let keys: { kid: string; key: KeyObject }[] | undefined;
   let inFlight: Promise<void> | undefined;
   let fetches = 0;
-  let lastFetchMs = -Infinity;
+  let lastMissMs = -Infinity;
   const refresh = () => {
     inFlight ??= (async () => {
       try {
         fetches += 1;
-        lastFetchMs = now();
         keys = parseJwks(await fetchJson(await source(), caPem));
       } finally {
         inFlight = undefined;
@@ -152,17 +155,17 @@ export function createKeySetCache(options: {
       if (
         found.length === 0 &&
         kid !== '' &&
-        now() - lastFetchMs >= MIN_REFETCH_MS
+        now() - lastMissMs >= MISS_BACKOFF_MS
       ) {
         await refresh();
         found = matching(kid);
+        if (found.length === 0) lastMissMs = now();
       }
       return found;
     },
     fetchCount: () => fetches,
     seed(doc) {
       keys = parseJwks(doc);
-      lastFetchMs = now();
     },
   };
 }

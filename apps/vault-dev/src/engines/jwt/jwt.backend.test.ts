@@ -335,9 +335,13 @@ describe('JWT auth method', () => {
     let url = '';
 
     beforeAll(async () => {
-      server = http.createServer((_req, res) => {
-        hits += 1;
+      server = http.createServer((req, res) => {
         res.setHeader('content-type', 'application/json');
+        if (req.url === '/idp/.well-known/openid-configuration') {
+          res.end(JSON.stringify({ issuer: ISSUER, jwks_uri: url }));
+          return;
+        }
+        hits += 1;
         res.end(
           JSON.stringify({
             keys: served.map(({ kid, key }) => ({
@@ -377,19 +381,48 @@ describe('JWT auth method', () => {
         { kid: 'k1', key: signer.publicKey },
         { kid: 'k2', key: rotated.publicKey },
       ];
-      core.advance(10_000);
+      // No clock movement needed: a key published after the config is found by one refetch.
       expect(
         (await login(token({}, { key: rotated.privateKey, kid: 'k2' }))).kind,
       ).toBe('login');
       expect(hits).toBe(2);
-      expect(
-        (
-          await failure(
-            login(token({}, { key: ecKey().privateKey, kid: 'k3' })),
-          )
-        ).status,
-      ).toBe(400);
+    });
+
+    it('backs off refetching after a kid that the issuer does not publish either', async () => {
+      await backend.handle(
+        rq('update', 'config', { jwks_url: url, bound_issuer: ISSUER }),
+      );
+      const forged = (kid: string) =>
+        failure(login(token({}, { key: ecKey().privateKey, kid })));
+      expect((await forged('x1')).status).toBe(400);
       expect(hits).toBe(2);
+      expect((await forged('x2')).status).toBe(400);
+      expect(hits).toBe(2);
+      core.advance(5_000);
+      expect((await forged('x3')).status).toBe(400);
+      expect(hits).toBe(3);
+    });
+
+    it('resolves the key set through oidc_discovery_url', async () => {
+      const discovery = url.replace(/\/keys$/, '/idp');
+      expect(
+        await backend.handle(
+          rq('update', 'config', {
+            oidc_discovery_url: discovery,
+            bound_issuer: ISSUER,
+          }),
+        ),
+      ).toEqual({ kind: 'empty' });
+      expect((await login(token({}, { kid: 'k1' }))).kind).toBe('login');
+      expect(hits).toBe(1);
+      const wellKnown = await failure(
+        backend.handle(
+          rq('update', 'config', {
+            oidc_discovery_url: `${discovery}/.well-known/openid-configuration`,
+          }),
+        ),
+      );
+      expect(wellKnown.status).toBe(400);
     });
 
     it('refuses a jwks_url that cannot be fetched', async () => {
