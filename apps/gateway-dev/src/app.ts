@@ -63,6 +63,7 @@ function createHandler(deps: AppDependencies): http.RequestListener {
       consumerName: undefined,
       upstreamUri: undefined,
       upstreamMethod: undefined,
+      upstreamHost: undefined,
       onResponse: [],
     };
     const route = deps.router.match(request);

@@ -66,6 +66,10 @@ routes:
   - id: plain
     uri: /plain
     upstream_id: echo
+  - id: rehost
+    uri: /rehost
+    plugins: {proxy-rewrite: {host: internal.example, method: PUT}}
+    upstream_id: echo
   - id: post-only
     uri: /post-only
     methods: [POST]
@@ -181,6 +185,11 @@ describe('gateway-dev against real upstreams', () => {
       expect(seen.headers['x-drop']).toBeUndefined();
       expect(seen.headers['x-forwarded-for']).toBe('127.0.0.1');
       expect(seen.headers['x-real-ip']).toBe('127.0.0.1');
+    });
+
+    it('rewrites the method and the upstream Host while X-Forwarded-Host keeps the client host', async () => {
+      const seen = await echoOf(await get('/rehost'));
+      expect([seen.method, seen.headers.host, seen.headers['x-forwarded-host']]).toEqual(['PUT', 'internal.example', '127.0.0.1']);
     });
 
     it('generates a request id, sends it upstream and returns it; an incoming id is kept', async () => {

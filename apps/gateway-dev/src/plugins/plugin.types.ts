@@ -26,6 +26,8 @@ export interface GatewayRequest {
   /** Path (encoded, may carry its own `?query`) set by proxy-rewrite. */
   upstreamUri: string | undefined;
   upstreamMethod: string | undefined;
+  /** Host header for the upstream set by proxy-rewrite; wins over the upstream's pass_host. */
+  upstreamHost: string | undefined;
   /** Called once with the final status when the response is finished or aborted. */
   readonly onResponse: Array<(status: number) => void>;
 }

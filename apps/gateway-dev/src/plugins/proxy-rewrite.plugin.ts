@@ -65,7 +65,7 @@ export function createProxyRewritePlugin(config: unknown, context: PluginContext
           queryAt === -1 ? encodePath(rewritten) : encodePath(rewritten.slice(0, queryAt)) + rewritten.slice(queryAt);
       }
       if (conf.method) request.upstreamMethod = conf.method;
-      if (conf.host) request.headers.host = conf.host;
+      if (conf.host) request.upstreamHost = conf.host;
       applyHeaderOps(ops, request);
       return undefined;
     },

@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import type { GatewayRequest } from '../plugins/plugin.types';
 import { encodePath } from '../routing/request-path';
+import { hostWithoutPort } from '../routing/request-vars';
 import { sendExit } from './exit-responses';
 import { withoutHopByHop } from './hop-by-hop';
 import type { Upstream } from './upstream';
@@ -40,7 +41,7 @@ export function createForwarder(options: { agent: http.Agent; logger: GatewayLog
         port: node.port,
         method,
         path,
-        headers: upstream.passHost === 'node' ? { ...headers, host: nodeHost(node) } : headers,
+        headers: upstream.passHost === 'node' && !request.upstreamHost ? { ...headers, host: nodeHost(node) } : headers,
       });
       const fail = (status: 502 | 504, reason: string) => {
         if (isDone) return;
@@ -130,12 +131,13 @@ function upstreamHeaders(request: GatewayRequest, passHost: 'pass' | 'node'): ht
   const headers = withoutHopByHop(request.headers);
   // nginx answers 100-continue itself and never forwards Expect.
   delete headers.expect;
-  if (passHost === 'node') delete headers.host;
+  if (request.upstreamHost) headers.host = request.upstreamHost;
+  else if (passHost === 'node') delete headers.host;
   const forwardedFor = request.headers['x-forwarded-for'];
   headers['x-real-ip'] = request.remoteAddr;
   headers['x-forwarded-for'] = forwardedFor ? `${String(forwardedFor)}, ${request.remoteAddr}` : request.remoteAddr;
   headers['x-forwarded-proto'] ??= 'http';
-  headers['x-forwarded-host'] ??= String(request.headers.host ?? '').split(':')[0];
+  headers['x-forwarded-host'] ??= hostWithoutPort(request.headers.host) ?? '';
   headers['x-forwarded-port'] ??= String(request.serverPort);
   return headers;
 }

@@ -47,7 +47,8 @@ export function resolveVars(template: string, request: GatewayRequest): string {
   );
 }
 
-function hostWithoutPort(host: string | undefined): string | undefined {
+/** The host part of a Host header (`[::1]:80` -> `[::1]`). */
+export function hostWithoutPort(host: string | undefined): string | undefined {
   if (host === undefined) return undefined;
   return host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0];
 }
