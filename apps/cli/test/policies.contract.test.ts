@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { jwtAuth, userpassAuth, type VaultClient } from '@secret-flows/vault-client';
+import { jwtAuth, userpassAuth, VaultAuthError, type VaultClient } from '@secret-flows/vault-client';
 import { bootstrapVault } from '../src/bootstrap/bootstrap-vault';
 import { findSpecDir } from '../src/bootstrap/spec-file';
 import { attempt, createTenant, startVault, type TestVault } from './harness';
@@ -145,6 +145,23 @@ describe('deploy/vault policies', () => {
       expect(await attempt(() => kv.list('tenants/piedpiper'))).toBe(403);
       expect(await attempt(() => kv.list('tenants'))).toBe(403);
       expect(await attempt(() => kv.read('tenants/acme/seed'))).toBe(403);
+    });
+
+    it('gives a login whose entity has no tenant_id no tenant at all', async () => {
+      await vault.root.auth.userpass().writeUser('drifter', { password: 'drifter-pw', tokenPolicies: ['tenant-login'] });
+      const user = vault.client({ address: vault.server.address, auth: userpassAuth({ username: 'drifter', password: 'drifter-pw' }) });
+      const { token } = await user.identity.oidc.generateToken('tenant');
+      const exchanged = vault.client({ address: vault.server.address, auth: jwtAuth({ role: 'tenant', jwt: async () => token }) });
+      // Vault may refuse the empty tenant_id claim at login; if it does not, the token must reach nothing.
+      const refused = await exchanged.login().then(() => undefined, (e: unknown) => e);
+      if (refused) {
+        expect(refused).toBeInstanceOf(VaultAuthError);
+        return;
+      }
+      const kv = exchanged.kvV2('secret');
+      expect(await attempt(() => kv.read('tenants/acme/seed'))).toBe(403);
+      expect(await attempt(() => kv.write('tenants//seed', { seed: 'x' }))).not.toBe('allowed');
+      expect(await attempt(() => kv.list('tenants'))).toBe(403);
     });
   });
 
