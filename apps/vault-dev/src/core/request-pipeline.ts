@@ -126,7 +126,7 @@ export function createRequestPipeline(core: CoreInternals): (req: VaultRequest, 
       if (!mount || !backend) throw new VaultError(404, [`no handler for route "${req.path}". route entry not found.`]);
       const operation = resolveOperation(backend, req, relPath);
       if (!unauthenticated && entry && !isRootEntry(entry)) {
-        if (!core.aclFor(entry).allows(operation, req.path, needsSudo(req.path))) throw aclDenied();
+        if (!core.aclFor(entry).allows(operation, req.path, needsSudo(req.path), req.data)) throw aclDenied();
       }
       if (entry && !unauthenticated && entry.numUses > 0) {
         // The last use still serves this request; the token is revoked right after it.

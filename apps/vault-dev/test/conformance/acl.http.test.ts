@@ -162,3 +162,26 @@ describe('vault-dev ACL', () => {
     });
   });
 });
+
+describe('vault-dev ACL parameter constraints over HTTP', () => {
+  let vault: TestVault;
+  beforeAll(async () => {
+    vault = await startTestVault();
+    await vault.root$('POST', '/v1/sys/auth/userpass', { type: 'userpass' });
+  });
+  afterAll(() => vault.server.stop());
+
+  it('lets a provisioner create userpass users only with the allowed policy, as deploy/vault/policies intends', async () => {
+    const token = await tokenWithPolicy(
+      vault,
+      'provisioner',
+      'path "auth/userpass/users/*" {\n  capabilities = ["create", "update"]\n  allowed_parameters = {\n    "password" = []\n    "token_policies" = ["tenant-login"]\n  }\n}\n',
+    );
+    const ok = await vault.call('POST', '/v1/auth/userpass/users/alice', { token, body: { password: 'pw', token_policies: 'tenant-login' } });
+    expect(ok.status).toBe(204);
+    const escalate = await vault.call('POST', '/v1/auth/userpass/users/mallory', { token, body: { password: 'pw', token_policies: 'root' } });
+    expect([escalate.status, escalate.json]).toEqual([403, ACL_DENIED]);
+    const extra = await vault.call('POST', '/v1/auth/userpass/users/mallory', { token, body: { password: 'pw', token_num_uses: 0 } });
+    expect(extra.status).toBe(403);
+  });
+});

@@ -50,3 +50,44 @@ describe('policy parsing', () => {
     expect(() => parsePolicy('x', text)).toThrow(message);
   });
 });
+
+describe('parameter constraints (allowed/denied/required_parameters)', () => {
+  const rules = acl(
+    [
+      'path "auth/userpass/users/*" {',
+      '  capabilities = ["create", "update"]',
+      '  allowed_parameters = { "password" = [] "token_policies" = ["tenant-login"] "token_ttl" = [] }',
+      '}',
+      'path "identity/entity" {',
+      '  capabilities = ["update"]',
+      '  denied_parameters = { "policies" = [] }',
+      '}',
+      'path "kv/globbed" {',
+      '  capabilities = ["update"]',
+      '  allowed_parameters = { "name" = ["team-*"] }',
+      '  required_parameters = ["name"]',
+      '}',
+    ].join('\n'),
+  );
+
+  it('allows only listed parameters, with listed values; [] means any value', () => {
+    expect(rules.allows('update', 'auth/userpass/users/bob', false, { password: 'x', token_policies: 'tenant-login' })).toBe(true);
+    expect(rules.allows('update', 'auth/userpass/users/bob', false, { password: 'x', token_policies: 'admin' })).toBe(false);
+    expect(rules.allows('update', 'auth/userpass/users/bob', false, { password: 'x', token_max_ttl: '1h' })).toBe(false);
+  });
+
+  it('compares values whole, so a JSON list does not match a string entry (as in Vault)', () => {
+    expect(rules.allows('update', 'auth/userpass/users/bob', false, { token_policies: ['tenant-login'] })).toBe(false);
+  });
+
+  it('denies a denied parameter whatever its value, and allows the rest', () => {
+    expect(rules.allows('update', 'identity/entity', false, { name: 'e', policies: ['x'] })).toBe(false);
+    expect(rules.allows('update', 'identity/entity', false, { name: 'e', metadata: { tenant_id: 't' } })).toBe(true);
+  });
+
+  it('requires required parameters and glob-matches allowed values', () => {
+    expect(rules.allows('update', 'kv/globbed', false, {})).toBe(false);
+    expect(rules.allows('update', 'kv/globbed', false, { name: 'team-a' })).toBe(true);
+    expect(rules.allows('update', 'kv/globbed', false, { name: 'other' })).toBe(false);
+  });
+});

@@ -5,7 +5,7 @@
  * unioned; `deny` overrides everything.
  */
 import type { Operation } from '../backend';
-import type { Policy } from './policy';
+import { mergeParameters, type ParameterRules, type Policy } from './policy';
 import { resolveTemplate, type TemplateContext } from './templating';
 
 interface CompiledRule {
@@ -15,12 +15,14 @@ interface CompiledRule {
   isGlob: boolean;
   segments: string[] | null;
   capabilities: Set<string>;
+  parameters: ParameterRules;
 }
 
 export interface Acl {
   /** The capabilities on a path (`deny` alone when nothing matches). */
   capabilities(path: string, isList?: boolean): string[];
-  allows(operation: Operation, path: string, needsSudo: boolean): boolean;
+  /** `data` is the request's parameters, checked against allowed/denied/required_parameters. */
+  allows(operation: Operation, path: string, needsSudo: boolean, data?: Record<string, unknown>): boolean;
 }
 
 function compile(policies: Policy[], ctx: TemplateContext): CompiledRule[] {
@@ -32,6 +34,7 @@ function compile(policies: Policy[], ctx: TemplateContext): CompiledRule[] {
       const existing = byPattern.get(pattern);
       if (existing) {
         for (const c of rule.capabilities) existing.capabilities.add(c);
+        existing.parameters = mergeParameters(existing.parameters, rule.parameters);
         continue;
       }
       const isGlob = pattern.endsWith('*');
@@ -42,6 +45,7 @@ function compile(policies: Policy[], ctx: TemplateContext): CompiledRule[] {
         isGlob,
         segments: prefix.includes('+') ? prefix.split('/') : null,
         capabilities: new Set(rule.capabilities),
+        parameters: rule.parameters,
       });
     }
   }
@@ -96,6 +100,50 @@ function matchOnce(rules: CompiledRule[], path: string): CompiledRule | undefine
   return best;
 }
 
+/** Vault's `valueInParameterList`: [] = any value; strings glob-match, others compare deeply. */
+function valueAllowedBy(value: unknown, list: unknown[]): boolean {
+  if (list.length === 0) return true;
+  return list.some((el) => {
+    if (typeof el === 'string' && typeof value === 'string') return globMatch(el, value);
+    return JSON.stringify(el) === JSON.stringify(value);
+  });
+}
+
+/** Vault's `GlobbedStringsMatch`: a leading and/or trailing `*` is a wildcard. */
+function globMatch(pattern: string, value: string): boolean {
+  if (pattern === '*') return true;
+  const prefix = pattern.startsWith('*');
+  const suffix = pattern.length > 1 && pattern.endsWith('*');
+  const core = pattern.slice(prefix ? 1 : 0, suffix ? -1 : undefined);
+  if (prefix && suffix) return value.includes(core);
+  if (prefix) return value.endsWith(core);
+  if (suffix) return value.startsWith(core);
+  return value === pattern;
+}
+
+/** Vault's parameter checks (acl.go AllowOperation), applied to the winning rule only. */
+function parametersAllowed(rules: ParameterRules, data: Record<string, unknown>): boolean {
+  const keys = Object.keys(data);
+  for (const required of rules.required ?? []) if (!keys.some((k) => k.toLowerCase() === required.toLowerCase())) return false;
+  if (keys.length === 0) return true;
+  const denied = rules.denied ?? {};
+  if (Object.keys(denied).length > 0) {
+    if ('*' in denied) return false;
+    for (const k of keys) {
+      const values = denied[k.toLowerCase()];
+      if (values && valueAllowedBy(data[k], values)) return false;
+    }
+  }
+  const allowed = rules.allowed ?? {};
+  const names = Object.keys(allowed);
+  if (names.length === 0 || (names.length === 1 && '*' in allowed)) return true;
+  return keys.every((k) => {
+    const values = allowed[k.toLowerCase()];
+    if (values === undefined) return '*' in allowed;
+    return valueAllowedBy(data[k], values);
+  });
+}
+
 export function createAcl(policies: Policy[], ctx: TemplateContext): Acl {
   const rules = compile(policies, ctx);
   const match = (path: string, isList: boolean): CompiledRule | undefined => {
@@ -111,11 +159,13 @@ export function createAcl(policies: Policy[], ctx: TemplateContext): Acl {
   };
   return {
     capabilities,
-    allows(operation, path, needsSudo) {
-      const caps = capabilities(path, operation === 'list');
-      if (caps.includes('deny')) return false;
-      if (needsSudo && !caps.includes('sudo')) return false;
-      return caps.includes(operation);
+    allows(operation, path, needsSudo, data) {
+      const isList = operation === 'list';
+      const rule = match(path, isList);
+      if (!rule || rule.capabilities.has('deny') || !rule.capabilities.has(operation)) return false;
+      if (needsSudo && !rule.capabilities.has('sudo')) return false;
+      const checksParameters = operation === 'read' || operation === 'create' || operation === 'update' || operation === 'patch';
+      return !checksParameters || !data || parametersAllowed(rule.parameters, data);
     },
   };
 }

@@ -28,11 +28,19 @@ const LEGACY: Record<string, string[]> = {
   sudo: ['create', 'read', 'update', 'patch', 'delete', 'list', 'sudo'],
 };
 
+/** Parameter constraints of a path block; a key with `[]` means any value. */
+export interface ParameterRules {
+  allowed?: Record<string, unknown[]>;
+  denied?: Record<string, unknown[]>;
+  required?: string[];
+}
+
 export interface PathRule {
   /** The pattern as written, leading `/` removed (`secret/data/+/x*`). */
   pattern: string;
   capabilities: Set<string>;
   templated: boolean;
+  parameters: ParameterRules;
 }
 
 export interface Policy {
@@ -74,6 +82,44 @@ function capabilitiesOf(pattern: string, block: HclObject): string[] {
     }
   }
   return caps;
+}
+
+function parameterMap(pattern: string, key: string, raw: unknown): Record<string, unknown[]> {
+  const blocks = Array.isArray(raw) ? raw : [raw];
+  const out: Record<string, unknown[]> = {};
+  for (const block of blocks) {
+    if (block === null || typeof block !== 'object' || Array.isArray(block)) fail(`path "${pattern}": ${key} must be a map`);
+    for (const [name, values] of Object.entries(block as Record<string, unknown>)) {
+      const list = Array.isArray(values) ? values.flat() : [values];
+      out[name.toLowerCase()] = [...(out[name.toLowerCase()] ?? []), ...list];
+    }
+  }
+  return out;
+}
+
+function parametersOf(pattern: string, block: HclObject): ParameterRules {
+  const rules: ParameterRules = {};
+  if (block['allowed_parameters'] !== undefined) rules.allowed = parameterMap(pattern, 'allowed_parameters', block['allowed_parameters']);
+  if (block['denied_parameters'] !== undefined) rules.denied = parameterMap(pattern, 'denied_parameters', block['denied_parameters']);
+  const required = block['required_parameters'];
+  if (required !== undefined) {
+    const list = Array.isArray(required) ? required.flat() : [required];
+    if (list.some((r) => typeof r !== 'string')) fail(`path "${pattern}": required_parameters must be a list of strings`);
+    rules.required = list as string[];
+  }
+  return rules;
+}
+
+/** Unions the constraints of identical patterns (an empty value list means "any value"). */
+export function mergeParameters(a: ParameterRules, b: ParameterRules): ParameterRules {
+  const mergeMap = (x?: Record<string, unknown[]>, y?: Record<string, unknown[]>): Record<string, unknown[]> | undefined => {
+    if (!x || !y) return x ?? y;
+    const out: Record<string, unknown[]> = { ...x };
+    for (const [k, v] of Object.entries(y)) out[k] = k in out && out[k].length > 0 && v.length > 0 ? [...out[k], ...v] : k in out ? [] : v;
+    return out;
+  };
+  const required = [...new Set([...(a.required ?? []), ...(b.required ?? [])])];
+  return { allowed: mergeMap(a.allowed, b.allowed), denied: mergeMap(a.denied, b.denied), required: required.length > 0 ? required : undefined };
 }
 
 /** Rejects `{{` without `}}` and the like, as Vault does at policy write. */
@@ -120,8 +166,11 @@ export function parsePolicy(name: string, text: string): Policy {
       if (pattern.includes('+*')) fail(`path "${rawPattern}": path segment wildcards cannot be used with a glob`);
       if (pattern.indexOf('*') !== -1 && pattern.indexOf('*') !== pattern.length - 1) fail(`path "${rawPattern}": invalid use of wildcard`);
       const templated = validateTemplating(pattern);
-      const rule = byPattern.get(pattern) ?? { pattern, capabilities: new Set<string>(), templated };
-      for (const block of asBlocks(blocks)) for (const c of capabilitiesOf(rawPattern, block)) rule.capabilities.add(c);
+      const rule = byPattern.get(pattern) ?? { pattern, capabilities: new Set<string>(), templated, parameters: {} };
+      for (const block of asBlocks(blocks)) {
+        for (const c of capabilitiesOf(rawPattern, block)) rule.capabilities.add(c);
+        rule.parameters = mergeParameters(rule.parameters, parametersOf(rawPattern, block));
+      }
       byPattern.set(pattern, rule);
     }
   }
