@@ -25,6 +25,8 @@ export interface AppDeps {
   version: string;
   startedAt: Date;
   bodyLimitBytes?: number;
+  /** True once the process is draining (SIGTERM); /_system/ready then answers 503. */
+  isDraining?: () => boolean;
 }
 
 /** Turns the agent's dependencies into its Express app (DESIGN §10 API); it never listens. */
@@ -39,7 +41,14 @@ export function buildApp(deps: AppDeps): Express {
   app.use(deps.metrics.httpMetricsMiddleware());
   app.use(accessLog(deps.logger));
 
-  app.use(createSystemRouter({ backend: deps.backend, version: deps.version, metricsHandler: deps.metrics.metricsHandler }));
+  app.use(
+    createSystemRouter({
+      backend: deps.backend,
+      version: deps.version,
+      metricsHandler: deps.metrics.metricsHandler,
+      isDraining: deps.isDraining,
+    }),
+  );
 
   const body = jsonBody(deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES);
   // Credentials are checked before a body is parsed: an anonymous client cannot make us read 256 KiB.

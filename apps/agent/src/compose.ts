@@ -14,6 +14,8 @@ export type AgentLogger = Logger;
 
 export interface AgentDependencies extends AppDeps {
   logger: AgentLogger;
+  /** Marks the process as draining, so readiness fails while in-flight requests finish. */
+  beginDrain(): void;
   /** Releases the backend (keep-alive sockets; in vault mode the agent's own Vault token). */
   close(): Promise<void>;
 }
@@ -66,9 +68,14 @@ export function createDependencies(config: AgentConfig): AgentDependencies {
     config.backend.kind === 'vault'
       ? { backend: createVaultBackend(config.backend, logger), resolver: createSingleTenantResolver() }
       : createWalletBackend(config.backend, metrics);
+  let isDraining = false;
   return {
     backend,
     tenantResolver: resolver,
+    isDraining: () => isDraining,
+    beginDrain: () => {
+      isDraining = true;
+    },
     adminGuard: createAdminGuard({ source: config.adminKey, compare: checkApiKey }),
     tenancy: config.tenancy,
     logger,

@@ -42,6 +42,7 @@ async function main(): Promise<void> {
     if (isStopping) return;
     isStopping = true;
     deps.logger.info({ signal }, 'agent draining');
+    deps.beginDrain();
     await drain(server, config.shutdownTimeoutMs);
     await deps.close().catch((err: Error) => deps.logger.warn({ err: { message: err.message } }, 'backend close failed'));
     await telemetry.shutdown().catch(() => undefined);

@@ -9,6 +9,8 @@ export interface SystemRoutesDeps {
   metricsHandler: RequestHandler;
   /** Seconds a load balancer should wait before probing again when not ready. */
   notReadyRetryAfterSeconds?: number;
+  /** True once SIGTERM started the drain: readiness fails so no new traffic is routed here. */
+  isDraining?: () => boolean;
 }
 
 /** GET /_system/health (liveness), /_system/ready (dependencies), /_system/metrics (Prometheus). */
@@ -18,7 +20,7 @@ export function createSystemRouter(deps: SystemRoutesDeps): Router {
     sendValid(res, 200, HealthSchema, { status: 'ok', version: deps.version });
   });
   router.get(toExpressPath(AGENT_ROUTES.ready), async (_req, res) => {
-    const checks = await deps.backend.readiness();
+    const checks = deps.isDraining?.() ? { shutdown: { ok: false, detail: 'draining' } } : await deps.backend.readiness();
     const isReady = Object.values(checks).every((check) => check.ok);
     const body: Readiness = { status: isReady ? 'ready' : 'not_ready', checks };
     if (!isReady) res.setHeader('Retry-After', String(deps.notReadyRetryAfterSeconds ?? 1));

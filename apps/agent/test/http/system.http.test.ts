@@ -21,6 +21,17 @@ describe('agent /_system and cross-cutting HTTP behaviour', () => {
     expect(ReadinessSchema.parse(res.body)).toMatchObject({ status: 'not_ready', checks: { wallet: { ok: false } } });
   });
 
+  it('stops being ready once the process drains, without asking the backend', async () => {
+    let isDraining = false;
+    const { app, fake } = createTestApp({ isDraining: () => isDraining });
+    await request(app).get('/_system/ready').expect(200);
+    isDraining = true;
+    fake.state.isDown = true;
+    const res = await request(app).get('/_system/ready').expect(503);
+    expect(res.body).toEqual({ status: 'not_ready', checks: { shutdown: { ok: false, detail: 'draining' } } });
+    await request(app).get('/_system/health').expect(200);
+  });
+
   it('serves Prometheus metrics that count requests', async () => {
     const { app } = createTestApp();
     await request(app).get('/_system/health');

@@ -16,6 +16,7 @@ export interface TestAppOptions {
   resolver?: TenantResolver;
   adminKey?: AdminKeySource;
   bodyLimitBytes?: number;
+  isDraining?: () => boolean;
 }
 
 /** The agent's real app (real admin-key check, real metrics) over the fake backend. */
@@ -34,6 +35,7 @@ export function createTestApp(options: TestAppOptions = {}): { app: Express; fak
     version: '9.9.9-test',
     startedAt: STARTED_AT,
     bodyLimitBytes: options.bodyLimitBytes,
+    isDraining: options.isDraining,
   });
   return { app, fake };
 }
