@@ -7,6 +7,7 @@ import { approleAuth, createVaultClient, tokenAuth, type AuthMethod, type VaultC
 import { createWalletCore, type WalletCore } from '@secret-flows/wallet-core';
 import type { AppDeps } from './app';
 import type { VaultAuthConfig, WalletConfig } from './config';
+import { registerCredentialGauges } from './system/credential-gauges';
 import { createVaultReadiness } from './system/vault-readiness';
 import { createJwtExchangeTenantDataAccess } from './tenancy/jwt-exchange';
 import { createSingleTenantDataAccess, type TenantDataAccess } from './tenancy/tenant-data-access';
@@ -30,6 +31,13 @@ export function createDependencies(config: WalletConfig, options: { tracer?: Tra
     auth: vaultAuthMethod(config.vault.auth),
     logger: logger.child({ component: 'vault-client' }),
   });
+  const tenantTokens = createJwksVerifier({
+    jwksUrl: config.tenantJwt.jwksUrl,
+    issuer: config.tenantJwt.issuer,
+    audience: config.tenantJwt.audience,
+    tenantClaim: config.tenantJwt.tenantClaim,
+  });
+  registerCredentialGauges(metrics.registry, { vaultStatus: () => vault.status(), jwksStats: () => tenantTokens.stats() });
   const retryAfterSeconds = retryAfter(config);
   const walletCore = createWalletCore({ kvMount: config.vault.kvMount, retryAfterSeconds });
   return {
@@ -42,12 +50,7 @@ export function createDependencies(config: WalletConfig, options: { tracer?: Tra
       audience: 'wallet',
       issuer: 'agent',
     }),
-    tenantTokens: createJwksVerifier({
-      jwksUrl: config.tenantJwt.jwksUrl,
-      issuer: config.tenantJwt.issuer,
-      audience: config.tenantJwt.audience,
-      tenantClaim: config.tenantJwt.tenantClaim,
-    }),
+    tenantTokens,
     tenantData: tenantDataAccess(config, { walletCore, vault, counters: metrics.counters, retryAfterSeconds }),
     readiness: createVaultReadiness({ vault }),
     // The per-tenant limit belongs to phase 4 (issue 6); phase 3 has the gateway's per-consumer limit.

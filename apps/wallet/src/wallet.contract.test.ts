@@ -76,6 +76,8 @@ describe('wallet against vault-dev (phase 3, AppRole)', () => {
     const res = await request(wallet).get('/_system/ready');
     expect(res.body).toEqual({ status: 'ready', checks: { vault: { ok: true }, vaultToken: { ok: true } } });
     expect(deps.vault.status()).toMatchObject({ authenticated: true, logins: 1 });
+    const metrics = await request(wallet).get('/_system/metrics');
+    expect(metrics.text).toMatch(/^vault_client_logins\{[^}]*\} 1$/m);
   });
 
   it.each([
