@@ -14,4 +14,5 @@ export type {
   IdentityAccess,
   LoginResult,
   Operation,
+  RenewTtls,
 } from './core/backend';

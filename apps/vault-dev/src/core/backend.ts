@@ -11,6 +11,8 @@
  * invalid-path 404 with warnings) without building the envelope itself.
  * CHANGED: a core-internal `auth` response kind (auth/token create/renew answer with an
  * existing token's auth block); engines keep using `login`.
+ * CHANGED: optional `Backend.renew` (requested by the engines engineer) lets an auth method
+ * re-read its role when one of its tokens is renewed; see `RenewTtls`.
  * CHANGED: `state()` slices are persisted as JSON: keep them plain objects/arrays/strings
  * (no Map, Set, Buffer, Date, class instances); store keys as PEM/base64 strings.
  */
@@ -161,6 +163,13 @@ export interface TokenAccess {
   revoke(id: string): void;
 }
 
+/** TTLs an auth method asks for when one of its tokens is renewed. */
+export interface RenewTtls {
+  ttlSeconds: number;
+  maxTtlSeconds: number;
+  periodSeconds?: number;
+}
+
 /** A mountable engine or auth method. */
 export interface Backend {
   /** Mount type as in sys/mounts or sys/auth (`kv`, `approle`, `jwt`, `userpass`, `transit`, `identity`...). */
@@ -176,12 +185,12 @@ export interface Backend {
    */
   exists?(path: string): boolean | undefined;
   handle(req: BackendRequest): Promise<BackendResponse>;
-  // REQUEST(engines): an optional `renew?(token: { metadata: Record<string, string>; aliasName: string }):
-  // { ttlSeconds: number; maxTtlSeconds: number; periodSeconds?: number } | VaultError` hook, called by
-  // token renew for tokens this mount issued, so AppRole/JWT/userpass can re-read the role or user
-  // (its current token_ttl/token_max_ttl) and refuse renewal once it is deleted (§4 "role \"x\" does
-  // not exist during renewal", §8 "Renewal re-checks the role"). Until then renewal uses the
-  // TTLs captured at login, which matches Vault whenever the role is unchanged.
+  /**
+   * Optional: called by token renew for tokens this mount issued. Return the TTLs that apply
+   * now (the role's or user's current token_ttl / token_max_ttl), or throw a VaultError to
+   * refuse (§4 `role "x" does not exist during renewal`). Without it, the TTLs from login apply.
+   */
+  renew?(token: { metadata: Record<string, string>; aliasName: string }): RenewTtls | Promise<RenewTtls>;
 }
 
 /** Factory signature every engine module exports (one instance per mount). */

@@ -33,12 +33,22 @@ export function createTokenBackend(core: CoreInternals): Backend {
     return { kind: 'data', data: lookupData(entry, core.tokens.ttlRemaining(entry), core.identityPolicies(entry), showId) };
   };
 
-  const renew = (entry: TokenEntry | undefined, data: Record<string, unknown>, showId: boolean): BackendResponse => {
+  const renew = async (entry: TokenEntry | undefined, data: Record<string, unknown>, showId: boolean): Promise<BackendResponse> => {
     if (!entry) throw new VaultError(400, ['invalid token']);
     const increment = parseDurationSeconds(data['increment']);
     if (increment === undefined || increment < 0) throw new VaultError(400, [`error converting input ${JSON.stringify(data['increment'])} for field "increment"`]);
-    // Login tokens renew within the limits of the auth mount that issued them.
-    const limits = mountTtls(core.mounts.match(entry.path));
+    // Login tokens renew within the limits of the auth mount that issued them, and with
+    // the TTLs its role has now when the method can tell (Backend.renew).
+    const mount = core.mounts.match(entry.path);
+    const issuer = mount?.isAuth && mount.type !== 'token' ? core.backendFor(mount.path) : undefined;
+    if (issuer?.renew && mount && entry.type === 'service' && entry.renewable && entry.expireMs !== 0) {
+      const aliasName = core.identity.aliasesOf(entry.entityId).find((a) => a.mountAccessor === mount.accessor)?.name ?? '';
+      const ttls = await issuer.renew({ metadata: entry.meta ?? {}, aliasName });
+      entry.backendTtlSeconds = ttls.ttlSeconds;
+      entry.maxTtlSeconds = ttls.maxTtlSeconds;
+      entry.periodSeconds = ttls.periodSeconds ?? entry.periodSeconds;
+    }
+    const limits = mountTtls(mount);
     const warnings = core.tokens.renew(entry, increment, { mountDefaultSeconds: limits.defaultTtlSeconds, mountMaxSeconds: limits.maxTtlSeconds });
     return { kind: 'auth', auth: authBlock(entry, core.identityPolicies(entry), core.tokens.ttlRemaining(entry), showId), warnings };
   };
@@ -58,7 +68,7 @@ export function createTokenBackend(core: CoreInternals): Backend {
     return { kind: 'empty' };
   };
 
-  const route = (req: BackendRequest): BackendResponse => {
+  const route = (req: BackendRequest): BackendResponse | Promise<BackendResponse> => {
     const path = req.path.replace(/\/$/, '');
     const op = req.operation;
     const write = op === 'update' || op === 'create';
