@@ -88,10 +88,10 @@ describe('W3C trace propagation from app A through an instrumented axios to app 
   async function finishedSpans(count: number): Promise<ReadableSpan[]> {
     for (
       let i = 0;
-      i < 100 && exporter.getFinishedSpans().length < count;
+      i < 200 && exporter.getFinishedSpans().length < count;
       i += 1
     ) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await new Promise((resolve) => setTimeout(resolve, 10));
     }
     return exporter.getFinishedSpans();
   }

@@ -32,7 +32,7 @@ describe('initTelemetry', () => {
         ['-r', '@swc-node/register', fixture, `${server.url}/`],
         {
           cwd: path.join(__dirname, '..'),
-          timeout: 15_000,
+          timeout: 25_000,
         },
       );
       expect(received).toHaveLength(1);
@@ -42,7 +42,7 @@ describe('initTelemetry', () => {
     } finally {
       await server.close();
     }
-  });
+  }, 30_000); // a child node process with a TypeScript loader takes seconds on a loaded machine
 
   it('works without a collector when neither an endpoint nor an exporter is given', async () => {
     const saved = process.env['OTEL_EXPORTER_OTLP_ENDPOINT'];
