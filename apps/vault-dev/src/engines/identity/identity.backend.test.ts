@@ -412,6 +412,58 @@ describe('identity engine', () => {
     expect(backend.unauthenticatedPaths).toEqual(['oidc/.well-known/*']);
   });
 
+  it('uses a configured issuer in tokens and discovery, and refuses an issuer with a path', async () => {
+    await backend.handle(
+      rq('update', 'oidc/config', { issuer: 'https://vault.example.com' }),
+    );
+    expect(dataOf(await backend.handle(rq('read', 'oidc/config')))).toEqual({
+      issuer: 'https://vault.example.com',
+    });
+    await backend.handle(
+      rq('create', 'oidc/key/k', {
+        algorithm: 'EdDSA',
+        allowed_client_ids: '*',
+      }),
+    );
+    await backend.handle(rq('create', 'oidc/role/r', { key: 'k' }));
+    const { token } = dataOf(
+      await backend.handle(rq('read', 'oidc/token/r', {}, caller)),
+    );
+    expect(verifyWithJwks(token as string, await jwks()).claims['iss']).toBe(
+      'https://vault.example.com/v1/identity/oidc',
+    );
+    const disco = rawOf(
+      await backend.handle(rq('read', 'oidc/.well-known/openid-configuration')),
+    );
+    expect(disco.body['issuer']).toBe(
+      'https://vault.example.com/v1/identity/oidc',
+    );
+    expect(
+      (
+        await failure(
+          backend.handle(
+            rq('update', 'oidc/config', {
+              issuer: 'https://x.example/some/path',
+            }),
+          ),
+        )
+      ).status,
+    ).toBe(400);
+  });
+
+  it('refuses to delete a key that a role still references', async () => {
+    await backend.handle(rq('create', 'oidc/key/k', { algorithm: 'EdDSA' }));
+    await backend.handle(rq('create', 'oidc/role/r', { key: 'k' }));
+    const err = await failure(backend.handle(rq('delete', 'oidc/key/k')));
+    expect(err.errors).toEqual([
+      'unable to delete key "k" because it is currently referenced by these roles: r',
+    ]);
+    await backend.handle(rq('delete', 'oidc/role/r'));
+    expect(await backend.handle(rq('delete', 'oidc/key/k'))).toEqual({
+      kind: 'empty',
+    });
+  });
+
   it('introspects live, tampered, expired and orphaned tokens (checklist 105)', async () => {
     await backend.handle(
       rq('create', 'oidc/key/k', {

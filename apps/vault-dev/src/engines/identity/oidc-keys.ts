@@ -7,6 +7,7 @@ import {
   createPrivateKey,
   createPublicKey,
   type JsonWebKey,
+  type KeyObject,
 } from 'node:crypto';
 import type { CoreServices } from '../../core/backend';
 import { generateSigningKey, publicJwk, type JwsAlgorithm } from '../jwt/jws';
@@ -137,8 +138,20 @@ export function findVersion(
   ].find((v) => v.kid === kid);
 }
 
-export function privateKeyOf(version: KeyVersion) {
-  return createPrivateKey(version.privatePem);
+/**
+ * Parsed private keys by kid. PEM parsing costs more than signing, and kids are
+ * unique UUIDs, so entries never go stale; the map lives with one backend instance.
+ */
+export function createPrivateKeyCache(): (version: KeyVersion) => KeyObject {
+  const cache = new Map<string, KeyObject>();
+  return (version) => {
+    let key = cache.get(version.kid);
+    if (!key) {
+      key = createPrivateKey(version.privatePem);
+      cache.set(version.kid, key);
+    }
+    return key;
+  };
 }
 
 export function publicKeyOf(version: KeyVersion) {

@@ -25,7 +25,7 @@ import {
 } from '../jwt/jws';
 import {
   findVersion,
-  privateKeyOf,
+  createPrivateKeyCache,
   publicKeyOf,
   publishedKeys,
   rotateIfDue,
@@ -42,6 +42,7 @@ import { issuerOf, type OidcRole, type OidcState } from './oidc.state';
 const DAY_S = 86_400;
 
 export function createOidcTokenHandlers(core: CoreServices, state: OidcState) {
+  const privateKeyOf = createPrivateKeyCache();
   async function writeRole(
     req: BackendRequest,
     [rawName]: string[],
