@@ -1,7 +1,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import axios, { type AxiosInstance } from 'axios';
-import { SpanKind, SpanStatusCode, context, trace, type Span } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, context, propagation, trace, type Span } from '@opentelemetry/api';
 import { VaultResponseError, VaultUnavailableError } from './errors';
 
 /**
@@ -95,15 +95,19 @@ export function createHttpTransport(options: TransportOptions): Transport {
   });
   const tracer = trace.getTracer('@secret-flows/vault-client');
 
-  async function attempt(req: VaultRequest): Promise<VaultHttpResponse> {
+  async function attempt(req: VaultRequest, span: Span): Promise<VaultHttpResponse> {
     const isList = req.method === 'LIST';
     const params = { ...(req.query ?? {}), ...(isList ? { list: 'true' } : {}) };
+    const headers = headersFor(req, options.namespace);
+    // W3C traceparent of this call's CLIENT span, so Vault (or a proxy in front of it) joins the
+    // caller's trace (DESIGN §7); a no-op when no propagator is registered.
+    propagation.inject(trace.setSpan(context.active(), span), headers);
     const res = await ax.request({
       method: isList ? 'GET' : req.method,
       url: `${base}/v1/${encodePath(req.path)}`,
       params,
       data: req.body === undefined ? undefined : JSON.stringify(req.body),
-      headers: headersFor(req, options.namespace),
+      headers,
       // An idle-socket timeout armed by axios: a per-request AbortSignal.timeout cost ~25 % more
       // client CPU in bench/kv-read.bench.ts. A silent Vault still fails after timeoutMs.
       timeout: timeoutMs,
@@ -138,7 +142,7 @@ export function createHttpTransport(options: TransportOptions): Transport {
     for (let n = 1; ; n++) {
       let failure: { error: Error; safeToRepeat: boolean };
       try {
-        const res = await attempt(req);
+        const res = await attempt(req, span);
         if ((res.status >= 200 && res.status < 300) || req.okStatuses?.includes(res.status)) return res;
         failure = classifyStatus(req, res, idempotent, n);
       } catch (error) {
