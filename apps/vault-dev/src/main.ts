@@ -5,14 +5,20 @@ import { pino } from 'pino';
 import { loadConfig } from './config';
 import { startVaultDev, StateKeyError } from './server';
 
-function banner(server: { address: string; rootToken: string; unsealKey: string; unsealKeyGenerated: boolean }, dataDir: string | undefined): string {
+function banner(
+  server: { address: string; rootToken: string; unsealKey: string; unsealKeyGenerated: boolean },
+  options: { dataDir: string | undefined; isRootTokenGiven: boolean },
+): string {
+  const { dataDir } = options;
   const lines = [
     '',
     '==> vault-dev: a Vault-API-compatible DEVELOPMENT server. NOT FOR PRODUCTION USE.',
     '    It keeps everything in memory unless --data-dir is given, and trusts whoever holds the root token.',
     '',
     `    Api Address: ${server.address}`,
-    `    Root Token:  ${server.rootToken}`,
+    // A token the caller chose is already known to it; echoing it would only copy it into log
+    // files (the platform launcher keeps every service's output), so only a generated one is shown.
+    `    Root Token:  ${options.isRootTokenGiven ? '(as given in VAULT_DEV_ROOT_TOKEN_ID)' : server.rootToken}`,
   ];
   if (dataDir) {
     lines.push(`    Data Dir:    ${dataDir}`);
@@ -47,8 +53,8 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  // The banner is the dev-mode contract (like `vault server -dev`): it prints the root token on purpose.
-  process.stdout.write(banner(server, config.dataDir));
+  // The banner is the dev-mode contract (like `vault server -dev`): it prints a generated root token on purpose.
+  process.stdout.write(banner(server, { dataDir: config.dataDir, isRootTokenGiven: config.rootTokenId !== undefined }));
   const running = server;
   let stopping = false;
   const stop = (signal: string): void => {

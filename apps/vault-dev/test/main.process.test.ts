@@ -39,10 +39,12 @@ describe('vault-dev process', () => {
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('prints a development banner with address, root token and unseal key, serves, and exits 0 on SIGTERM', async () => {
+  it('prints a development banner with address and unseal key but not a root token it was given, serves, and exits 0 on SIGTERM', async () => {
     const proc = run(['--data-dir', dir], { VAULT_DEV_ROOT_TOKEN_ID: 'proc-root' });
     const [, address] = await waitFor(proc.output, /Api Address: (\S+)/);
     expect(proc.output()).toContain('DEVELOPMENT server. NOT FOR PRODUCTION USE');
+    expect(proc.output()).toContain('Root Token:  (as given in VAULT_DEV_ROOT_TOKEN_ID)');
+    expect(proc.output()).not.toContain('proc-root');
     expect(proc.output()).toMatch(/Unseal Key: {2}\S{44}/);
     const res = await request(address, 'GET', '/v1/auth/token/lookup-self', { token: 'proc-root' });
     expect(res.json.data.policies).toEqual(['root']);
