@@ -4,9 +4,6 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-// vault-dev is an app used as a test-only devDependency (scope:vault-dev); the generic
-// "no imports of apps" check does not know that exception.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { startVaultDev, type VaultDevServer } from '@secret-flows/vault-dev';
 import { createVaultClient, tokenAuth } from '@secret-flows/vault-client';
 import { createLogger } from '@secret-flows/telemetry';

@@ -14,10 +14,11 @@ function setup(limitPerMinute: number, maxTenants?: number) {
   app.get('/', (_req, res) => {
     res.status(204).end();
   });
-  app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    if (!isAppError(err)) throw err;
+  const errorHandler: express.ErrorRequestHandler = (err, _req, res, next) => {
+    if (!isAppError(err)) return next(err);
     res.status(err.status).set('Retry-After', String(err.retryAfterSeconds)).json({ code: err.code });
-  });
+  };
+  app.use(errorHandler);
   return {
     hit: (tenant: string) => request(app).get('/').set('x-tenant', tenant),
     advance: (ms: number) => {

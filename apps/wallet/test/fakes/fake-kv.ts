@@ -123,6 +123,11 @@ export function createFakeKv(options: FakeKvOptions = {}) {
       isDown = false;
     },
     callCount: () => calls,
+    /** Forgets everything (between Pact interactions). */
+    reset: () => {
+      entries.clear();
+      isDown = false;
+    },
   };
 }
 

@@ -1,9 +1,6 @@
 import { createPublicKey, randomUUID, verify } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-// vault-dev is an app used as a test-only devDependency (scope:vault-dev); the generic
-// "no imports of apps" check does not know that exception.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { startVaultDev, type VaultDevServer } from '@secret-flows/vault-dev';
 import { createVaultClient, tokenAuth, type VaultClient } from '@secret-flows/vault-client';
 import { createWalletCore, type PublicKeyInfo, type TenantWallet } from '../../src/index';
