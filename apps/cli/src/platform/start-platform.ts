@@ -44,6 +44,12 @@ export interface Platform {
   processes: Partial<Record<ServiceName, ServiceProcess>>;
   logFiles: Partial<Record<ServiceName, string>>;
   runDir: string;
+  /**
+   * Stops one service (if it still runs) and starts it again with the same environment, port and
+   * arguments, appending to its log; resolves once it is ready (fault tests: a restarted Vault
+   * with `dataDir` keeps its state).
+   */
+  restart(name: ServiceName): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -66,15 +72,25 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const processes: Platform['processes'] = {};
   const logFiles: Platform['logFiles'] = {};
   const url = (s: ServiceName) => `http://127.0.0.1:${ports[s]}`;
-  const launch = async (name: ServiceName, env: Record<string, string>, readyUrl: string, args: string[] = []) => {
+  const launched: Partial<Record<ServiceName, { env: Record<string, string>; readyUrl: string; args: string[] }>> = {};
+  const launch = async (name: ServiceName, env: Record<string, string>, readyUrl: string, args: string[] = [], isRestart = false) => {
     const logFile = path.join(runDir, 'logs', `${name}.log`);
-    fs.writeFileSync(logFile, '', { mode: 0o600 });
+    if (!isRestart) fs.writeFileSync(logFile, '', { mode: 0o600 });
     const proc = startServiceProcess({ name, script: entryPoint(repoRoot, name), args, env: { ...env, ...options.env?.[name] }, logFile });
-    started.push(proc);
+    const previous = processes[name];
+    if (previous) started.splice(started.indexOf(previous), 1, proc);
+    else started.push(proc);
     processes[name] = proc;
     logFiles[name] = logFile;
+    launched[name] = { env, readyUrl, args };
     await proc.waitReady(readyUrl, readyMs);
     say(`${name} ready on ${url(name)}`);
+  };
+  const restart = async (name: ServiceName) => {
+    const spec = launched[name];
+    if (!spec) throw new Error(`${name} is not part of this platform`);
+    await processes[name]?.stop();
+    await launch(name, spec.env, spec.readyUrl, spec.args, true);
   };
   const stop = async () => {
     for (const proc of [...started].reverse()) await proc.stop();
@@ -165,6 +181,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       processes,
       logFiles,
       runDir,
+      restart,
       stop,
     };
   } catch (err) {
