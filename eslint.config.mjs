@@ -22,7 +22,7 @@ export default [
           enforceBuildableLibDependency: true,
           // vault-dev is an app, and Nx forbids importing apps; tests of the Vault-facing
           // projects start it in-process on purpose. Runtime code may not (rule below).
-          allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$', '^@secret-flows/vault-dev$'],
+          allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$', '@secret-flows/vault-dev'],
           depConstraints: [
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:vault', onlyDependOnLibsWithTags: ['scope:vault', 'scope:shared', VAULT_DEV_FOR_TESTS] },
@@ -44,6 +44,20 @@ export default [
     ignores: ['**/*.test.ts', '**/*.spec.ts', '**/test/**', 'apps/vault-dev/**'],
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: '@secret-flows/vault-dev', message: 'vault-dev is for tests only.' }] }],
+    },
+  },
+  {
+    // End-to-end projects drive the whole platform through the launcher in apps/cli, which is
+    // an app; importing it is their purpose (type:e2e may depend on anything).
+    files: ['apps/*-e2e/**/*.ts', 'apps/bench/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          allow: ['@secret-flows/cli', '@secret-flows/vault-dev', '@secret-flows/agent', '@secret-flows/wallet', '@secret-flows/gateway-dev'],
+          depConstraints: [{ sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['*'] }],
+        },
+      ],
     },
   },
 ];
