@@ -284,3 +284,19 @@ describe('vault-dev KV v2', () => {
     });
   });
 });
+
+describe('vault-dev KV v2 number fidelity', () => {
+  let vault: TestVault;
+  beforeAll(async () => {
+    vault = await startTestVault();
+  });
+  afterAll(() => vault.server.stop());
+
+  it('returns integers above 2^53 exactly as written, like Vault\'s json.Number', async () => {
+    const body = '{"data":{"big":12345678901234567890,"neg":-9007199254740993,"small":42}}';
+    const write = await vault.call('POST', '/v1/secret/data/numbers', { token: vault.root, rawBody: body, headers: { 'Content-Type': 'application/json' } });
+    expect(write.status).toBe(200);
+    const read = await vault.root$('GET', '/v1/secret/data/numbers');
+    expect(read.text).toContain('"data":{"big":12345678901234567890,"neg":-9007199254740993,"small":42}');
+  });
+});

@@ -5,6 +5,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { VaultError } from '../backend';
+import { stringifyJsonLossless } from './lossless-json';
 
 export interface Reply {
   status: number;
@@ -77,7 +78,7 @@ export function sendReply(res: ServerResponse, reply: Reply, isHead: boolean): v
     res.end();
     return;
   }
-  const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+  const text = typeof reply.body === 'string' ? reply.body : stringifyJsonLossless(reply.body);
   headers['Content-Length'] = String(Buffer.byteLength(text));
   res.writeHead(reply.status, headers);
   res.end(isHead ? undefined : text);

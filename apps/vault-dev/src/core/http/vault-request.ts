@@ -6,6 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import { VaultError, type Operation } from '../backend';
 import { parseDurationSeconds, parseGoBool } from '../util/time-format';
+import { parseJsonLossless } from './lossless-json';
 
 export const MAX_REQUEST_BYTES = 32 * 1024 * 1024;
 
@@ -126,7 +127,7 @@ function parseBody(body: Buffer, contentType: string): Record<string, unknown> {
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = parseJsonLossless(text);
   } catch (err) {
     throw new VaultError(400, [`failed to parse JSON input: ${(err as Error).message}`]);
   }
