@@ -78,6 +78,13 @@ describe('loadConfig', () => {
       expect.arrayContaining(['PORT', 'SERVICE_JWT_PUBLIC_KEYS_FILE', 'TENANT_JWT_ISSUER', 'TENANT_JWT_JWKS_URL', 'VAULT_ADDR', 'WALLET_ALLOW_TOKEN_AUTH', 'WALLET_TENANCY']),
     );
     expect(problems.join('\n')).not.toContain('super-secret-role-id');
+    expect(vars).toContain('VAULT_APPROLE_SECRET_ID_FILE');
+  });
+
+  it('reports a refused static token together with other problems', () => {
+    expect(problemsOf({ VAULT_TOKEN: 'root', VAULT_ADDR: 'http://127.0.0.1:8200' })).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^VAULT_TOKEN: static token auth is refused/), expect.stringMatching(/^TENANT_JWT_ISSUER/)]),
+    );
   });
 
   it('requires a secret_id source for AppRole', () => {

@@ -122,12 +122,39 @@ export class ConfigError extends Error {
 export function loadConfig(env: Record<string, string | undefined>): WalletConfig {
   const parsed = envSchema.safeParse(env);
   const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-  const auth = parsed.success ? vaultAuth(parsed.data, problems) : undefined;
+  // Checked on the raw values too, so a refused VAULT_TOKEN is reported with every other problem.
+  const auth = vaultAuth(parsed.success ? parsed.data : rawAuthEnv(env), problems);
   if (!parsed.success || !auth || problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(toConfig(parsed.data, auth));
 }
 
-function vaultAuth(env: Env, problems: string[]): VaultAuthConfig | undefined {
+type AuthEnv = Pick<
+  Env,
+  | 'VAULT_TOKEN'
+  | 'VAULT_TOKEN_FILE'
+  | 'VAULT_APPROLE_MOUNT'
+  | 'VAULT_APPROLE_ROLE_ID'
+  | 'VAULT_APPROLE_ROLE_ID_FILE'
+  | 'VAULT_APPROLE_SECRET_ID_FILE'
+  | 'VAULT_APPROLE_WRAPPED_SECRET_ID_FILE'
+  | 'WALLET_ALLOW_TOKEN_AUTH'
+>;
+
+function rawAuthEnv(env: Record<string, string | undefined>): AuthEnv {
+  const text = (key: string) => env[key]?.trim() || undefined;
+  return {
+    VAULT_TOKEN: text('VAULT_TOKEN'),
+    VAULT_TOKEN_FILE: text('VAULT_TOKEN_FILE'),
+    VAULT_APPROLE_MOUNT: text('VAULT_APPROLE_MOUNT') ?? 'approle',
+    VAULT_APPROLE_ROLE_ID: text('VAULT_APPROLE_ROLE_ID'),
+    VAULT_APPROLE_ROLE_ID_FILE: text('VAULT_APPROLE_ROLE_ID_FILE'),
+    VAULT_APPROLE_SECRET_ID_FILE: text('VAULT_APPROLE_SECRET_ID_FILE'),
+    VAULT_APPROLE_WRAPPED_SECRET_ID_FILE: text('VAULT_APPROLE_WRAPPED_SECRET_ID_FILE'),
+    WALLET_ALLOW_TOKEN_AUTH: env['WALLET_ALLOW_TOKEN_AUTH'] === 'true' ? 'true' : 'false',
+  };
+}
+
+function vaultAuth(env: AuthEnv, problems: string[]): VaultAuthConfig | undefined {
   const hasToken = env.VAULT_TOKEN !== undefined || env.VAULT_TOKEN_FILE !== undefined;
   const roleIds = [env.VAULT_APPROLE_ROLE_ID, env.VAULT_APPROLE_ROLE_ID_FILE].filter(Boolean).length;
   const secretIds = [env.VAULT_APPROLE_SECRET_ID_FILE, env.VAULT_APPROLE_WRAPPED_SECRET_ID_FILE].filter(Boolean).length;

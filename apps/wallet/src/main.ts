@@ -69,4 +69,8 @@ function drain(server: Server): Promise<void> {
   });
 }
 
-void main();
+main().catch((err: unknown) => {
+  // Startup failures (unreadable key file, bad CA file) carry no secrets in their messages.
+  process.stderr.write(`wallet failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
