@@ -265,8 +265,11 @@ export function createEntityHandlers(core: CoreServices) {
       deleteEntity(id.entityById(eid)),
     readEntityByName: (_r: BackendRequest, [n]: string[]) =>
       entityView(id.entityByName(n) ?? notFound()),
+    // Writing entity/name/:name creates the entity when the name is new (Vault's upsert by name).
     updateEntityByName: (r: BackendRequest, [n]: string[]) =>
-      updateEntity(id.entityByName(n), r),
+      id.entityByName(n)
+        ? updateEntity(id.entityByName(n), r)
+        : upsertEntity({ ...r, data: { ...r.data, name: n } }),
     deleteEntityByName: (_r: BackendRequest, [n]: string[]) =>
       deleteEntity(id.entityByName(n)),
     listEntitiesByName: () =>

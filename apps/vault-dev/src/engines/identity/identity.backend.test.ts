@@ -164,6 +164,22 @@ describe('identity engine', () => {
     ).toBe(404);
   });
 
+  it('creates an entity when writing entity/name/:name for a new name', async () => {
+    const res = dataOf(
+      await backend.handle(
+        rq('update', 'entity/name/fresh', { metadata: { tenant_id: 't1' } }),
+      ),
+    );
+    expect(res).toEqual({
+      id: expect.any(String),
+      name: 'fresh',
+      aliases: null,
+    });
+    expect(
+      dataOf(await backend.handle(rq('read', 'entity/name/fresh'))).metadata,
+    ).toEqual({ tenant_id: 't1' });
+  });
+
   it('creates aliases, refuses duplicates and finds entities by alias (§7 lookup)', async () => {
     const res = dataOf(
       await backend.handle(
