@@ -51,8 +51,10 @@ function mountTypeOf(mount: MountEntry): string {
   return mount.type === 'system' ? 'system' : mount.type;
 }
 
-export interface PipelineResult {
-  reply: Reply;
+interface Route {
+  mount: MountEntry;
+  backend: Backend;
+  relPath: string;
 }
 
 export function createRequestPipeline(core: CoreInternals): (req: VaultRequest, requestId: string) => Promise<Reply> {
@@ -114,49 +116,54 @@ export function createRequestPipeline(core: CoreInternals): (req: VaultRequest, 
     return { status: 200, body: envelope({ requestId: '', data: null, wrapInfo, mountType: body['mount_type'] as string | undefined }) };
   };
 
+  const toBackendRequest = (req: VaultRequest, route: Route, operation: Operation, entry: TokenEntry | undefined): BackendRequest => ({
+    operation,
+    path: route.relPath,
+    mountPath: route.mount.path,
+    mountAccessor: route.mount.accessor,
+    data: req.data,
+    caller: entry
+      ? { id: entry.id, accessor: entry.accessor, policies: [...entry.policies, ...core.identityPolicies(entry)], entityId: entry.entityId, isRoot: isRootEntry(entry) }
+      : null,
+    remoteAddress: req.remoteAddress,
+    wrapTtlSeconds: req.wrapTtlSeconds,
+    headers: req.headers,
+  });
+
+  /** Token check, routing, existence check and ACL; returns what the backend call needs. */
+  const admit = (req: VaultRequest): { route: Route; operation: Operation; entry: TokenEntry | undefined; unauthenticated: boolean } => {
+    const mount = core.mounts.match(req.path);
+    const backend = mount ? core.backendFor(mount.path) : undefined;
+    const relPath = mount ? req.path.slice(Math.min(mount.path.length, req.path.length)) : req.path;
+    const unauthenticated = backend !== undefined && isUnauthenticated(backend, relPath);
+    const entry = authenticate(req, unauthenticated);
+    if (!mount || !backend) throw new VaultError(404, [`no handler for route "${req.path}". route entry not found.`]);
+    const operation = resolveOperation(backend, req, relPath);
+    if (!unauthenticated && entry && !isRootEntry(entry)) {
+      if (!core.aclFor(entry).allows(operation, req.path, needsSudo(req.path), req.data)) throw aclDenied();
+    }
+    return { route: { mount, backend, relPath }, operation, entry, unauthenticated };
+  };
+
   return async (req, requestId) => {
     let mutated = req.operation !== 'read' && req.operation !== 'list';
-    let exhausted: TokenEntry | undefined;
     try {
-      const mount = core.mounts.match(req.path);
-      const backend = mount ? core.backendFor(mount.path) : undefined;
-      const relPath = mount ? req.path.slice(Math.min(mount.path.length, req.path.length)) : req.path;
-      const unauthenticated = backend !== undefined && isUnauthenticated(backend, relPath);
-      const entry = authenticate(req, unauthenticated);
-      if (!mount || !backend) throw new VaultError(404, [`no handler for route "${req.path}". route entry not found.`]);
-      const operation = resolveOperation(backend, req, relPath);
-      if (!unauthenticated && entry && !isRootEntry(entry)) {
-        if (!core.aclFor(entry).allows(operation, req.path, needsSudo(req.path), req.data)) throw aclDenied();
-      }
-      if (entry && !unauthenticated && entry.numUses > 0) {
-        // The last use still serves this request; the token is revoked right after it.
-        if (core.tokens.use(entry)) exhausted = entry;
-        mutated = true;
-      }
-      const backendRequest: BackendRequest = {
-        operation,
-        path: relPath,
-        mountPath: mount.path,
-        mountAccessor: mount.accessor,
-        data: req.data,
-        caller: entry
-          ? { id: entry.id, accessor: entry.accessor, policies: [...entry.policies, ...core.identityPolicies(entry)], entityId: entry.entityId, isRoot: isRootEntry(entry) }
-          : null,
-        remoteAddress: req.remoteAddress,
-        wrapTtlSeconds: req.wrapTtlSeconds,
-        headers: req.headers,
-      };
+      const { route, operation, entry, unauthenticated } = admit(req);
+      // The last use of a num_uses token still serves this request; it is revoked right after.
+      const counted = entry !== undefined && !unauthenticated && entry.numUses > 0;
+      const exhausted = counted && core.tokens.use(entry);
+      mutated ||= counted;
       let result: BackendResponse;
       try {
-        result = await backend.handle(backendRequest);
+        result = await route.backend.handle(toBackendRequest(req, route, operation, entry));
       } finally {
-        if (exhausted) core.tokens.revokeTree(exhausted.id);
+        if (exhausted && entry) core.tokens.revokeTree(entry.id);
       }
       if (result.kind === 'login') mutated = true;
-      let reply = render(result, req, mount, requestId);
+      let reply = render(result, req, route.mount, requestId);
       if (req.wrapTtlSeconds > 0) {
         const wrapped = maybeWrap(reply, req, req.wrapTtlSeconds);
-        if (wrapped !== reply) mutated = true;
+        mutated ||= wrapped !== reply;
         reply = wrapped;
       }
       if (mutated) await core.persist();
