@@ -31,7 +31,14 @@ export function createWrappingStore(options: { state: VaultState; tokens: TokenS
     return record;
   };
 
+  // Expired wrappings are dropped whenever a new one is made, so the store cannot grow without bound.
+  const sweep = (): void => {
+    const nowMs = options.now();
+    for (const [token, record] of Object.entries(store)) if (record.creationMs + record.ttlSeconds * 1000 <= nowMs) delete store[token];
+  };
+
   const wrap: WrappingStore['wrap'] = (body, creationPath, ttlSeconds, wrappedAccessor) => {
+    sweep();
     const { entry } = options.tokens.create({
       policies: ['response-wrapping'],
       displayName: 'response-wrapping',
