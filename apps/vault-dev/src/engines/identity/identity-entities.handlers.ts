@@ -1,5 +1,5 @@
 /**
- * identity/entity*, identity/entity-alias* and identity/lookup/entity (reference §7).
+ * identity/entity* and identity/lookup/entity (reference §7).
  * The store itself lives in the core (logins create entities too); these are its HTTP views.
  */
 import {
@@ -15,9 +15,9 @@ import {
   parseBool,
   parseString,
   parseStringList,
-  parseStringMap,
 } from '../approle/field-parsers';
 import { listResponse, notFound } from '../approle/route-table';
+import { aliasView, parseMetadata } from './identity-views';
 
 type EntityFields = Partial<
   Pick<EntityRecord, 'name' | 'metadata' | 'policies' | 'disabled'>
@@ -36,23 +36,6 @@ export function createEntityHandlers(core: CoreServices) {
     if (d['disabled'] !== undefined)
       fields.disabled = parseBool(d['disabled'], 'disabled');
     return fields;
-  }
-
-  function aliasView(a: AliasRecord): Record<string, unknown> {
-    return {
-      id: a.id,
-      canonical_id: a.canonicalId,
-      name: a.name,
-      mount_accessor: a.mountAccessor,
-      mount_path: a.mountPath,
-      mount_type: a.mountType,
-      metadata: a.metadata,
-      custom_metadata: a.customMetadata,
-      creation_time: a.creationTime,
-      last_update_time: a.lastUpdateTime,
-      local: false,
-      merged_from_canonical_ids: null,
-    };
   }
 
   function entityView(e: EntityRecord): BackendResponse {
@@ -152,74 +135,6 @@ export function createEntityHandlers(core: CoreServices) {
     return listResponse(entities.map((e) => e.id).sort(), info);
   }
 
-  async function createAlias(req: BackendRequest): Promise<BackendResponse> {
-    const d = req.data;
-    if (d['id'] !== undefined)
-      return updateAlias(id.aliasById(parseString(d['id'], 'id')), req);
-    const name = d['name'] === undefined ? '' : parseString(d['name'], 'name');
-    const mountAccessor =
-      d['mount_accessor'] === undefined
-        ? ''
-        : parseString(d['mount_accessor'], 'mount_accessor');
-    if (name === '') badField('missing alias name');
-    if (mountAccessor === '') badField('missing mount_accessor');
-    const existing = id.aliasByFactors(mountAccessor, name);
-    if (existing)
-      badField(
-        `alias with combination of mount accessor and name already exists for entity "${existing.canonicalId}"`,
-      );
-    let canonicalId =
-      d['canonical_id'] === undefined
-        ? ''
-        : parseString(d['canonical_id'], 'canonical_id');
-    if (canonicalId !== '' && !id.entityById(canonicalId))
-      badField('invalid canonical ID');
-    // Vault creates an entity for an alias written without canonical_id.
-    const customMetadata =
-      d['custom_metadata'] === undefined
-        ? undefined
-        : parseMetadata(d['custom_metadata'], 'custom_metadata');
-    const createdEntityId =
-      canonicalId === '' ? id.createEntity({}).id : undefined;
-    canonicalId ||= createdEntityId ?? '';
-    const alias = createAliasChecked(
-      () =>
-        id.createAlias({ canonicalId, mountAccessor, name, customMetadata }),
-      () => {
-        if (createdEntityId) id.deleteEntity(createdEntityId);
-      },
-    );
-    await core.persist();
-    return {
-      kind: 'data',
-      data: { id: alias.id, canonical_id: alias.canonicalId },
-    };
-  }
-
-  async function updateAlias(
-    alias: AliasRecord | undefined,
-    req: BackendRequest,
-  ): Promise<BackendResponse> {
-    if (!alias) throw new VaultError(400, ['invalid alias ID provided']);
-    const d = req.data;
-    const fields: Partial<
-      Pick<AliasRecord, 'name' | 'canonicalId' | 'customMetadata'>
-    > = {};
-    if (d['name'] !== undefined) fields.name = parseString(d['name'], 'name');
-    if (d['canonical_id'] !== undefined) {
-      fields.canonicalId = parseString(d['canonical_id'], 'canonical_id');
-      if (!id.entityById(fields.canonicalId)) badField('invalid canonical ID');
-    }
-    if (d['custom_metadata'] !== undefined)
-      fields.customMetadata = parseMetadata(
-        d['custom_metadata'],
-        'custom_metadata',
-      );
-    id.updateAlias(alias.id, fields);
-    await core.persist();
-    return { kind: 'empty' };
-  }
-
   function lookupEntity(req: BackendRequest): BackendResponse {
     const d = req.data;
     const str = (k: string) => (d[k] === undefined ? '' : parseString(d[k], k));
@@ -279,71 +194,6 @@ export function createEntityHandlers(core: CoreServices) {
           .map((e) => e.name)
           .sort(),
       ),
-    createAlias,
-    readAlias: (_r: BackendRequest, [aid]: string[]): BackendResponse => ({
-      kind: 'data',
-      data: aliasView(id.aliasById(aid) ?? notFound()),
-    }),
-    updateAliasById: (r: BackendRequest, [aid]: string[]) =>
-      updateAlias(id.aliasById(aid), r),
-    deleteAlias: async (
-      _r: BackendRequest,
-      [aid]: string[],
-    ): Promise<BackendResponse> => {
-      if (id.aliasById(aid)) {
-        id.deleteAlias(aid);
-        await core.persist();
-      }
-      return { kind: 'empty' };
-    },
-    listAliases: () => {
-      const aliases = id.listAliases();
-      const info = Object.fromEntries(
-        aliases.map((a) => [
-          a.id,
-          {
-            canonical_id: a.canonicalId,
-            mount_accessor: a.mountAccessor,
-            mount_path: a.mountPath,
-            mount_type: a.mountType,
-            name: a.name,
-          },
-        ]),
-      );
-      return listResponse(aliases.map((a) => a.id).sort(), info);
-    },
     lookupEntity,
   };
-}
-
-/** Metadata may also come as the CLI's list of `k=v` strings. */
-function parseMetadata(value: unknown, field: string): Record<string, string> {
-  if (Array.isArray(value)) {
-    return Object.fromEntries(
-      value.map((pair) => {
-        const text = parseString(pair, field);
-        const at = text.indexOf('=');
-        if (at <= 0)
-          badField(
-            `error converting input for field "${field}": expected key=value pairs`,
-          );
-        return [text.slice(0, at), text.slice(at + 1)];
-      }),
-    );
-  }
-  return parseStringMap(value, field);
-}
-
-/** The core rejects an unknown mount accessor; surface that as a 400, not a 500. */
-function createAliasChecked(
-  create: () => AliasRecord,
-  undo: () => void,
-): AliasRecord {
-  try {
-    return create();
-  } catch (e) {
-    undo();
-    if (e instanceof VaultError) throw e;
-    throw new VaultError(400, [(e as Error).message]);
-  }
 }

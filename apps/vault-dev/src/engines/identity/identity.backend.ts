@@ -1,6 +1,7 @@
 /** The identity secrets engine (reference §7): entities, aliases, lookup and OIDC identity tokens. */
 import type { Backend, BackendFactory } from '../../core/backend';
 import { createRouteTable, SEGMENT } from '../approle/route-table';
+import { createAliasHandlers } from './identity-aliases.handlers';
 import { createEntityHandlers } from './identity-entities.handlers';
 import { createOidcKeyHandlers } from './oidc-keys.handlers';
 import { createOidcTokenHandlers } from './oidc-tokens.handlers';
@@ -10,6 +11,7 @@ import { loadOidcState } from './oidc.state';
 export const createIdentityBackend: BackendFactory = (core): Backend => {
   const state = loadOidcState(core);
   const entities = createEntityHandlers(core);
+  const aliases = createAliasHandlers(core);
   const keys = createOidcKeyHandlers(core, state);
   const tokens = createOidcTokenHandlers(core, state);
   const route = createRouteTable([
@@ -32,14 +34,14 @@ export const createIdentityBackend: BackendFactory = (core): Backend => {
         delete: entities.deleteEntityByName,
       },
     },
-    { pattern: /^entity-alias$/, ops: { write: entities.createAlias } },
-    { pattern: /^entity-alias\/id$/, ops: { list: entities.listAliases } },
+    { pattern: /^entity-alias$/, ops: { write: aliases.createAlias } },
+    { pattern: /^entity-alias\/id$/, ops: { list: aliases.listAliases } },
     {
       pattern: new RegExp(`^entity-alias/id/${SEGMENT}$`),
       ops: {
-        read: entities.readAlias,
-        write: entities.updateAliasById,
-        delete: entities.deleteAlias,
+        read: aliases.readAlias,
+        write: aliases.updateAliasById,
+        delete: aliases.deleteAlias,
       },
     },
     { pattern: /^lookup\/entity$/, ops: { write: entities.lookupEntity } },
