@@ -54,6 +54,26 @@ describe('agent composition', () => {
     expect(loaded).toEqual([]);
   });
 
+  it('exposes the JWKS fetch count of the tenant JWT verifier as a metric in wallet mode', async () => {
+    const { createDependencies } = require('./compose') as typeof import('./compose');
+    const deps = createDependencies({
+      ...base,
+      tenancy: 'single',
+      backend: {
+        kind: 'wallet',
+        url: 'http://127.0.0.1:9',
+        timeoutMs: 1000,
+        tenantJwt: { jwksUrl: 'http://127.0.0.1:9/keys', issuer: 'iss', audience: 'agent', tenantClaim: 'tenant_id' },
+        serviceJwt: { privateKeyFile: keyFile, keyId: 'agent-1' },
+      },
+    });
+    try {
+      expect(await deps.metrics.registry.getSingleMetricAsString('tenant_jwks_fetches')).toMatch(/^tenant_jwks_fetches\{service="agent"\} 0$/m);
+    } finally {
+      await deps.close();
+    }
+  });
+
   it('loads the vault adapter (and with it vault-client and wallet-core) in vault mode', async () => {
     const { loaded, close } = composeRecordingLoads({
       ...base,

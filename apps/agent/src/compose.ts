@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Gauge } from 'prom-client';
 import { checkApiKey, createJwksVerifier } from '@secret-flows/auth';
 import { createLogger, createMetrics, instrumentAxios, tracingMiddleware, type Logger } from '@secret-flows/telemetry';
 import type { AppDeps } from './app';
@@ -57,6 +58,15 @@ function createWalletBackend(
     observe: (operation, status, seconds) => metrics.walletRequestDuration.observe({ operation, status }, seconds),
   });
   const verifier = createJwksVerifier(config.tenantJwt);
+  // "One JWKS fetch per key id" (DESIGN §11) is checked by the benchmark through this gauge, as on the wallet.
+  new Gauge({
+    name: 'tenant_jwks_fetches',
+    help: 'JWKS documents fetched to verify tenant JWTs since start.',
+    registers: [metrics.registry],
+    collect() {
+      this.set(verifier.stats().jwksFetches);
+    },
+  });
   return { backend, resolver: createJwtTenantResolver(verifier) };
 }
 
