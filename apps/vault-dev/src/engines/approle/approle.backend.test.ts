@@ -390,6 +390,44 @@ describe('AppRole auth method', () => {
     expect(core.persistCount()).toBeGreaterThan(0);
   });
 
+  it('reads, updates and resets single role fields through their own paths', async () => {
+    await setUp();
+    expect(
+      dataOf(await backend.handle(rq('read', 'role/wallet/token-ttl'))),
+    ).toEqual({ token_ttl: 3600 });
+    await backend.handle(
+      rq('update', 'role/wallet/token-ttl', { token_ttl: '30m' }),
+    );
+    expect(
+      dataOf(await backend.handle(rq('read', 'role/wallet'))).token_ttl,
+    ).toBe(1800);
+    await backend.handle(
+      rq('update', 'role/wallet/policies', { policies: 'a,b' }),
+    );
+    expect(
+      dataOf(await backend.handle(rq('read', 'role/wallet/policies'))),
+    ).toEqual({ token_policies: ['a', 'b'], policies: ['a', 'b'] });
+    await backend.handle(rq('delete', 'role/wallet/secret-id-num-uses'));
+    expect(
+      dataOf(
+        await backend.handle(rq('read', 'role/wallet/secret-id-num-uses')),
+      ),
+    ).toEqual({ secret_id_num_uses: 0 });
+    expect(
+      (
+        await failure(
+          backend.handle(
+            rq('update', 'role/ghost/token-ttl', { token_ttl: 1 }),
+          ),
+        )
+      ).status,
+    ).toBe(404);
+    expect(
+      (await failure(backend.handle(rq('update', 'role/wallet/token-ttl', {}))))
+        .errors,
+    ).toEqual(['missing token_ttl']);
+  });
+
   it('routes unknown paths to 404 and unsupported operations to 405', async () => {
     expect((await failure(backend.handle(rq('read', 'nope')))).status).toBe(
       404,

@@ -4,6 +4,10 @@ import { loadAppRoleState, tidyExpired } from './approle.state';
 import { createRoleHandlers } from './approle-roles.handlers';
 import { createSecretIdHandlers } from './approle-secret-ids.handlers';
 import { createLoginHandler } from './approle-login.handler';
+import {
+  ROLE_FIELD_SEGMENTS,
+  createRoleFieldHandlers,
+} from './approle-role-fields.handlers';
 import { createRouteTable } from './route-table';
 
 /** Vault's role-name pattern; other names are simply not routed. */
@@ -14,6 +18,8 @@ export const createAppRoleBackend: BackendFactory = (core): Backend => {
   const state = loadAppRoleState(core);
   const roles = createRoleHandlers(core, state);
   const secretIds = createSecretIdHandlers(core, state, roles.roleOrThrow);
+  const fields = createRoleFieldHandlers(roles);
+  const FIELD = `(${ROLE_FIELD_SEGMENTS.join('|')})`;
   const route = createRouteTable([
     { pattern: /^login$/, ops: { write: createLoginHandler(core, state) } },
     { pattern: /^role$/, ops: { list: roles.listRoles } },
@@ -55,6 +61,10 @@ export const createAppRoleBackend: BackendFactory = (core): Backend => {
         write: secretIds.destroyByAccessor,
         delete: secretIds.destroyByAccessor,
       },
+    },
+    {
+      pattern: new RegExp(`^role/${ROLE}/${FIELD}$`),
+      ops: { read: fields.read, write: fields.update, delete: fields.reset },
     },
     {
       pattern: /^tidy\/secret-id$/,
