@@ -12,6 +12,8 @@ import { createSecretsRouter } from './secrets/secrets.routes';
 import { createSystemRouter, type ReadinessProbe } from './system/system.routes';
 import type { TenantDataAccess } from './tenancy/tenant-data-access';
 import { tenantRateLimit } from './tenancy/tenant-rate-limit';
+import type { TenantDirectory } from './tenants/tenant-directory';
+import { createTenantsRouter, requireAdminScope } from './tenants/tenants.routes';
 
 export interface AppDeps {
   version: string;
@@ -25,6 +27,8 @@ export interface AppDeps {
   bodyLimitBytes?: number;
   /** Per-tenant requests per minute (phase 4); no per-tenant limit when absent. */
   tenantRateLimitPerMinute?: number;
+  /** Tenant lifecycle on /v1/tenants (phase 4); absent in single tenancy, where the routes do not exist. */
+  tenants?: TenantDirectory;
 }
 
 /**
@@ -52,6 +56,15 @@ export function buildApp(deps: AppDeps): Express {
   const tenantData = deps.tenantData;
   app.use(['/v1/keys', '/v1/secrets'], tenantGate);
   app.use(createKeysRouter({ tenantData, audit }), createSecretsRouter({ tenantData, audit }));
+  if (deps.tenants) {
+    // Administration needs the service token with the tenants:admin scope and no tenant JWT.
+    app.use('/v1/tenants', [
+      requireServiceToken({ verifier: deps.serviceTokens, counters }),
+      requireAdminScope(deps.serviceTokens),
+      ...jsonBody({ limitBytes: deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES }),
+    ]);
+    app.use(createTenantsRouter({ tenants: deps.tenants, audit }));
+  }
   // Any other /v1 path still needs a service token, so probing for routes reveals nothing.
   app.use('/v1', requireServiceToken({ verifier: deps.serviceTokens, counters }));
 

@@ -3,14 +3,20 @@ import * as path from 'node:path';
 import type { Tracer } from '@opentelemetry/api';
 import { createJwksVerifier, createServiceTokenVerifier } from '@secret-flows/auth';
 import { createLogger, createMetrics, type Logger, type Metrics } from '@secret-flows/telemetry';
-import { approleAuth, createVaultClient, tokenAuth, type AuthMethod, type VaultClient } from '@secret-flows/vault-client';
+import { approleAuth, createVaultClient, isPermissionDenied, tokenAuth, type AuthMethod, type VaultClient } from '@secret-flows/vault-client';
 import { createWalletCore, type WalletCore } from '@secret-flows/wallet-core';
 import type { AppDeps } from './app';
 import type { VaultAuthConfig, WalletConfig } from './config';
 import { registerCredentialGauges } from './system/credential-gauges';
 import { createVaultReadiness } from './system/vault-readiness';
-import { createJwtExchangeTenantDataAccess } from './tenancy/jwt-exchange';
+import { createJwtExchangeTenantDataAccess, type JwtExchangeTenantDataAccess } from './tenancy/jwt-exchange';
 import { createSingleTenantDataAccess, type TenantDataAccess } from './tenancy/tenant-data-access';
+import { createVaultTenantDirectory, type TenantDirectory } from './tenants/tenant-directory';
+import { createAsTenant } from './tenants/tenant-identity';
+
+// Vault identity-token role that mints tenant JWTs (deploy/vault/bootstrap.yaml `identity.role`,
+// also what the gateway's GET /auth/token route reads).
+const TENANT_OIDC_ROLE = 'tenant';
 
 export interface WalletDependencies extends AppDeps {
   vault: VaultClient;
@@ -40,6 +46,7 @@ export function createDependencies(config: WalletConfig, options: { tracer?: Tra
   registerCredentialGauges(metrics.registry, { vaultStatus: () => vault.status(), jwksStats: () => tenantTokens.stats() });
   const retryAfterSeconds = retryAfter(config);
   const walletCore = createWalletCore({ kvMount: config.vault.kvMount, retryAfterSeconds });
+  const { tenantData, tenants } = tenancy(config, { walletCore, vault, counters: metrics.counters, retryAfterSeconds });
   return {
     version: packageVersion(),
     logger,
@@ -51,7 +58,8 @@ export function createDependencies(config: WalletConfig, options: { tracer?: Tra
       issuer: 'agent',
     }),
     tenantTokens,
-    tenantData: tenantDataAccess(config, { walletCore, vault, counters: metrics.counters, retryAfterSeconds }),
+    tenantData,
+    tenants,
     readiness: createVaultReadiness({ vault }),
     // The per-tenant limit belongs to phase 4 (issue 6); phase 3 has the gateway's per-consumer limit.
     tenantRateLimitPerMinute: config.tenancy === 'multi' ? config.tenantRateLimitPerMinute : undefined,
@@ -70,17 +78,54 @@ function vaultAuthMethod(auth: VaultAuthConfig): AuthMethod {
   });
 }
 
-function tenantDataAccess(
-  config: WalletConfig,
-  deps: { walletCore: WalletCore; vault: VaultClient; counters: Metrics['counters']; retryAfterSeconds: number },
-): TenantDataAccess {
-  if (config.tenancy === 'single') return createSingleTenantDataAccess(deps);
+type TenancyDeps = { walletCore: WalletCore; vault: VaultClient; counters: Metrics['counters']; retryAfterSeconds: number };
+
+// Phase 3 (single): tenant data on the wallet's own token, no onboarding. Phase 4 (multi): tenant
+// data only through exchanged tenant tokens, onboarding with the provisioner token.
+function tenancy(config: WalletConfig, deps: TenancyDeps): { tenantData: TenantDataAccess; tenants?: TenantDirectory } {
+  if (config.tenancy === 'single') return { tenantData: createSingleTenantDataAccess(deps) };
+  const tenantData = jwtExchange(config, deps);
+  return { tenantData, tenants: tenantDirectory(config, { ...deps, tenantData }) };
+}
+
+function jwtExchange(config: WalletConfig, deps: TenancyDeps): JwtExchangeTenantDataAccess {
   const jwtAuth = deps.vault.auth.jwt(config.vault.jwtAuthMount);
   return createJwtExchangeTenantDataAccess({
     walletCore: deps.walletCore,
     login: (jwt) => jwtAuth.login(config.vault.jwtRole, jwt),
     withToken: (token) => deps.vault.withToken(token),
     counters: deps.counters,
+    retryAfterSeconds: deps.retryAfterSeconds,
+    isTokenValid: (token) =>
+      deps.vault
+        .withToken(token)
+        .auth.token.lookupSelf()
+        .then(
+          () => true,
+          (err: unknown) => (isPermissionDenied(err) ? false : Promise.reject(err)),
+        ),
+  });
+}
+
+/** Phase 4 onboarding, executed with the wallet's provisioner token (wallet-provisioner.hcl). */
+function tenantDirectory(
+  config: WalletConfig,
+  deps: TenancyDeps & { tenantData: JwtExchangeTenantDataAccess },
+): TenantDirectory {
+  const { vault, tenantData } = deps;
+  return createVaultTenantDirectory({
+    vault,
+    walletCore: deps.walletCore,
+    asTenant: createAsTenant({
+      vault,
+      userpassMount: config.vault.userpassMount,
+      jwtMount: config.vault.jwtAuthMount,
+      jwtRole: config.vault.jwtRole,
+      oidcRole: TENANT_OIDC_ROLE,
+    }),
+    userpassMount: config.vault.userpassMount,
+    jwtMount: config.vault.jwtAuthMount,
+    onDisabled: (tenantId) => tenantData.forgetTenant(tenantId),
     retryAfterSeconds: deps.retryAfterSeconds,
   });
 }

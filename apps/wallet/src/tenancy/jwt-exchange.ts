@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '@secret-flows/contracts';
-import { isVaultUnavailable, VaultResponseError } from '@secret-flows/vault-client';
+import { isTokenRejected, isVaultUnavailable, VaultResponseError, type KvV2Api } from '@secret-flows/vault-client';
 import type { KvSource, WalletCore } from '@secret-flows/wallet-core';
 import type { Metrics } from '@secret-flows/telemetry';
 import type { TenantPrincipal } from '../auth/auth.middleware';
@@ -19,12 +19,26 @@ export interface JwtExchangeOptions {
   now?: () => number;
   counters?: Pick<Metrics['counters'], 'jwtExchanges' | 'jwtExchangeCacheHits'>;
   retryAfterSeconds?: number;
+  /**
+   * Whether Vault still honours a tenant token (`auth/token/lookup-self`); asked only after a
+   * 403, to tell a token Vault stopped honouring (tenant deleted = entity disabled, or revoked)
+   * from a path its policy does not cover. Without it every 403 stays a server-side error.
+   */
+  isTokenValid?(token: string): Promise<boolean>;
 }
 
 interface CachedToken {
   source: KvSource;
   validUntilMs: number;
+  tenantId: string;
 }
+
+/** Phase 4 tenant data access, plus what tenant administration needs from its token cache. */
+export type JwtExchangeTenantDataAccess = TenantDataAccess & {
+  stats(): { exchanges: number; cacheHits: number; cached: number };
+  /** Drops every cached token of a tenant (called when the tenant is deleted). */
+  forgetTenant(tenantId: string): void;
+};
 
 /**
  * Phase 4 tenant data access: each tenant JWT is exchanged once (auth/jwt/login) for a
@@ -33,7 +47,7 @@ interface CachedToken {
  * carry it. Vault's templated policy then confines every read and write to the JWT's tenant.
  * @example createJwtExchangeTenantDataAccess({ walletCore, login: (jwt) => vault.auth.jwt('jwt').login('tenant', jwt), withToken: (t) => vault.withToken(t) })
  */
-export function createJwtExchangeTenantDataAccess(options: JwtExchangeOptions): TenantDataAccess & { stats(): { exchanges: number; cacheHits: number; cached: number } } {
+export function createJwtExchangeTenantDataAccess(options: JwtExchangeOptions): JwtExchangeTenantDataAccess {
   const maxEntries = options.maxEntries ?? 10_000;
   const marginMs = (options.refreshMarginSeconds ?? 30) * 1000;
   const now = options.now ?? Date.now;
@@ -52,11 +66,40 @@ export function createJwtExchangeTenantDataAccess(options: JwtExchangeOptions): 
       options.counters?.jwtExchanges.inc({ result: 'error' });
       throw exchangeError(err, options.retryAfterSeconds ?? 2);
     }
-    const source = options.withToken(auth.clientToken);
+    const source = refusalAware(options.withToken(auth.clientToken), auth.clientToken, key);
     const validUntilMs = Math.min(principal.expiresAt.getTime(), now() + auth.leaseDurationSeconds * 1000) - marginMs;
     // A token that is already inside the margin still serves this request, it just is not kept.
-    if (validUntilMs > now()) remember(key, { source, validUntilMs });
+    if (validUntilMs > now()) remember(key, { source, validUntilMs, tenantId: principal.tenantId });
     return source;
+  }
+
+  // A cached token can die before its expiry: DELETE of the tenant disables its entity (in this
+  // replica or another one), or an operator revokes it. Vault then answers 403 to everything;
+  // the caller must hear 401 (its JWT no longer opens anything), and the entry must go so the
+  // next request exchanges again — which Vault refuses for a deleted tenant.
+  function refusalAware(source: KvSource, token: string, key: string): KvSource {
+    const isTokenValid = options.isTokenValid;
+    if (!isTokenValid) return source;
+    const translate = async (err: unknown): Promise<unknown> => {
+      if (!isTokenRejected(err)) return err;
+      let valid: boolean;
+      try {
+        valid = await isTokenValid(token);
+      } catch {
+        return err;
+      }
+      if (valid) return err;
+      cache.delete(key);
+      return new AppError('unauthorized', 'The tenant token was refused by the secret store.', { cause: err });
+    };
+    const apis = new Map<string, KvV2Api>();
+    return {
+      kvV2(mount: string) {
+        let api = apis.get(mount);
+        if (!api) apis.set(mount, (api = guardApi(source.kvV2(mount), translate)));
+        return api;
+      },
+    };
   }
 
   function remember(key: string, entry: CachedToken): void {
@@ -96,7 +139,27 @@ export function createJwtExchangeTenantDataAccess(options: JwtExchangeOptions): 
       return options.walletCore.forClient(principal.tenantId, await sourceFor(principal));
     },
     stats: () => ({ exchanges, cacheHits, cached: cache.size }),
+    forgetTenant(tenantId) {
+      for (const [key, entry] of cache) if (entry.tenantId === tenantId) cache.delete(key);
+    },
   };
+}
+
+function guardApi(api: KvV2Api, translate: (err: unknown) => Promise<unknown>): KvV2Api {
+  const guarded: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(api) as [string, unknown][]) {
+    guarded[name] =
+      typeof fn === 'function'
+        ? async (...args: unknown[]) => {
+            try {
+              return await (fn as (...a: unknown[]) => Promise<unknown>).apply(api, args);
+            } catch (err) {
+              throw await translate(err);
+            }
+          }
+        : fn;
+  }
+  return guarded as unknown as KvV2Api;
 }
 
 // Vault answers 400 for a JWT it will not accept (expired, wrong audience, bound claims) and
