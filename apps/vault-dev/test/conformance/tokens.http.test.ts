@@ -138,6 +138,29 @@ describe('vault-dev tokens', () => {
     expect([bad.status, bad.json]).toEqual([403, { errors: ['bad token'] }]);
   });
 
+  it('creates orphans through create-orphan, and revoke-orphan keeps the children alive', async () => {
+    const orphan = (await vault.root$('POST', '/v1/auth/token/create-orphan', { policies: ['p'] })).json.auth;
+    expect(orphan.orphan).toBe(true);
+    const parent = await create({ policies: ['p'] });
+    const child = (await vault.call('POST', '/v1/auth/token/create', { token: parent.client_token, body: { policies: ['p'] } })).json.auth;
+    expect(child.orphan).toBe(false);
+    expect((await vault.root$('POST', '/v1/auth/token/revoke-orphan', { token: parent.client_token })).status).toBe(204);
+    expect((await vault.call('GET', '/v1/auth/token/lookup-self', { token: parent.client_token })).status).toBe(403);
+    const lookup = await vault.call('GET', '/v1/auth/token/lookup-self', { token: child.client_token });
+    expect(lookup.json.data.orphan).toBe(true);
+  });
+
+  it('reserves id, no_parent and period for root or sudo callers', async () => {
+    const parent = await create({ policies: ['p'] });
+    for (const body of [{ id: 'chosen' }, { no_parent: true }, { period: '1h' }]) {
+      const res = await vault.call('POST', '/v1/auth/token/create', { token: parent.client_token, body: { policies: ['p'], ...body } });
+      expect(res.status).toBe(400);
+      expect(res.json.errors[0]).toMatch(/^root or sudo privileges required/);
+    }
+    const chosen = await vault.root$('POST', '/v1/auth/token/create', { id: 'hvs.chosen-by-root', policies: ['p'] });
+    expect(chosen.json.auth.client_token).toBe('hvs.chosen-by-root');
+  });
+
   it('lists accessors only with sudo', async () => {
     const res = await vault.call('LIST', '/v1/auth/token/accessors', { token: vault.root });
     expect(res.json.data.keys.length).toBeGreaterThan(0);
