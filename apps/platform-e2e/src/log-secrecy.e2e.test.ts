@@ -110,9 +110,9 @@ async function exerciseTenant(platform: Platform, tenantIndex: number, found: Ma
   expect((await http(`${base}/log-probe`, { method: 'DELETE', headers: headers(session) })).status).toBe(204);
 }
 
-// Phase 3 is the full chain (gateway -> agent -> wallet -> Vault). Phase 4 joins this list once
-// tenant onboarding (the wallet's /v1/tenants, issue 6) exists: until then its demo cannot start.
-describe.each([3] as const)('service logs in phase %i, at debug level, after the demo flow', (phase) => {
+// Phase 3 is the full chain (gateway -> agent -> wallet -> Vault); phase 4 adds tenant onboarding
+// (generated passwords) and the per-request JWT exchange (tenant-scoped Vault tokens).
+describe.each([3, 4] as const)('service logs in phase %i, at debug level, after the demo flow', (phase) => {
   let runDir: string;
   let platform: Platform | undefined;
   let lines: LogLine[] = [];
