@@ -34,9 +34,29 @@ describe('vault-dev login tokens', () => {
     },
   });
 
+  let releaseSlow: () => void = () => undefined;
+  const slowEngine: BackendFactory = () => ({
+    type: 'slow',
+    async handle() {
+      await new Promise<void>((resolve) => (releaseSlow = resolve));
+      return { kind: 'data', data: { done: true } };
+    },
+  });
+
   beforeAll(async () => {
-    vault = await startTestVault({ factories: { ...backendFactories, userpass: fakeAuth } });
+    vault = await startTestVault({ factories: { ...backendFactories, userpass: fakeAuth, slow: slowEngine } });
     await vault.root$('POST', '/v1/sys/auth/userpass', { type: 'userpass' });
+    await vault.root$('POST', '/v1/sys/mounts/slow', { type: 'slow' });
+  });
+
+  it('[#85] spends a single-use token for concurrent requests while its last use is still running', async () => {
+    const token = (await vault.root$('POST', '/v1/auth/token/create', { policies: ['root'], num_uses: 1 })).json.auth.client_token;
+    const first = vault.call('GET', '/v1/slow/x', { token });
+    await new Promise((r) => setTimeout(r, 50));
+    const second = await vault.call('GET', '/v1/auth/token/lookup-self', { token });
+    expect(second.status).toBe(403);
+    releaseSlow();
+    expect((await first).json.data).toEqual({ done: true });
   });
   afterAll(() => vault.server.stop());
 

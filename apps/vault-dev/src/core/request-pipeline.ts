@@ -58,8 +58,12 @@ interface Route {
 }
 
 export function createRequestPipeline(core: CoreInternals): (req: VaultRequest, requestId: string) => Promise<Reply> {
+  // Tokens serving their last use: already spent for every other request, even concurrent ones.
+  const spent = new Set<string>();
+
   const authenticate = (req: VaultRequest, unauthenticated: boolean): TokenEntry | undefined => {
-    const entry = req.token !== undefined ? core.tokens.get(req.token) : undefined;
+    const found = req.token !== undefined ? core.tokens.get(req.token) : undefined;
+    const entry = found && !spent.has(found.id) ? found : undefined;
     const entity = entry?.entityId ? core.identity.entityById(entry.entityId) : undefined;
     const valid = entry !== undefined && !entity?.disabled && (entry.boundCidrs.length === 0 || cidrListAllows(entry.boundCidrs, req.remoteAddress));
     if (valid) return entry;
@@ -153,11 +157,15 @@ export function createRequestPipeline(core: CoreInternals): (req: VaultRequest, 
       const counted = entry !== undefined && !unauthenticated && entry.numUses > 0;
       const exhausted = counted && core.tokens.use(entry);
       mutated ||= counted;
+      if (exhausted) spent.add(entry.id);
       let result: BackendResponse;
       try {
         result = await route.backend.handle(toBackendRequest(req, route, operation, entry));
       } finally {
-        if (exhausted && entry) core.tokens.revokeTree(entry.id);
+        if (exhausted) {
+          core.tokens.revokeTree(entry.id);
+          spent.delete(entry.id);
+        }
       }
       if (result.kind === 'login') mutated = true;
       let reply = render(result, req, route.mount, requestId);
