@@ -80,10 +80,19 @@ export function createTokenStore(options: { state: VaultState; now: () => number
     return entry ? get(entry.id) : undefined;
   };
 
+  // Expired tokens are revoked lazily on access; every 100 creations also sweep the rest,
+  // so a long-running server minting short-lived tokens does not grow without bound.
+  let createdSinceSweep = 0;
+  const sweepExpired = (): void => {
+    createdSinceSweep = 0;
+    for (const e of Object.values(tokens)) if (!isLive(e)) revokeTree(e.id);
+  };
+
   const toCaller = (e: TokenEntry): CallerToken => ({ id: e.id, accessor: e.accessor, policies: e.policies, entityId: e.entityId, isRoot: isRootEntry(e) });
 
   return {
     create(spec) {
+      if (++createdSinceSweep >= 100) sweepExpired();
       const type = spec.type ?? 'service';
       const issueMs = now();
       const explicitMax = spec.explicitMaxSeconds ?? 0;
