@@ -6,6 +6,7 @@ import request from 'supertest';
 import { buildApp } from '../src/app';
 import { createSingleTenantDataAccess } from '../src/tenancy/tenant-data-access';
 import { createFakeKv } from './fakes/fake-kv';
+import { createFakeTenants } from './fakes/fake-tenants';
 import { createServiceTokens, createTenantIssuer } from './fakes/token-issuers';
 
 /**
@@ -16,6 +17,7 @@ export function createHarness(
   options: { readiness?: Readiness; now?: () => number; bodyLimitBytes?: number; tenantRateLimitPerMinute?: number } = {},
 ) {
   const fake = createFakeKv();
+  const fakeTenants = createFakeTenants();
   const tenants = createTenantIssuer({ now: options.now });
   const service = createServiceTokens();
   const logLines: Record<string, unknown>[] = [];
@@ -40,6 +42,7 @@ export function createHarness(
     readiness: { check: async () => options.readiness ?? { status: 'ready', checks: { vault: { ok: true }, vaultToken: { ok: true } } } },
     bodyLimitBytes: options.bodyLimitBytes,
     tenantRateLimitPerMinute: options.tenantRateLimitPerMinute,
+    tenants: fakeTenants.directory,
   });
 
   function as(tenantId = 'acme') {
@@ -53,7 +56,7 @@ export function createHarness(
     };
   }
 
-  return { app, fake, tenants, service, logLines, as };
+  return { app, fake, fakeTenants, tenants, service, logLines, as };
 }
 
 /** Asserts the RFC 9457 body every error must have. */
