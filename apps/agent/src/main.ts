@@ -1,7 +1,7 @@
 // Telemetry must load before express and http so its instrumentations can patch them; this
 // import stays the first line (STYLE §7).
 import { initTelemetry } from '@secret-flows/telemetry';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { buildApp } from './app';
 import { createDependencies } from './compose';
 import { ConfigError, loadConfig } from './config';
@@ -10,6 +10,9 @@ const telemetry = initTelemetry({ serviceName: process.env.OTEL_SERVICE_NAME ?? 
 
 function drain(server: Server, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
+    // A client that keeps its keep-alive socket busy would hold close() open until the timeout:
+    // from now on every response ends its socket after it is sent.
+    server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => res.setHeader('Connection', 'close'));
     const timer = setTimeout(() => {
       server.closeAllConnections();
       resolve();

@@ -2,7 +2,7 @@
 // interceptor), so nothing needs monkey-patching before express loads; initTelemetry only has
 // to run before the first request is accepted.
 import { initTelemetry } from '@secret-flows/telemetry';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { buildApp } from './app';
 import { createDependencies } from './compose';
 import { ConfigError, loadConfig } from './config';
@@ -44,7 +44,8 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.shutdownTimeoutMs);
     deadline.unref();
-    drain(server)
+    // Three quarters of the budget for in-flight requests, the rest to revoke the token.
+    drain(server, Math.floor(config.shutdownTimeoutMs * 0.75))
       .then(() => vault.stop())
       .then(() => telemetry.shutdown())
       .then(() => {
@@ -61,10 +62,20 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
-// Stop accepting, let in-flight requests finish, close idle keep-alive sockets now.
-function drain(server: Server): Promise<void> {
+// Stop accepting, let in-flight requests finish, close idle keep-alive sockets now. A client that
+// keeps a keep-alive socket busy (the agent under load) would hold server.close() open forever, so
+// every response from now on says Connection: close and ends its socket; what is left when the
+// budget runs out is cut.
+function drain(server: Server, budgetMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.close((err) => (err ? reject(err) : resolve()));
+    server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => res.setHeader('Connection', 'close'));
+    const cut = setTimeout(() => server.closeAllConnections(), budgetMs);
+    cut.unref();
+    server.close((err) => {
+      clearTimeout(cut);
+      if (err) reject(err);
+      else resolve();
+    });
     server.closeIdleConnections();
   });
 }
