@@ -28,88 +28,16 @@ export function createRoleHandlers(core: CoreServices, state: JwtState) {
     [rawName]: string[],
   ): Promise<BackendResponse> {
     const name = storableKey(rawName.toLowerCase(), 'name');
-    const existing = own(state.roles, name);
     const d = req.data;
     const has = (k: string) => d[k] !== undefined && d[k] !== null;
-    const role: JwtRole = existing
-      ? { ...existing }
-      : {
-          name,
-          roleType: 'oidc',
-          userClaim: '',
-          userClaimJsonPointer: false,
-          boundAudiences: [],
-          boundSubject: '',
-          boundClaims: {},
-          boundClaimsType: 'string',
-          claimMappings: {},
-          groupsClaim: '',
-          clockSkewLeeway: 0,
-          expirationLeeway: 0,
-          notBeforeLeeway: 0,
-          allowedRedirectUris: [],
-          token: defaultTokenParams(),
-        };
-    if (has('role_type')) {
-      const type = parseString(d['role_type'], 'role_type');
-      if (type !== 'jwt' && type !== 'oidc')
-        badField(`invalid 'role_type': ${type}`);
-      role.roleType = type;
+    const role: JwtRole = { ...(own(state.roles, name) ?? newRole(name)) };
+    const fields = role as unknown as Record<string, unknown>;
+    for (const [field, prop, parse] of ROLE_FIELDS) {
+      if (has(field)) fields[prop] = parse(d[field], field);
     }
-    if (has('user_claim'))
-      role.userClaim = parseString(d['user_claim'], 'user_claim');
-    if (has('user_claim_json_pointer'))
-      role.userClaimJsonPointer = parseBool(
-        d['user_claim_json_pointer'],
-        'user_claim_json_pointer',
-      );
-    if (has('bound_audiences'))
-      role.boundAudiences = parseStringList(
-        d['bound_audiences'],
-        'bound_audiences',
-      );
-    if (has('bound_subject'))
-      role.boundSubject = parseString(d['bound_subject'], 'bound_subject');
-    if (has('bound_claims'))
-      role.boundClaims = parseBoundClaims(d['bound_claims']);
-    if (has('bound_claims_type')) {
-      const type = parseString(d['bound_claims_type'], 'bound_claims_type');
-      if (type !== 'string' && type !== 'glob')
-        badField(`invalid 'bound_claims_type': ${type}`);
-      role.boundClaimsType = type;
-    }
-    if (has('claim_mappings'))
-      role.claimMappings = parseClaimMappings(d['claim_mappings']);
-    if (has('groups_claim'))
-      role.groupsClaim = parseString(d['groups_claim'], 'groups_claim');
-    if (has('clock_skew_leeway'))
-      role.clockSkewLeeway = parseDurationSeconds(
-        d['clock_skew_leeway'],
-        'clock_skew_leeway',
-      );
-    if (has('expiration_leeway'))
-      role.expirationLeeway = parseDurationSeconds(
-        d['expiration_leeway'],
-        'expiration_leeway',
-      );
-    if (has('not_before_leeway'))
-      role.notBeforeLeeway = parseDurationSeconds(
-        d['not_before_leeway'],
-        'not_before_leeway',
-      );
-    if (has('allowed_redirect_uris'))
-      role.allowedRedirectUris = parseStringList(
-        d['allowed_redirect_uris'],
-        'allowed_redirect_uris',
-      );
     // Vault's role aliases: ttl/max_ttl/num_uses/bound_cidrs map onto the token_* fields.
     const legacy: Record<string, unknown> = {};
-    for (const [from, to] of [
-      ['ttl', 'token_ttl'],
-      ['max_ttl', 'token_max_ttl'],
-      ['num_uses', 'token_num_uses'],
-      ['bound_cidrs', 'token_bound_cidrs'],
-    ]) {
+    for (const [from, to] of LEGACY_TOKEN_FIELDS) {
       if (has(from) && !has(to)) legacy[to] = d[from];
     }
     if (has('num_uses') && parseInteger(d['num_uses'], 'num_uses') < 0)
@@ -172,6 +100,62 @@ export function createRoleHandlers(core: CoreServices, state: JwtState) {
     listRoles: () => listResponse(Object.keys(state.roles).sort()),
   };
 }
+
+function newRole(name: string): JwtRole {
+  return {
+    name,
+    roleType: 'oidc',
+    userClaim: '',
+    userClaimJsonPointer: false,
+    boundAudiences: [],
+    boundSubject: '',
+    boundClaims: {},
+    boundClaimsType: 'string',
+    claimMappings: {},
+    groupsClaim: '',
+    clockSkewLeeway: 0,
+    expirationLeeway: 0,
+    notBeforeLeeway: 0,
+    allowedRedirectUris: [],
+    token: defaultTokenParams(),
+  };
+}
+
+function oneOf<T extends string>(allowed: T[]) {
+  return (value: unknown, field: string): T => {
+    const text = parseString(value, field);
+    if (!allowed.includes(text as T)) badField(`invalid '${field}': ${text}`);
+    return text as T;
+  };
+}
+
+/** Request field -> role property -> parser, for every non-token field of a JWT role. */
+const ROLE_FIELDS: [
+  string,
+  keyof JwtRole,
+  (v: unknown, f: string) => unknown,
+][] = [
+  ['role_type', 'roleType', oneOf(['jwt', 'oidc'])],
+  ['user_claim', 'userClaim', parseString],
+  ['user_claim_json_pointer', 'userClaimJsonPointer', parseBool],
+  ['bound_audiences', 'boundAudiences', parseStringList],
+  ['bound_subject', 'boundSubject', parseString],
+  ['bound_claims', 'boundClaims', (v) => parseBoundClaims(v)],
+  ['bound_claims_type', 'boundClaimsType', oneOf(['string', 'glob'])],
+  ['claim_mappings', 'claimMappings', (v) => parseClaimMappings(v)],
+  ['groups_claim', 'groupsClaim', parseString],
+  ['clock_skew_leeway', 'clockSkewLeeway', parseDurationSeconds],
+  ['expiration_leeway', 'expirationLeeway', parseDurationSeconds],
+  ['not_before_leeway', 'notBeforeLeeway', parseDurationSeconds],
+  ['allowed_redirect_uris', 'allowedRedirectUris', parseStringList],
+];
+
+const LEGACY_TOKEN_FIELDS = [
+  ['ttl', 'token_ttl'],
+  ['max_ttl', 'token_max_ttl'],
+  ['num_uses', 'token_num_uses'],
+  ['bound_cidrs', 'token_bound_cidrs'],
+];
 
 function validate(role: JwtRole): void {
   const t = role.token;
