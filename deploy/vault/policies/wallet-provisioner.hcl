@@ -30,6 +30,13 @@ path "identity/entity/name" {
   capabilities = ["list"]
 }
 
+# The same LIST (`identity/entity/name/`, how tenants are enumerated) as an exact rule: Vault
+# prefers an exact rule without the slash, but a server that lets the `name/*` read rule above
+# match first would refuse the list; this rule is exact in both readings and grants nothing more.
+path "identity/entity/name/" {
+  capabilities = ["list"]
+}
+
 path "identity/entity-alias" {
   capabilities = ["create", "update"]
 }
