@@ -1,5 +1,5 @@
 import { runDemo, platformInfo, type Platform } from '@secret-flows/cli';
-import { startTestPlatform } from './support/platform';
+import { http, processEnv, startTestPlatform } from './support/platform';
 
 describe('phase 4: two tenants, isolation enforced by Vault', () => {
   let platform: Platform;
@@ -11,6 +11,13 @@ describe('phase 4: two tenants, isolation enforced by Vault', () => {
     await platform?.stop();
   });
 
+  const admin = (method: string, path: string, opts: { key?: string | null; body?: unknown } = {}) => {
+    const headers: Record<string, string> = { apikey: platform.apiKey };
+    if (opts.key !== null) headers['x-admin-api-key'] = opts.key ?? platform.adminApiKey;
+    if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    return http(`${platform.urls.gateway}/cloud-agent${path}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+  };
+
   it('creates two demo tenants through the admin API, each with a login shown once', () => {
     expect(platform.tenants).toHaveLength(2);
     for (const t of platform.tenants) {
@@ -19,9 +26,43 @@ describe('phase 4: two tenants, isolation enforced by Vault', () => {
     }
   });
 
-  it("runs both tenants' flows and refuses a cross-tenant read with 404", async () => {
+  it("runs both tenants' flows and refuses cross-tenant reads of a key and a secret with 404", async () => {
     const steps = await runDemo(platformInfo(platform));
     expect(steps.map((s) => s.ok)).not.toContain(false);
     expect(steps.some((s) => /try to read .*'s key/.test(s.step))).toBe(true);
+    expect(steps.some((s) => /try to read .*'s secret/.test(s.step))).toBe(true);
+  });
+
+  it('lists and reads the tenants through the gateway in the Identus page shape, never showing a password again', async () => {
+    const page = await admin('GET', '/wallets?offset=0&limit=1');
+    expect(page.status).toBe(200);
+    expect(page.body).toMatchObject({ kind: 'WalletPage', contents: [expect.objectContaining({ id: expect.any(String) })], next: expect.any(String) });
+    const all = await admin('GET', '/wallets');
+    const ids = (all.body as { contents: { id: string }[] }).contents.map((w) => w.id);
+    expect(ids).toEqual(expect.arrayContaining(platform.tenants.map((t) => t.id)));
+    const one = await admin('GET', `/wallets/${platform.tenants[0].id}`);
+    expect(one.status).toBe(200);
+    expect(one.text).not.toContain(platform.tenants[0].password as string);
+    expect(one.body).not.toHaveProperty('login');
+  });
+
+  it('refuses the admin API without the admin key (401) or with a wrong one (403), creating nothing', async () => {
+    const before = ((await admin('GET', '/wallets')).body as { contents: unknown[] }).contents.length;
+    expect((await admin('POST', '/wallets', { key: null, body: { name: 'intruder' } })).status).toBe(401);
+    expect((await admin('POST', '/wallets', { key: `${platform.adminApiKey}x`, body: { name: 'intruder' } })).status).toBe(403);
+    expect((await admin('GET', '/wallets', { key: 'wrong' })).status).toBe(403);
+    expect(((await admin('GET', '/wallets')).body as { contents: unknown[] }).contents.length).toBe(before);
+  });
+
+  it('answers a duplicate id with 409 and bad input with 400', async () => {
+    const id = platform.tenants[0].id;
+    expect((await admin('POST', '/wallets', { body: { id, name: 'again' } })).status).toBe(409);
+    expect((await admin('POST', '/wallets', { body: { name: 'x', seed: 'not-hex' } })).status).toBe(400);
+    expect((await admin('POST', '/wallets', { body: {} })).status).toBe(400);
+  });
+
+  it('runs the wallet in multi tenancy with the provisioner AppRole and the agent without Vault credentials', () => {
+    expect(processEnv(platform.processes.wallet?.pid)['WALLET_TENANCY']).toBe('multi');
+    expect(Object.keys(processEnv(platform.processes.agent?.pid)).filter((k) => k.startsWith('VAULT_'))).toEqual([]);
   });
 });

@@ -83,6 +83,15 @@ async function crossTenantCheck(a: Session, b: Session, record: Record_): Promis
   const bKey = ((keys.body as { keys?: Array<{ id: string }> }).keys ?? [])[0]?.id;
   const res = await call(a, 'GET', `/cloud-agent/keys/${bKey}`);
   record(`[${a.tenant.id}] try to read ${b.tenant.id}'s key with ${a.tenant.id}'s JWT`, res.status === 404, `HTTP ${res.status} (refused, without saying whether it exists)`);
+  // A name only B has: A's request resolves inside A's own tenant, and Vault would refuse A's
+  // token on B's path anyway (the wallet never holds a token that could read it).
+  const name = `private-${crypto.randomBytes(4).toString('hex')}`;
+  const put = await call(b, 'PUT', `/cloud-agent/secrets/${name}`, { value: `only for ${b.tenant.id}` });
+  record(`[${b.tenant.id}] write a secret only ${b.tenant.id} has (PUT /cloud-agent/secrets/${name})`, put.status === 200, `HTTP ${put.status}`);
+  const stolen = await call(a, 'GET', `/cloud-agent/secrets/${name}`);
+  record(`[${a.tenant.id}] try to read ${b.tenant.id}'s secret with ${a.tenant.id}'s JWT`, stolen.status === 404, `HTTP ${stolen.status} (refused, without saying whether it exists)`);
+  const own = await call(b, 'GET', `/cloud-agent/secrets/${name}`);
+  record(`[${b.tenant.id}] still reads its secret`, own.status === 200, `HTTP ${own.status}`);
 }
 
 async function call(
