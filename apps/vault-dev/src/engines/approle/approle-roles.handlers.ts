@@ -45,46 +45,11 @@ export function createRoleHandlers(core: CoreServices, state: AppRoleState) {
       badField('role_name is longer than maximum of 4096 bytes');
     const existing = own(state.roles, name);
     const d = req.data;
-    const role: RoleEntry = existing
-      ? { ...existing, token: { ...existing.token } }
-      : {
-          name,
-          roleId: '',
-          bindSecretId: true,
-          secretIdBoundCidrs: [],
-          secretIdNumUses: 0,
-          secretIdTtl: 0,
-          localSecretIds: false,
-          token: defaultTokenParams(),
-          secretIds: {},
-          accessors: {},
-        };
-    if (d['bind_secret_id'] !== undefined)
-      role.bindSecretId = parseBool(d['bind_secret_id'], 'bind_secret_id');
-    const cidrField =
-      d['secret_id_bound_cidrs'] !== undefined
-        ? 'secret_id_bound_cidrs'
-        : 'bound_cidr_list';
-    if (d[cidrField] !== undefined)
-      role.secretIdBoundCidrs = parseCidrList(d[cidrField], cidrField);
-    if (d['secret_id_num_uses'] !== undefined)
-      role.secretIdNumUses = parseInteger(
-        d['secret_id_num_uses'],
-        'secret_id_num_uses',
-      );
-    if (role.secretIdNumUses < 0)
-      badField('secret_id_num_uses cannot be negative');
-    if (d['secret_id_ttl'] !== undefined)
-      role.secretIdTtl = parseDurationSeconds(
-        d['secret_id_ttl'],
-        'secret_id_ttl',
-      );
-    if (role.secretIdTtl < 0) badField('secret_id_ttl cannot be negative');
-    if (!existing && d['local_secret_ids'] !== undefined)
-      role.localSecretIds = parseBool(
-        d['local_secret_ids'],
-        'local_secret_ids',
-      );
+    const role = applyRoleFields(
+      existing ? { ...existing, token: { ...existing.token } } : newRole(name),
+      d,
+      existing === undefined,
+    );
     role.token = parseTokenParams(d, role.token);
     if (
       !role.bindSecretId &&
@@ -192,4 +157,52 @@ export function createRoleHandlers(core: CoreServices, state: AppRoleState) {
     writeRoleId,
     roleOrThrow,
   };
+}
+
+function newRole(name: string): RoleEntry {
+  return {
+    name,
+    roleId: '',
+    bindSecretId: true,
+    secretIdBoundCidrs: [],
+    secretIdNumUses: 0,
+    secretIdTtl: 0,
+    localSecretIds: false,
+    token: defaultTokenParams(),
+    secretIds: {},
+    accessors: {},
+  };
+}
+
+/** Applies the secret-ID fields present in `d`; `local_secret_ids` only counts on create (§4). */
+function applyRoleFields(
+  role: RoleEntry,
+  d: Record<string, unknown>,
+  isCreate: boolean,
+): RoleEntry {
+  if (d['bind_secret_id'] !== undefined)
+    role.bindSecretId = parseBool(d['bind_secret_id'], 'bind_secret_id');
+  // `bound_cidr_list` is the deprecated name of secret_id_bound_cidrs.
+  const cidrField =
+    d['secret_id_bound_cidrs'] !== undefined
+      ? 'secret_id_bound_cidrs'
+      : 'bound_cidr_list';
+  if (d[cidrField] !== undefined)
+    role.secretIdBoundCidrs = parseCidrList(d[cidrField], cidrField);
+  if (d['secret_id_num_uses'] !== undefined)
+    role.secretIdNumUses = parseInteger(
+      d['secret_id_num_uses'],
+      'secret_id_num_uses',
+    );
+  if (role.secretIdNumUses < 0)
+    badField('secret_id_num_uses cannot be negative');
+  if (d['secret_id_ttl'] !== undefined)
+    role.secretIdTtl = parseDurationSeconds(
+      d['secret_id_ttl'],
+      'secret_id_ttl',
+    );
+  if (role.secretIdTtl < 0) badField('secret_id_ttl cannot be negative');
+  if (isCreate && d['local_secret_ids'] !== undefined)
+    role.localSecretIds = parseBool(d['local_secret_ids'], 'local_secret_ids');
+  return role;
 }
