@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     scenarios: [],
   };
   report.scenarios = await runBench(args, say);
+  report.machine.loadAverageEnd = os.loadavg();
   process.stdout.write(args.isJson ? `${JSON.stringify(report)}\n` : `${renderText(report)}\n`);
   if (args.outFile) {
     const file = path.resolve(findRepoRoot(), args.outFile);

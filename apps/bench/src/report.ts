@@ -1,7 +1,14 @@
 import type { BenchReport, ScenarioResult } from './results';
-import { evaluateTargets, ratio, type TargetCheck } from './targets';
+import { cpuRatio, cpuTotal, evaluateTargets, ratio, type TargetCheck } from './targets';
 
-const HEADER = ['', 'scenario', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx/errors', 'RSS MB at end (peak)', 'logins / exchanges / JWKS fetches'];
+const HEADER = ['', 'scenario', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx/errors', 'CPU ms/request: path total (per process)', 'RSS MB at end (peak)', 'logins / exchanges / JWKS fetches'];
+
+function cpuCell(r: ScenarioResult): string {
+  const total = cpuTotal(r);
+  if (total === undefined) return '—';
+  const parts = Object.entries(r.cpuMsPerRequest).map(([name, ms]) => `${name} ${ms.toFixed(2)}`);
+  return `${total.toFixed(2)} (${parts.join(', ')})`;
+}
 
 function memoryCell(r: ScenarioResult): string {
   const parts = Object.entries(r.memory).map(([name, m]) => (m ? `${name} ${m.rssMb} (${m.peakRssMb})` : `${name} ?`));
@@ -18,8 +25,8 @@ function countsCell(r: ScenarioResult): string {
 export function tableRows(results: ScenarioResult[]): string[][] {
   return results.map((r) => {
     const m = r.measurement;
-    if (!m) return [r.id, r.label, 'not measured', '', '', '', '', r.skipped ?? ''];
-    return [r.id, r.label, String(m.requestsPerSecond), String(m.p50Ms), String(m.p99Ms), `${m.non2xx}/${m.errors}`, memoryCell(r), countsCell(r)];
+    if (!m) return [r.id, r.label, 'not measured', '', '', '', '', '', r.skipped ?? ''];
+    return [r.id, r.label, String(m.requestsPerSecond), String(m.p50Ms), String(m.p99Ms), `${m.non2xx}/${m.errors}`, cpuCell(r), memoryCell(r), countsCell(r)];
   });
 }
 
@@ -41,10 +48,15 @@ export function renderText(report: BenchReport): string {
     ...rows.map(line),
     '',
     `ratios: (c)/(e) = ${fmt(ce)}   (d)/(e) = ${fmt(de)}   (a)/bare = ${fmt(ratio(report.scenarios, 'a', 'bare'))}`,
+    `by CPU per request: (c)/(e) = ${fmt(cpuRatio(report.scenarios, 'c', 'e'))}   (d)/(e) = ${fmt(cpuRatio(report.scenarios, 'd', 'e'))}`,
     '',
     'targets (DESIGN §11):',
     ...evaluateTargets(report.scenarios).map((c) => `  ${verdict(c).padEnd(6)} ${c.target}: ${c.measured}`),
   ].join('\n');
+}
+
+function loadText(load: number[]): string {
+  return load.map((l) => l.toFixed(1)).join(' / ');
 }
 
 function mdRow(cells: string[]): string {
@@ -58,13 +70,14 @@ export function renderMarkdown(report: BenchReport): string {
   return [
     `Run ${report.startedAt} with \`${report.command}\`: ${report.connections} connections, ${report.durationSeconds} s per scenario after a warm-up, loopback only, every service with \`LOG_LEVEL=warn\`.`,
     '',
-    `Machine: ${m.cpus} × ${m.cpuModel}, ${m.totalMemoryGb} GB RAM, Node ${m.node} on ${m.platform}; load average at the start ${m.loadAverage.map((l) => l.toFixed(1)).join(' / ')} (the machine is shared).`,
+    `Machine: ${m.cpus} × ${m.cpuModel}, ${m.totalMemoryGb} GB RAM, Node ${m.node} on ${m.platform}; load average (1/5/15 min) ${loadText(m.loadAverage)} at the start and ${m.loadAverageEnd ? loadText(m.loadAverageEnd) : 'n/a'} at the end (the machine is shared with other work).`,
     '',
     mdRow(HEADER.map((h) => h || 'id')),
     mdRow(HEADER.map(() => '---')),
     ...tableRows(report.scenarios).map(mdRow),
     '',
-    `Ratios: **(c)/(e) = ${fmt(ratio(report.scenarios, 'c', 'e'))}**, **(d)/(e) = ${fmt(ratio(report.scenarios, 'd', 'e'))}**, (a)/bare = ${fmt(ratio(report.scenarios, 'a', 'bare'))}.`,
+    `Ratios: **(c)/(e) = ${fmt(ratio(report.scenarios, 'c', 'e'))}**, **(d)/(e) = ${fmt(ratio(report.scenarios, 'd', 'e'))}**, (a)/bare = ${fmt(ratio(report.scenarios, 'a', 'bare'))}. ` +
+      `The same ratios predicted from CPU time per request alone (less sensitive to other load on the machine): (c)/(e) = ${fmt(cpuRatio(report.scenarios, 'c', 'e'))}, (d)/(e) = ${fmt(cpuRatio(report.scenarios, 'd', 'e'))}.`,
     '',
     mdRow(['target (DESIGN §11)', 'measured', 'verdict']),
     mdRow(['---', '---', '---']),

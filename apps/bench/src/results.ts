@@ -16,6 +16,8 @@ export interface ScenarioResult {
   measurement?: Measurement;
   /** Why the scenario was not measured (its platform did not start, ...). */
   skipped?: string;
+  /** CPU time (user + system) each process on the path used per request during the measured run, ms. */
+  cpuMsPerRequest: Record<string, number>;
   /** Each process on the path, at the end of the scenario. */
   memory: Record<string, ProcessMemory | undefined>;
   counts: Record<string, CredentialCounts>;
@@ -27,7 +29,9 @@ export interface MachineInfo {
   totalMemoryGb: number;
   node: string;
   platform: string;
+  /** 1/5/15-minute load averages at the start and at the end of the run. */
   loadAverage: number[];
+  loadAverageEnd?: number[];
 }
 
 export interface BenchReport {

@@ -8,7 +8,7 @@ import type { BenchArgs } from './args';
 import { startBareChain, startBareServer, type BareProcess } from './bare-chain';
 import { runLoad, runLoop, warmUp, type LoadOptions } from './load';
 import { credentialCounts, json, platformMemory, startBenchPlatform, tenantJwt, vaultLoginCounts } from './platform-phase';
-import { readProcessMemory } from './process-stats';
+import { readProcessCpuMs, readProcessMemory } from './process-stats';
 import type { ScenarioId, ScenarioResult } from './results';
 
 const SECRET_NAME = 'bench';
@@ -34,11 +34,30 @@ export async function runBench(args: BenchArgs, say: Say): Promise<ScenarioResul
   return order.flatMap((id) => ctx.results.filter((r) => r.id === id));
 }
 
-/** Warm-up, then the measured run; memory is read at the end of the measured run. */
-async function measure(ctx: Ctx, load: Omit<LoadOptions, 'durationSeconds' | 'connections'>) {
+type Pids = Record<string, number | undefined>;
+
+/** CPU ms per request of each process, from its CPU time before and after the measured run. */
+function cpuPerRequest(pids: Pids, before: Record<string, number | undefined>, requests: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, pid] of Object.entries(pids)) {
+    const start = before[name];
+    const end = readProcessCpuMs(pid);
+    if (start !== undefined && end !== undefined && requests > 0) out[name] = Math.round(((end - start) / requests) * 1000) / 1000;
+  }
+  return out;
+}
+
+/** Warm-up, then the measured run with the CPU time of every process on the path. */
+async function measure(ctx: Ctx, load: Omit<LoadOptions, 'durationSeconds' | 'connections'>, pids: Pids) {
   const options = { ...load, connections: ctx.args.connections };
   await warmUp(options, ctx.args.warmupSeconds);
-  return runLoad({ ...options, durationSeconds: ctx.args.durationSeconds });
+  const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, readProcessCpuMs(pid)]));
+  const measurement = await runLoad({ ...options, durationSeconds: ctx.args.durationSeconds });
+  return { measurement, cpuMsPerRequest: cpuPerRequest(pids, before, measurement.requests) };
+}
+
+function pidsOf(platform: Platform, names: Array<keyof Platform['processes']>): Pids {
+  return Object.fromEntries(names.map((n) => [n, platform.processes[n]?.pid]));
 }
 
 function bareMemory(prefix: string, procs: BareProcess[]) {
@@ -61,8 +80,8 @@ async function phase2Scenarios(ctx: Ctx): Promise<void> {
     const vaultHeaders = { 'x-vault-token': token };
 
     ctx.say('(a) vault-dev KV read, direct');
-    const a = await measure(ctx, { url: kvUrl, headers: vaultHeaders });
-    ctx.results.push({ id: 'a', label: 'vault-dev KV v2 read, direct (autocannon)', measurement: a, memory: { vault: readProcessMemory(platform.processes.vault?.pid) }, counts: {} });
+    const a = await measure(ctx, { url: kvUrl, headers: vaultHeaders }, pidsOf(platform, ['vault']));
+    ctx.results.push({ id: 'a', label: 'vault-dev KV v2 read, direct (autocannon)', ...a, memory: { vault: readProcessMemory(platform.processes.vault?.pid) }, counts: {} });
 
     ctx.say('(a) vault-client loop in this process');
     ctx.results.push(await clientLoop(ctx, platform, token));
@@ -73,16 +92,17 @@ async function phase2Scenarios(ctx: Ctx): Promise<void> {
     ctx.say(`(e) ideal chain: ${HOPS} bare keep-alive proxies in front of the same read`);
     const chain = await startBareChain(Number(new URL(platform.urls.vault).port), HOPS);
     try {
-      const e = await measure(ctx, { url: `http://127.0.0.1:${chain[0].port}/v1/secret/data/${KV_PATH}`, headers: vaultHeaders });
-      ctx.results.push({ id: 'e', label: `ideal chain: ${HOPS} bare node:http proxies -> vault-dev KV read`, measurement: e, memory: { ...bareMemory('proxy', chain), vault: readProcessMemory(platform.processes.vault?.pid) }, counts: {} });
+      const pids = { ...Object.fromEntries(chain.map((p, i) => [`proxy${i + 1}`, p.pid])), ...pidsOf(platform, ['vault']) };
+      const e = await measure(ctx, { url: `http://127.0.0.1:${chain[0].port}/v1/secret/data/${KV_PATH}`, headers: vaultHeaders }, pids);
+      ctx.results.push({ id: 'e', label: `ideal chain: ${HOPS} bare node:http proxies -> vault-dev KV read`, ...e, memory: { ...bareMemory('proxy', chain), vault: readProcessMemory(platform.processes.vault?.pid) }, counts: {} });
     } finally {
       await Promise.all(chain.map((p) => p.stop()));
     }
 
     ctx.say('(b) agent, phase 2 (AppRole, in-process wallet-core)');
-    const b = await measure(ctx, { url: `${platform.urls.agent}/secrets/${SECRET_NAME}` });
+    const b = await measure(ctx, { url: `${platform.urls.agent}/secrets/${SECRET_NAME}` }, pidsOf(platform, ['agent', 'vault']));
     const counts = { ...(await credentialCounts(platform)), vault: await vaultLoginCounts(platform) };
-    ctx.results.push({ id: 'b', label: 'GET /secrets/{name}: agent -> vault-dev, phase 2', measurement: b, memory: platformMemory(platform), counts });
+    ctx.results.push({ id: 'b', label: 'GET /secrets/{name}: agent -> vault-dev, phase 2', ...b, memory: platformMemory(platform), counts });
   } finally {
     await platform.stop();
   }
@@ -108,8 +128,11 @@ async function clientLoop(ctx: Ctx, platform: Platform, token: string): Promise<
     const kv = client.kvV2('secret');
     const read = () => kv.read(KV_PATH);
     await runLoop(read, ctx.args.connections, Math.min(ctx.args.warmupSeconds, 2));
+    const pids: Pids = { bench: process.pid, vault: platform.processes.vault?.pid };
+    const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, readProcessCpuMs(pid)]));
     const measurement = await runLoop(read, ctx.args.connections, ctx.args.durationSeconds);
-    return { id: 'a-client', label: `vault-dev KV v2 read through vault-client (${ctx.args.connections} loops in the bench process)`, measurement, memory: { vault: readProcessMemory(platform.processes.vault?.pid) }, counts: {} };
+    const cpuMsPerRequest = cpuPerRequest(pids, before, measurement.requests);
+    return { id: 'a-client', label: `vault-dev KV v2 read through vault-client (${ctx.args.connections} loops in the bench process)`, measurement, cpuMsPerRequest, memory: { vault: readProcessMemory(platform.processes.vault?.pid) }, counts: {} };
   } finally {
     await client.stop();
   }
@@ -122,8 +145,8 @@ async function bareFloor(ctx: Ctx, kvUrl: string, headers: Record<string, string
   fs.writeFileSync(file, Buffer.from(await (await fetch(kvUrl, { headers })).arrayBuffer()));
   const bare = await startBareServer('static', file);
   try {
-    const measurement = await measure(ctx, { url: `http://127.0.0.1:${bare.port}/v1/secret/data/${KV_PATH}` });
-    return { id: 'bare', label: 'bare node:http answering the same bytes as the KV read', measurement, memory: { bare: readProcessMemory(bare.pid) }, counts: {} };
+    const measured = await measure(ctx, { url: `http://127.0.0.1:${bare.port}/v1/secret/data/${KV_PATH}` }, { bare: bare.pid });
+    return { id: 'bare', label: 'bare node:http answering the same bytes as the KV read', ...measured, memory: { bare: readProcessMemory(bare.pid) }, counts: {} };
   } finally {
     await bare.stop();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -138,7 +161,7 @@ async function chainScenario(ctx: Ctx, phase: 3 | 4, id: 'c' | 'd', label: strin
     platform = await startBenchPlatform(phase);
   } catch (err) {
     ctx.say(`phase ${phase} did not start: ${(err as Error).message}`);
-    ctx.results.push({ id, label, skipped: `the phase ${phase} platform did not start: ${(err as Error).message}`, memory: {}, counts: {} });
+    ctx.results.push({ id, label, skipped: `the phase ${phase} platform did not start: ${(err as Error).message}`, cpuMsPerRequest: {}, memory: {}, counts: {} });
     return;
   }
   try {
@@ -147,9 +170,9 @@ async function chainScenario(ctx: Ctx, phase: 3 | 4, id: 'c' | 'd', label: strin
     const url = `${platform.urls.gateway}/cloud-agent/secrets/${SECRET_NAME}`;
     await json(url, { method: 'PUT', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ value: `bench-${Date.now()}` }) });
     ctx.say(`(${id}) ${label}`);
-    const measurement = await measure(ctx, { url, headers });
+    const measured = await measure(ctx, { url, headers }, pidsOf(platform, ['gateway', 'agent', 'wallet', 'vault']));
     const counts = { ...(await credentialCounts(platform)), vault: await vaultLoginCounts(platform) };
-    ctx.results.push({ id, label, measurement, memory: platformMemory(platform), counts });
+    ctx.results.push({ id, label, ...measured, memory: platformMemory(platform), counts });
   } finally {
     await platform.stop();
   }

@@ -23,6 +23,22 @@ export function ratio(results: ScenarioResult[], id: ScenarioId, base: ScenarioI
   return a.requestsPerSecond / b.requestsPerSecond;
 }
 
+/** Sum of the CPU ms per request of every process on a scenario's path. */
+export function cpuTotal(r: ScenarioResult | undefined): number | undefined {
+  const values = Object.values(r?.cpuMsPerRequest ?? {});
+  return values.length ? values.reduce((a, b) => a + b, 0) : undefined;
+}
+
+/**
+ * The throughput ratio the CPU cost alone predicts (CPU per request of `base` over that of `id`):
+ * on a shared machine it moves far less with other people's load than the measured req/s.
+ */
+export function cpuRatio(results: ScenarioResult[], id: ScenarioId, base: ScenarioId): number | undefined {
+  const a = cpuTotal(results.find((r) => r.id === id));
+  const b = cpuTotal(results.find((r) => r.id === base));
+  return a && b ? b / a : undefined;
+}
+
 function p99Factor(results: ScenarioResult[], id: ScenarioId, base: ScenarioId): number | undefined {
   const a = results.find((r) => r.id === id)?.measurement;
   const b = results.find((r) => r.id === base)?.measurement;
