@@ -145,6 +145,17 @@ describe('problemFromError', () => {
     ).toMatchObject({ status, problem: { code } });
   });
 
+  it('maps an undecodable path parameter (Express URIError, status 400) to bad_request without quoting it', () => {
+    const err = Object.assign(new URIError("Failed to decode param '%c0%ae'"), { status: 400 });
+    const result = problemFromError(err, 'r');
+    expect(result).toMatchObject({ status: 400, problem: { code: 'bad_request' } });
+    expect(JSON.stringify(result.problem)).not.toContain('%c0');
+  });
+
+  it('keeps any other URIError internal (500)', () => {
+    expect(problemFromError(new URIError('x'), 'r').status).toBe(500);
+  });
+
   it('maps a zod error to validation_failed with field paths', () => {
     const schema = z.object({ a: z.object({ b: z.number() }) });
     const err = schema.safeParse({ a: { b: 'x' } }).error;

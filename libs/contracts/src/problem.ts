@@ -204,6 +204,15 @@ function fromForeignError(err: unknown): AppError {
       cause: err,
     });
   }
+  // Express's router cannot decode a path parameter such as %c0%ae: the client's mistake. The
+  // message quotes the parameter, so only the fact is passed on.
+  if (err instanceof URIError && foreign.status === 400) {
+    return new AppError(
+      'bad_request',
+      'The request path is not valid percent-encoding.',
+      { cause: err },
+    );
+  }
   if (foreign.type === 'encoding.unsupported' || foreign.status === 415) {
     return new AppError(
       'unsupported_media_type',
