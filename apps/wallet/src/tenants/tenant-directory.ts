@@ -95,6 +95,8 @@ export function createVaultTenantDirectory(options: TenantDirectoryOptions): Ten
   // Best effort: whatever is left stays `provisioning`, invisible, and a retry completes it.
   async function rollback(id: string, entityId: string): Promise<void> {
     try {
+      // Another wallet replica may have completed the same id meanwhile: never undo a live tenant.
+      if ((await find(id))?.state !== 'provisioning') return;
       await deleteLogin(id);
       await walletCore.forClient(id, vault).destroyAll();
       await identity.deleteEntity(entityId);
