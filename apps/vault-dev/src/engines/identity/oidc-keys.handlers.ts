@@ -34,6 +34,9 @@ export async function ensureDefaultKey(
     verificationTtlS: DAY_S,
     allowedClientIds: ['*'],
   });
+  // A concurrent role write may have created it while this key was generated.
+  const raced = own(state.keys, 'default');
+  if (raced) return raced;
   state.keys['default'] = key;
   return key;
 }
@@ -104,13 +107,15 @@ export function createOidcKeyHandlers(core: CoreServices, state: OidcState) {
         allowedClientIds,
       });
     } else {
-      state.keys[name] = await createNamedKey(core, {
+      const created = await createNamedKey(core, {
         name,
         algorithm: algorithm as JwsAlgorithm,
         rotationPeriodS,
         verificationTtlS,
         allowedClientIds,
       });
+      // Generation awaits a worker thread; never replace a key ring a concurrent write created.
+      if (!own(state.keys, name)) state.keys[name] = created;
     }
     await core.persist();
     return { kind: 'empty' };

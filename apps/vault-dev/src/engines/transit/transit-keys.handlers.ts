@@ -68,6 +68,10 @@ export function createKeyHandlers(core: CoreServices, state: TransitState) {
         '1': { material: await generateMaterial(type), creationMs: now },
       },
     };
+    // Key generation awaits a worker thread: a concurrent create of the same name may have
+    // won meanwhile, and replacing its key would orphan whatever it already encrypted.
+    const raced = own(state.keys, key.name);
+    if (raced) return raced;
     state.keys[key.name] = key;
     return key;
   }

@@ -72,6 +72,17 @@ describe('transit engine', () => {
     expect(JSON.stringify(body)).not.toContain('PRIVATE');
   });
 
+  it('keeps the first key when two creates of the same name race', async () => {
+    const [a, b] = await Promise.all([
+      call('create', 'keys/raced', { type: 'ed25519' }),
+      call('create', 'keys/raced', { type: 'ed25519' }),
+    ]);
+    const pub = (body: Record<string, unknown>) =>
+      (body.keys as Record<string, { public_key: string }>)['1'].public_key;
+    expect(pub(b)).toBe(pub(a));
+    expect(pub(await call('read', 'keys/raced'))).toBe(pub(a));
+  });
+
   it('answers a second create with the same key and a warning', async () => {
     await call('create', 'keys/k', { type: 'ed25519' });
     const res = await backend.handle(
