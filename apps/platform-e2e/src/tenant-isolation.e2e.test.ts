@@ -100,8 +100,7 @@ describe('tenant isolation (phase 4, enforced by Vault)', () => {
     expect(res.text).not.toContain(bSecretValue);
     // `instance` echoes the caller's own request path; everything else must not depend on B.
     const nobody = await rawAgent(a, 'GET', rawPath.replace(/\bB\b/g, crypto.randomUUID()));
-    const strip = (r: { status: number; text: string }) => ({ status: r.status, ...(JSON.parse(r.text) as object), requestId: undefined, instance: undefined });
-    expect(strip(res)).toEqual(strip(nobody));
+    expect(withoutEcho(res)).toEqual(withoutEcho(nobody));
   });
 
   it("leaves B's secret untouched when A writes and deletes the same names", async () => {
@@ -185,7 +184,7 @@ describe('tenant isolation (phase 4, enforced by Vault)', () => {
   });
 
   it(`exchanges exactly one JWT per distinct tenant JWT when ${CONCURRENT_TENANTS} new tenants work concurrently`, async () => {
-    const created = await mapLimited(Array.from({ length: CONCURRENT_TENANTS }, (_, i) => i), 5, async (i) => {
+    const created = await mapLimited(Array.from({ length: CONCURRENT_TENANTS }, (_, i) => i), 10, async (i) => {
       const res = await admin('POST', '/wallets', { name: `load-${i}` });
       expect(res.status).toBe(201);
       const w = res.body as { id: string; login: { username: string; password: string } };
@@ -264,6 +263,15 @@ function expectSameProblem(x: HttpResult, y: HttpResult): void {
   const strip = (r: HttpResult) => ({ ...(r.body as Record<string, unknown>), requestId: undefined, instance: undefined });
   expect(x.status).toBe(y.status);
   expect(strip(x)).toEqual(strip(y));
+}
+
+// The gateway itself may answer a malformed path with an HTML page; agent answers are problem JSON.
+function withoutEcho(r: { status: number; text: string }): unknown {
+  try {
+    return { status: r.status, ...(JSON.parse(r.text) as object), requestId: undefined, instance: undefined };
+  } catch {
+    return { status: r.status, text: r.text };
+  }
 }
 
 function signWithStrangerKey(alg: string, kid: string, claims: Record<string, unknown>): string {
