@@ -1,6 +1,6 @@
 import type { Platform } from '@secret-flows/cli';
 import { startTestPlatform } from '../support/platform';
-import { agentCall, freePort, startDelayProxy, startLoad, tenantJwt, waitFor, walletTokenAccessors, type Outcome } from './support/faults';
+import { agentCall, freePort, startDelayProxy, startLoad, tenantJwt, waitFor, approleTokenAccessors, type Outcome } from './support/faults';
 
 const WALLET_TIMEOUT_MS = 2000;
 const VAULT_TIMEOUT_MS = 1000;
@@ -75,7 +75,7 @@ describe('slow Vault and graceful shutdown (phase 3, a delay proxy between walle
   });
 
   it('wallet on SIGTERM under load: finishes in-flight requests, revokes its Vault token and exits 0 within 10 s', async () => {
-    const before = await walletTokenAccessors(platform);
+    const before = await approleTokenAccessors(platform);
     expect(before.length).toBeGreaterThan(0);
     proxy.setDelayMs(150);
     const { code, exitMs, inFlight, outcomes } = await sigtermUnderLoad(platform, 'wallet', () => agentCall(platform, jwt, { path: '/secrets/seeded' }));
@@ -86,7 +86,7 @@ describe('slow Vault and graceful shutdown (phase 3, a delay proxy between walle
     expect(inFlight.filter((o) => o.status !== 200)).toEqual([]);
     // Later requests find no wallet: a clean 503 from the agent, never a 500 or a hang.
     expect(outcomes.filter((o) => o.status !== 200 && o.status !== 503)).toEqual([]);
-    expect(await walletTokenAccessors(platform)).toEqual([]);
+    expect(await approleTokenAccessors(platform)).toEqual([]);
     await platform.restart('wallet');
   });
 

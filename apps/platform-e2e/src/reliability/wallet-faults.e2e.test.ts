@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import type { Platform } from '@secret-flows/cli';
 import { startTestPlatform } from '../support/platform';
 import { processEnv } from '../support/platform';
-import { agentCall, logLines, startLoad, tenantJwt, vaultAdmin, waitFor, walletTokenAccessors } from './support/faults';
+import { agentCall, logLines, startLoad, tenantJwt, vaultAdmin, waitFor, approleTokenAccessors } from './support/faults';
 
 const WALLET_TIMEOUT_MS = 3000;
 const MARGIN_MS = 1000;
@@ -47,7 +47,7 @@ describe('wallet and credential faults (phase 3)', () => {
   it('logs in again exactly once when its Vault token is revoked out of band, and no request fails', async () => {
     await agentCall(platform, jwt, { path: '/secrets/seeded' });
     const loginsBefore = countMsg(platform, 'Vault login succeeded');
-    const accessors = await walletTokenAccessors(platform);
+    const accessors = await approleTokenAccessors(platform);
     expect(accessors.length).toBeGreaterThan(0);
     for (const accessor of accessors) {
       expect((await vaultAdmin(platform, 'POST', 'auth/token/revoke-accessor', { accessor })).status).toBe(204);
@@ -64,18 +64,18 @@ describe('wallet and credential faults (phase 3)', () => {
     const secretId = fs.readFileSync(secretIdFile, 'utf8').trim();
     // The operator (or its TTL) destroyed the secret_id, then the current token dies too.
     expect((await vaultAdmin(platform, 'POST', 'auth/approle/role/wallet/secret-id/destroy', { secret_id: secretId })).status).toBe(204);
-    for (const accessor of await walletTokenAccessors(platform)) await vaultAdmin(platform, 'POST', 'auth/token/revoke-accessor', { accessor });
+    for (const accessor of await approleTokenAccessors(platform)) await vaultAdmin(platform, 'POST', 'auth/token/revoke-accessor', { accessor });
     const linesBefore = logLines(platform, 'wallet').length;
 
     const failing = await agentCall(platform, jwt, { path: '/secrets/seeded' });
     expect(failing.status).toBe(503);
     expect(failing.retryAfter).toBeTruthy();
     // Probes and clients keep coming for 3 s: 30 readiness checks and 30 requests.
-    let lastBody: any;
+    let lastBody = {} as { checks: Record<string, { ok: boolean; detail?: string }> };
     for (let i = 0; i < 30; i++) {
       const ready = await fetch(`${platform.urls.wallet}/_system/ready`);
       expect(ready.status).toBe(503);
-      lastBody = await ready.json();
+      lastBody = (await ready.json()) as typeof lastBody;
       expect((await agentCall(platform, jwt, { path: '/secrets/seeded' })).status).toBe(503);
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -84,6 +84,7 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs: number):
 }
 
 /** A Vault API call with the root token (out-of-band operator actions in fault tests). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Vault's JSON is read ad hoc by tests
 export async function vaultAdmin(platform: Platform, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
   const res = await fetch(`${platform.urls.vault}/v1/${path}`, {
     method,
@@ -94,8 +95,8 @@ export async function vaultAdmin(platform: Platform, method: string, path: strin
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
-/** Accessors of the live tokens that AppRole issued to the wallet (found with the root token). */
-export async function walletTokenAccessors(platform: Platform): Promise<string[]> {
+/** Accessors of the live tokens AppRole issued (the wallet's in phases 3-4, the agent's in phase 2), found with the root token. */
+export async function approleTokenAccessors(platform: Platform): Promise<string[]> {
   const list = await vaultAdmin(platform, 'LIST', 'auth/token/accessors');
   const found: string[] = [];
   for (const accessor of (list.body?.data?.keys ?? []) as string[]) {
