@@ -44,54 +44,57 @@ export async function runDemo(info: PlatformInfo, print: Print = () => undefined
 
 type Record_ = (step: string, ok: boolean, detail: string) => void;
 
+/** Who a step is about: the wallet name when onboarding gave one, else the tenant id. */
+const label = (s: Session): string => s.tenant.name ?? s.tenant.id;
+
 async function login(s: Session, record: Record_): Promise<string> {
   const who = s.tenant.username ?? s.tenant.id;
   const res = await call(s, 'POST', `/auth/login/${encodeURIComponent(who)}`, { password: s.tenant.password }, { auth: false });
   const vaultToken = (res.body as { auth?: { client_token?: string } }).auth?.client_token;
-  record(`[${s.tenant.id}] log in to Vault through the gateway (POST /auth/login/${who})`, res.status === 200 && !!vaultToken, `HTTP ${res.status}, token policies ${JSON.stringify((res.body as { auth?: { policies?: string[] } }).auth?.policies ?? [])}`);
+  record(`[${label(s)}] log in to Vault through the gateway (POST /auth/login/${who})`, res.status === 200 && !!vaultToken, `HTTP ${res.status}, token policies ${JSON.stringify((res.body as { auth?: { policies?: string[] } }).auth?.policies ?? [])}`);
   const tok = await call(s, 'GET', '/auth/token', undefined, { auth: false, headers: { 'x-vault-token': vaultToken as string } });
   const jwt = (tok.body as { data?: { token?: string } }).data?.token;
   const claims = jwt ? (JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString()) as Record<string, unknown>) : {};
-  record(`[${s.tenant.id}] fetch the tenant JWT (GET /auth/token)`, tok.status === 200 && !!jwt, `HTTP ${tok.status}, claims iss=${String(claims['iss'])} aud=${String(claims['aud'])} tenant_id=${String(claims['tenant_id'])}`);
+  record(`[${label(s)}] fetch the tenant JWT (GET /auth/token)`, tok.status === 200 && !!jwt, `HTTP ${tok.status}, claims iss=${String(claims['iss'])} aud=${String(claims['aud'])} tenant_id=${String(claims['tenant_id'])}`);
   return jwt as string;
 }
 
 async function keyFlow(s: Session, record: Record_): Promise<void> {
   const created = await call(s, 'POST', '/cloud-agent/keys', { type: 'Ed25519' });
   const key = created.body as { id?: string; did?: string; publicKeyJwk?: crypto.JsonWebKey };
-  record(`[${s.tenant.id}] create an Ed25519 key (POST /cloud-agent/keys)`, created.status === 201 && !!key.id, `HTTP ${created.status}, ${key.did ?? ''}`);
-  const payload = Buffer.from(`hello from ${s.tenant.id} at ${new Date().toISOString()}`);
+  record(`[${label(s)}] create an Ed25519 key (POST /cloud-agent/keys)`, created.status === 201 && !!key.id, `HTTP ${created.status}, ${key.did ?? ''}`);
+  const payload = Buffer.from(`hello from ${label(s)} at ${new Date().toISOString()}`);
   const signed = await call(s, 'POST', `/cloud-agent/keys/${key.id}/sign`, { payload: payload.toString('base64url') });
   const sig = signed.body as { alg?: string; signature?: string };
-  record(`[${s.tenant.id}] sign a payload (POST /cloud-agent/keys/{id}/sign)`, signed.status === 200 && !!sig.signature, `HTTP ${signed.status}, alg ${sig.alg}`);
+  record(`[${label(s)}] sign a payload (POST /cloud-agent/keys/{id}/sign)`, signed.status === 200 && !!sig.signature, `HTTP ${signed.status}, alg ${sig.alg}`);
   const publicKey = crypto.createPublicKey({ key: key.publicKeyJwk as crypto.JsonWebKey, format: 'jwk' });
   const valid = crypto.verify(null, payload, publicKey, Buffer.from(sig.signature ?? '', 'base64url'));
-  record(`[${s.tenant.id}] verify the signature locally with publicKeyJwk`, valid, valid ? 'valid' : 'INVALID');
+  record(`[${label(s)}] verify the signature locally with publicKeyJwk`, valid, valid ? 'valid' : 'INVALID');
 }
 
 async function secretFlow(s: Session, record: Record_): Promise<void> {
-  const value = `demo secret of ${s.tenant.id} ${crypto.randomBytes(6).toString('hex')}`;
+  const value = `demo secret of ${label(s)} ${crypto.randomBytes(6).toString('hex')}`;
   const put = await call(s, 'PUT', '/cloud-agent/secrets/demo', { value });
-  record(`[${s.tenant.id}] write a secret (PUT /cloud-agent/secrets/demo)`, put.status === 200, `HTTP ${put.status}, version ${String((put.body as { version?: number }).version)}`);
+  record(`[${label(s)}] write a secret (PUT /cloud-agent/secrets/demo)`, put.status === 200, `HTTP ${put.status}, version ${String((put.body as { version?: number }).version)}`);
   const got = await call(s, 'GET', '/cloud-agent/secrets/demo');
   const same = (got.body as { value?: string }).value === value;
-  record(`[${s.tenant.id}] read it back (GET /cloud-agent/secrets/demo)`, got.status === 200 && same, `HTTP ${got.status}, ${same ? 'same value' : 'DIFFERENT value'}`);
+  record(`[${label(s)}] read it back (GET /cloud-agent/secrets/demo)`, got.status === 200 && same, `HTTP ${got.status}, ${same ? 'same value' : 'DIFFERENT value'}`);
 }
 
 async function crossTenantCheck(a: Session, b: Session, record: Record_): Promise<void> {
   const keys = await call(b, 'GET', '/cloud-agent/keys');
   const bKey = ((keys.body as { keys?: Array<{ id: string }> }).keys ?? [])[0]?.id;
   const res = await call(a, 'GET', `/cloud-agent/keys/${bKey}`);
-  record(`[${a.tenant.id}] try to read ${b.tenant.id}'s key with ${a.tenant.id}'s JWT`, res.status === 404, `HTTP ${res.status} (refused, without saying whether it exists)`);
+  record(`[${label(a)}] try to read ${label(b)}'s key with ${label(a)}'s JWT`, res.status === 404, `HTTP ${res.status} (refused, without saying whether it exists)`);
   // A name only B has: A's request resolves inside A's own tenant, and Vault would refuse A's
   // token on B's path anyway (the wallet never holds a token that could read it).
   const name = `private-${crypto.randomBytes(4).toString('hex')}`;
-  const put = await call(b, 'PUT', `/cloud-agent/secrets/${name}`, { value: `only for ${b.tenant.id}` });
-  record(`[${b.tenant.id}] write a secret only ${b.tenant.id} has (PUT /cloud-agent/secrets/${name})`, put.status === 200, `HTTP ${put.status}`);
+  const put = await call(b, 'PUT', `/cloud-agent/secrets/${name}`, { value: `only for ${label(b)}` });
+  record(`[${label(b)}] write a secret only ${label(b)} has (PUT /cloud-agent/secrets/${name})`, put.status === 200, `HTTP ${put.status}`);
   const stolen = await call(a, 'GET', `/cloud-agent/secrets/${name}`);
-  record(`[${a.tenant.id}] try to read ${b.tenant.id}'s secret with ${a.tenant.id}'s JWT`, stolen.status === 404, `HTTP ${stolen.status} (refused, without saying whether it exists)`);
+  record(`[${label(a)}] try to read ${label(b)}'s secret with ${label(a)}'s JWT`, stolen.status === 404, `HTTP ${stolen.status} (refused, without saying whether it exists)`);
   const own = await call(b, 'GET', `/cloud-agent/secrets/${name}`);
-  record(`[${b.tenant.id}] still reads its secret`, own.status === 200, `HTTP ${own.status}`);
+  record(`[${label(b)}] still reads its secret`, own.status === 200, `HTTP ${own.status}`);
 }
 
 async function call(

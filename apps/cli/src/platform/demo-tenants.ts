@@ -3,6 +3,8 @@ import { randomSecret, type Phase } from './layout';
 
 export interface DemoTenant {
   id: string;
+  /** The wallet name given at onboarding (phase 4), for people reading the demo. */
+  name?: string;
   username?: string;
   password?: string;
 }
@@ -61,5 +63,5 @@ async function createWallet(options: DemoTenantOptions, name: string): Promise<D
   if (res.status !== 201 || !body.id || !body.login) {
     throw new Error(`creating demo tenant ${name} failed: HTTP ${res.status} ${body.detail ?? ''}`.trim());
   }
-  return { id: body.id, username: body.login.username, password: body.login.password };
+  return { id: body.id, name, username: body.login.username, password: body.login.password };
 }
