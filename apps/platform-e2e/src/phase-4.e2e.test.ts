@@ -1,11 +1,14 @@
 import { runDemo, platformInfo, type Platform } from '@secret-flows/cli';
 import { http, processEnv, startTestPlatform } from './support/platform';
 
+// Low enough to reach in a test, high enough for the demo flow (about ten calls per tenant).
+const TENANT_RATE_LIMIT = 30;
+
 describe('phase 4: two tenants, isolation enforced by Vault', () => {
   let platform: Platform;
 
   beforeAll(async () => {
-    platform = await startTestPlatform(4);
+    platform = await startTestPlatform(4, { env: { wallet: { WALLET_TENANT_RATE_LIMIT_PER_MINUTE: String(TENANT_RATE_LIMIT) } } });
   });
   afterAll(async () => {
     await platform?.stop();
@@ -65,4 +68,26 @@ describe('phase 4: two tenants, isolation enforced by Vault', () => {
     expect(processEnv(platform.processes.wallet?.pid)['WALLET_TENANCY']).toBe('multi');
     expect(Object.keys(processEnv(platform.processes.agent?.pid)).filter((k) => k.startsWith('VAULT_'))).toEqual([]);
   });
+
+  it("limits a tenant that exceeds its own rate (429 + Retry-After) while the other tenant is still served", async () => {
+    const [noisy, quiet] = await Promise.all(platform.tenants.map((t) => jwtOf(t.username as string, t.password as string)));
+    const call = (jwt: string) => http(`${platform.urls.gateway}/cloud-agent/secrets`, { headers: { apikey: platform.apiKey, authorization: `Bearer ${jwt}` } });
+    const burst = await Promise.all(Array.from({ length: TENANT_RATE_LIMIT + 10 }, () => call(noisy)));
+    const limited = burst.filter((r) => r.status === 429);
+    expect(limited.length).toBeGreaterThanOrEqual(10);
+    expect(limited[0].body).toMatchObject({ code: 'rate_limited' });
+    expect(Number(limited[0].headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await call(quiet)).status).toBe(200);
+  });
+
+  async function jwtOf(username: string, password: string): Promise<string> {
+    const login = await http(`${platform.urls.gateway}/auth/login/${username}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ password }),
+    });
+    const token = (login.body as { auth: { client_token: string } }).auth.client_token;
+    const jwt = await http(`${platform.urls.gateway}/auth/token`, { headers: { 'x-vault-token': token } });
+    return (jwt.body as { data: { token: string } }).data.token;
+  }
 });
