@@ -408,6 +408,35 @@ describe('identity engine', () => {
     expect((await jwks()).map((k) => k.kid)).not.toContain(kid(before));
   });
 
+  it('rotates a due key once even when several token requests arrive together', async () => {
+    await backend.handle(
+      rq('create', 'oidc/key/k', {
+        algorithm: 'ES256',
+        allowed_client_ids: '*',
+        rotation_period: '1m',
+        verification_ttl: '10m',
+      }),
+    );
+    await backend.handle(rq('create', 'oidc/role/r', { key: 'k', ttl: '1m' }));
+    const before = (await jwks()).map((k) => k.kid);
+    core.advance(61_000);
+    const tokens = await Promise.all(
+      [1, 2, 3].map(() =>
+        backend.handle(rq('read', 'oidc/token/r', {}, caller)),
+      ),
+    );
+    const keys = await jwks();
+    // The old signing key (retired), the promoted next key (now signing) and one new next key.
+    expect(keys).toHaveLength(3);
+    expect(keys.map((k) => k.kid)).toEqual(expect.arrayContaining(before));
+    for (const t of tokens) verifyWithJwks(dataOf(t).token as string, keys);
+    // The persisted ring too: a single retired version, not one per concurrent request.
+    const ring = core.state<{ keys: Record<string, { retired: unknown[] }> }>(
+      () => ({ keys: {} }),
+    ).keys['k'];
+    expect(ring.retired).toHaveLength(1);
+  });
+
   it('publishes no keys while no role references one, and serves discovery as raw JSON (checklist 103)', async () => {
     await backend.handle(
       rq('create', 'oidc/key/unused', { algorithm: 'EdDSA' }),

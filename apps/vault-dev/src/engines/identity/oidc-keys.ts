@@ -81,8 +81,11 @@ export async function rotateKey(
   verificationTtlS = key.verificationTtlS,
 ): Promise<void> {
   const now = core.now();
+  // Claimed before any await, so concurrent token requests that find the rotation due
+  // do not rotate the ring a second time.
+  key.nextRotationMs = now + key.rotationPeriodS * 1000;
   // An algorithm change takes effect at rotation: the pre-published next key may be of the old type.
-  const next =
+  const promoted =
     key.next.publicJwk.alg === key.algorithm
       ? key.next
       : await newVersion(core, key.algorithm);
@@ -90,10 +93,11 @@ export async function rotateKey(
     ...key.signing,
     expireAtMs: now + verificationTtlS * 1000,
   });
-  key.signing = next;
-  key.next = await newVersion(core, key.algorithm);
-  key.nextRotationMs = now + key.rotationPeriodS * 1000;
+  key.signing = promoted;
   pruneRetired(key, now);
+  const next = await newVersion(core, key.algorithm);
+  // Until the new next key exists, `next` may still be the promoted key; publishing dedupes by kid.
+  key.next = next;
 }
 
 /** Applies rotations that came due (checked lazily on use); returns true if anything changed. */
@@ -118,11 +122,15 @@ function pruneRetired(key: NamedKey, now: number): boolean {
 
 /** Every public key a verifier may meet: signing, next and unexpired retired keys. */
 export function publishedKeys(key: NamedKey, now: number): JsonWebKey[] {
-  return [
+  const versions = [
     key.signing,
     key.next,
     ...key.retired.filter((v) => v.expireAtMs > now),
-  ].map((v) => v.publicJwk);
+  ];
+  const seen = new Set<string>();
+  return versions
+    .filter((v) => !seen.has(v.kid) && seen.add(v.kid))
+    .map((v) => v.publicJwk);
 }
 
 /** Finds the version with `kid` in a key ring, if it is still published. */
