@@ -114,6 +114,15 @@ describe('tenant isolation (phase 4, enforced by Vault)', () => {
     expect(((await agent(a, 'GET', '/keys')).body as { keys: { id: string }[] }).keys.map((k) => k.id)).not.toContain(bKeyId);
   });
 
+  it("gives tenant A's JWT no way into the admin API for B's wallet (401 without the admin key)", async () => {
+    for (const [method, path] of [['GET', `/wallets/${b.id}`], ['DELETE', `/wallets/${b.id}`], ['GET', '/wallets']]) {
+      const res = await agent(a, method, path);
+      expect(res.status).toBe(401);
+      expect(res.body).toMatchObject({ code: 'unauthorized', detail: 'The x-admin-api-key header is required.' });
+    }
+    expect((await agent(b, 'GET', '/secrets/b-only')).status).toBe(200);
+  });
+
   it("refuses A's JWT with tenant_id changed to B's (signature no longer matches) with 401", async () => {
     const [header, payload, signature] = a.jwt.split('.');
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
