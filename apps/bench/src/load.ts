@@ -15,6 +15,8 @@ export interface Measurement {
   /** Answers outside 2xx, and connection errors or timeouts: a healthy run has none. */
   non2xx: number;
   errors: number;
+  /** Count per HTTP status outside 2xx, so a failing run says how it failed (429, 503, ...). */
+  failedStatuses?: Record<string, number>;
 }
 
 /** Drives one URL with autocannon (keep-alive connections, one request in flight on each). */
@@ -33,7 +35,13 @@ export async function runLoad(options: LoadOptions): Promise<Measurement> {
     requests: result.requests.total,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
+    failedStatuses: failedStatuses(result.statusCodeStats as Record<string, { count: number }> | undefined),
   };
+}
+
+function failedStatuses(stats: Record<string, { count: number }> | undefined): Record<string, number> | undefined {
+  const failed = Object.entries(stats ?? {}).filter(([code]) => !code.startsWith('2'));
+  return failed.length ? Object.fromEntries(failed.map(([code, s]) => [code, s.count])) : undefined;
 }
 
 /** Load that is not measured: lets each process on the path compile its hot code first. */

@@ -26,7 +26,7 @@ export function tableRows(results: ScenarioResult[]): string[][] {
   return results.map((r) => {
     const m = r.measurement;
     if (!m) return [r.id, r.label, 'not measured', '', '', '', '', '', r.skipped ?? ''];
-    return [r.id, r.label, String(m.requestsPerSecond), String(m.p50Ms), String(m.p99Ms), `${m.non2xx}/${m.errors}`, cpuCell(r), memoryCell(r), countsCell(r)];
+    return [r.id, r.label, String(m.requestsPerSecond), String(m.p50Ms), String(m.p99Ms), `${m.non2xx}/${m.errors}${m.failedStatuses ? ` (${Object.entries(m.failedStatuses).map(([c, n]) => `${n}× ${c}`).join(', ')})` : ''}`, cpuCell(r), memoryCell(r), countsCell(r)];
   });
 }
 
