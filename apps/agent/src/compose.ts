@@ -15,6 +15,8 @@ export type AgentLogger = Logger;
 
 export interface AgentDependencies extends AppDeps {
   logger: AgentLogger;
+  /** The full metrics set (the app needs only its middleware and handler). */
+  metrics: ReturnType<typeof createMetrics>;
   /** Marks the process as draining, so readiness fails while in-flight requests finish. */
   beginDrain(): void;
   /** Releases the backend (keep-alive sockets; in vault mode the agent's own Vault token). */
