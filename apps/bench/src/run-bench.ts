@@ -80,7 +80,8 @@ async function phase2Scenarios(ctx: Ctx): Promise<void> {
     const vaultHeaders = { 'x-vault-token': token };
 
     ctx.say('(a) vault-dev KV read, direct');
-    const a = await measure(ctx, { url: kvUrl, headers: vaultHeaders }, pidsOf(platform, ['vault']));
+    // The bench process (autocannon) is counted too: the client-side cost to compare vault-client with.
+    const a = await measure(ctx, { url: kvUrl, headers: vaultHeaders }, { bench: process.pid, ...pidsOf(platform, ['vault']) });
     ctx.results.push({ id: 'a', label: 'vault-dev KV v2 read, direct (autocannon)', ...a, memory: { vault: readProcessMemory(platform.processes.vault?.pid) }, counts: {} });
 
     ctx.say('(a) vault-client loop in this process');
