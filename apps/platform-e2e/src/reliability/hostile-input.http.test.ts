@@ -160,7 +160,7 @@ describe('hostile input against every agent endpoint (in-process, property-based
   });
 
   it('answers 413 problem JSON to every body over the limit on every route that takes one', async () => {
-    const routes = [
+    const routes: Array<{ method: string; path: string; headers: Record<string, string>; field: string }> = [
       { method: 'PUT', path: '/secrets/big', headers: { authorization: 'Bearer tenant-a' }, field: 'value' },
       { method: 'POST', path: '/keys', headers: { authorization: 'Bearer tenant-a' }, field: 'type' },
       { method: 'POST', path: '/keys/00000000-0000-4000-8000-000000000000/sign', headers: { authorization: 'Bearer tenant-a' }, field: 'payload' },
