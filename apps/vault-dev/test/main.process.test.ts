@@ -59,6 +59,16 @@ describe('vault-dev process', () => {
     expect(proc.output()).toContain('VAULT_DEV_UNSEAL_KEY');
   }, 30_000);
 
+  it('prints the root token it generated, which works', async () => {
+    const proc = run([], {});
+    const [, address] = await waitFor(proc.output, /Api Address: (\S+)/);
+    const [, token] = await waitFor(proc.output, /Root Token: {2}(\S+)/);
+    const res = await request(address, 'GET', '/v1/auth/token/lookup-self', { token });
+    expect(res.json.data.policies).toEqual(['root']);
+    proc.child.kill('SIGTERM');
+    expect(await proc.exited).toBe(0);
+  }, 30_000);
+
   it('fails fast on invalid configuration', async () => {
     const proc = run(['--what'], { VAULT_DEV_LISTEN_ADDRESS: 'nowhere' });
     expect(await proc.exited).toBe(1);
