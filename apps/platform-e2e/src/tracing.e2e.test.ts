@@ -138,7 +138,7 @@ describe('one trace per request across gateway-dev, agent, wallet and vault-dev 
       body: JSON.stringify({ value: secretValue }),
     });
     expect(put.status).toBe(200);
-  });
+  }, 120_000);
   afterAll(async () => {
     await platform?.stop();
     await receiver?.close();
