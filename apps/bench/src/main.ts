@@ -4,7 +4,6 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the benchmark drives the platform launcher (an app), as platform-e2e does
 import { findRepoRoot } from '@secret-flows/cli';
 import { parseArgs, UsageError } from './args';
 import { renderMarkdown, renderText, updateDocument } from './report';

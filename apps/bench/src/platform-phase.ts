@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the benchmark drives the platform launcher (an app), as platform-e2e does
 import { startPlatform, type Platform } from '@secret-flows/cli';
 import { firstMetric, sumMetric } from './prom-text';
 import { readProcessMemory, type ProcessMemory } from './process-stats';
