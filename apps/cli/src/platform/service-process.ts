@@ -7,6 +7,8 @@ export interface ServiceProcessOptions {
   /** Absolute path of the compiled entry point (`apps/<app>/dist/main.js`). */
   script: string;
   args?: string[];
+  /** Options for node itself (before the script), e.g. a heap limit. */
+  nodeArgs?: string[];
   /** The complete environment of the child: nothing is inherited implicitly. */
   env: Record<string, string>;
   /** Where stdout and stderr go (one file per service). */
@@ -35,7 +37,7 @@ export function startServiceProcess(options: ServiceProcessOptions): ServiceProc
   const inherited = Object.fromEntries(
     INHERITED_ENV.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k] as string]),
   );
-  const child: ChildProcess = spawn(process.execPath, [options.script, ...(options.args ?? [])], {
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), options.script, ...(options.args ?? [])], {
     env: { ...inherited, ...options.env },
     stdio: ['ignore', log, log],
   });

@@ -56,6 +56,14 @@ export interface Platform {
 const JWKS_PATH = '/v1/identity/oidc/.well-known/keys';
 const AGENT_CLIENT_ID = 'secret-flows-agent';
 
+// The agent and the wallet keep ~22 MB live, but V8 sizes its default heap for this machine's
+// memory and keeps what it grew under load; a limit keeps them near the 120 MB RSS budget
+// (DESIGN §11), as a container memory limit would in Kubernetes (docs/benchmarks.md).
+const NODE_ARGS: Partial<Record<ServiceName, string[]>> = {
+  agent: ['--max-old-space-size=96', '--max-semi-space-size=8'],
+  wallet: ['--max-old-space-size=96', '--max-semi-space-size=8'],
+};
+
 /**
  * Starts vault-dev, bootstraps it for the phase, then the wallet (phases 3-4), the agent and
  * gateway-dev as separate processes, waiting for each to be ready.
@@ -76,7 +84,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const launch = async (name: ServiceName, env: Record<string, string>, readyUrl: string, args: string[] = [], isRestart = false) => {
     const logFile = path.join(runDir, 'logs', `${name}.log`);
     if (!isRestart) fs.writeFileSync(logFile, '', { mode: 0o600 });
-    const proc = startServiceProcess({ name, script: entryPoint(repoRoot, name), args, env: { ...env, ...options.env?.[name] }, logFile });
+    const proc = startServiceProcess({ name, script: entryPoint(repoRoot, name), nodeArgs: NODE_ARGS[name], args, env: { ...env, ...options.env?.[name] }, logFile });
     const previous = processes[name];
     if (previous) started.splice(started.indexOf(previous), 1, proc);
     else started.push(proc);
