@@ -5,7 +5,7 @@ import { createWalletCore } from '@secret-flows/wallet-core';
 import request from 'supertest';
 import { buildApp } from '../src/app';
 import { createSingleTenantDataAccess } from '../src/tenancy/tenant-data-access';
-import { createFakeKv } from './fakes/fake-kv';
+import { createFakeKv } from '@secret-flows/wallet-core/testing';
 import { createFakeTenants } from './fakes/fake-tenants';
 import { createServiceTokens, createTenantIssuer } from './fakes/token-issuers';
 

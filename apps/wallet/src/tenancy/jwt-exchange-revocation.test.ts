@@ -1,7 +1,7 @@
 import { VaultResponseError } from '@secret-flows/vault-client';
 import { createWalletCore, type TenantKv } from '@secret-flows/wallet-core';
 import type { TenantPrincipal } from '../auth/auth.middleware';
-import { createFakeKv } from '../../test/fakes/fake-kv';
+import { createFakeKv } from '@secret-flows/wallet-core/testing';
 import { createJwtExchangeTenantDataAccess } from './jwt-exchange';
 
 // What happens to cached tenant tokens when Vault stops honouring them: DELETE /v1/tenants/{id}

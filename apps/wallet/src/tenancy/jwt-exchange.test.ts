@@ -1,7 +1,7 @@
 import { VaultResponseError, VaultUnavailableError } from '@secret-flows/vault-client';
 import { createWalletCore } from '@secret-flows/wallet-core';
 import type { TenantPrincipal } from '../auth/auth.middleware';
-import { createFakeKv } from '../../test/fakes/fake-kv';
+import { createFakeKv } from '@secret-flows/wallet-core/testing';
 import { createJwtExchangeTenantDataAccess } from './jwt-exchange';
 
 function setup(options: { leaseSeconds?: number; maxEntries?: number; fail?: unknown } = {}) {

@@ -1,6 +1,6 @@
 import { createPublicKey, verify } from 'node:crypto';
 import { isAppError } from '@secret-flows/contracts';
-import { createFakeKv } from '../../test/fakes/fake-kv';
+import { createFakeKv } from '../testing';
 import { createWalletCore } from '../wallet-core';
 import type { PublicKeyInfo } from './tenant-keys';
 

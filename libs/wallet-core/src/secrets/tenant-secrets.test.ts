@@ -1,5 +1,5 @@
 import { isAppError } from '@secret-flows/contracts';
-import { createFakeKv } from '../../test/fakes/fake-kv';
+import { createFakeKv } from '../testing';
 import { createWalletCore } from '../wallet-core';
 
 function setup() {

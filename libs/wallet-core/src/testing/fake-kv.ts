@@ -1,5 +1,5 @@
 import { VaultResponseError, VaultUnavailableError } from '@secret-flows/vault-client';
-import type { TenantKv } from '../../src/tenant-kv';
+import type { TenantKv } from '../tenant-kv';
 
 interface Version {
   data: Record<string, unknown>;
@@ -123,6 +123,11 @@ export function createFakeKv(options: FakeKvOptions = {}) {
       isDown = false;
     },
     callCount: () => calls,
+    /** Forgets everything (between Pact interactions). */
+    reset: () => {
+      entries.clear();
+      isDown = false;
+    },
   };
 }
 
