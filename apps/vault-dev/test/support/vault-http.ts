@@ -87,8 +87,8 @@ export async function startTestVault(options: Partial<VaultDevOptions> = {}): Pr
     server,
     root: server.rootToken,
     clock,
-    call: (method, path, opts) => request(server.address, method, path, opts),
-    root$: (method, path, body) => request(server.address, method, path, { token: server.rootToken, body }),
+    call: (method, path, opts) => request(server.address, method, path, { ca: server.caCertPem, ...opts }),
+    root$: (method, path, body) => request(server.address, method, path, { token: server.rootToken, body, ca: server.caCertPem }),
   };
 }
 
