@@ -4,7 +4,7 @@
  * `localhost.localdomain`, the host name and 127.0.0.1, plus any `-dev-tls-san` (the
  * `dev-tls-san` flag's usage text in hashicorp/vault command/server.go). Node 20 has no
  * X.509 creation API, so node-forge (pure JS, no dependencies) builds and signs them;
- * the RSA keys come from node:crypto (docs/adr/0016-vault-dev-tls.md).
+ * the RSA keys come from node:crypto (docs/adr/0002-vault-dev-scope-and-fidelity.md).
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import * as net from 'node:net';
