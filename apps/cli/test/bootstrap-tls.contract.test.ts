@@ -10,7 +10,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createVaultClient, tokenAuth, userpassAuth, type VaultClient } from '@secret-flows/vault-client';
 // vault-dev is an app, allowed here as a test-only dependency (root eslint config, scope:vault-dev).
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { startVaultDev, type VaultDevServer } from '@secret-flows/vault-dev';
 import { runCli } from '../src/cli';
 import { COMMANDS } from '../src/commands/registry';

@@ -4,7 +4,6 @@
  * vault-dev in TLS mode (like `vault server -dev-tls`).
  */
 // vault-dev is an app, allowed here as a test-only dependency (root eslint config, scope:vault-dev).
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { createDevCertificates, startVaultDev, type VaultDevServer } from '@secret-flows/vault-dev';
 import { createVaultClient, tokenAuth, VaultUnavailableError, type VaultClient } from '../../src/index';
 
