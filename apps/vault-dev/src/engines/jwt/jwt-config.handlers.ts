@@ -133,7 +133,10 @@ export function createConfigHandlers(core: CoreServices, state: JwtState) {
       });
     }
     if (config.oidcDiscoveryUrl !== '') {
-      // NewOIDCDiscoveryKeySet reads the discovery document only; the keys come at login.
+      // NewOIDCDiscoveryKeySet parses the CA first (whatever the scheme), then reads the
+      // discovery document only; the keys come at login.
+      if (config.oidcDiscoveryCaPem !== '' && caCertificates(config.oidcDiscoveryCaPem).length === 0)
+        badField('error checking oidc discovery URL');
       await check('error checking oidc discovery URL', () =>
         discoverJwksUri(
           config.oidcDiscoveryUrl,

@@ -426,7 +426,17 @@ describe('JWT auth method', () => {
       expect(wellKnown.status).toBe(400);
     });
 
+    it('refuses a CA PEM without a certificate even for http URLs (cap createCAContext runs first)', async () => {
+      const jwks = await failure(backend.handle(rq('update', 'config', { jwks_url: url, jwks_ca_pem: 'junk' })));
+      expect(jwks.errors).toEqual(['error checking jwks_ca_pem']);
+      const discovery = await failure(
+        backend.handle(rq('update', 'config', { oidc_discovery_url: url.replace(/\/keys$/, '/idp'), oidc_discovery_ca_pem: 'junk' })),
+      );
+      expect(discovery.errors).toEqual(['error checking oidc discovery URL']);
+    });
+
     it('refuses a jwks_url that cannot be fetched', async () => {
+
       const err = await failure(
         backend.handle(
           rq('update', 'config', { jwks_url: 'http://127.0.0.1:1/none' }),
