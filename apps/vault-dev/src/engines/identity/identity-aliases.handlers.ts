@@ -64,9 +64,16 @@ export function createAliasHandlers(core: CoreServices) {
     if (!alias) throw new VaultError(400, ['invalid alias ID provided']);
     const d = req.data;
     const fields: Partial<
-      Pick<AliasRecord, 'name' | 'canonicalId' | 'customMetadata'>
+      Pick<
+        AliasRecord,
+        'name' | 'canonicalId' | 'mountAccessor' | 'customMetadata'
+      >
     > = {};
     if (d['name'] !== undefined) fields.name = parseString(d['name'], 'name');
+    if (d['mount_accessor'] !== undefined) {
+      const accessor = parseString(d['mount_accessor'], 'mount_accessor');
+      if (accessor !== '') fields.mountAccessor = accessor;
+    }
     if (d['canonical_id'] !== undefined) {
       fields.canonicalId = parseString(d['canonical_id'], 'canonical_id');
       if (!id.entityById(fields.canonicalId)) badField('invalid canonical ID');

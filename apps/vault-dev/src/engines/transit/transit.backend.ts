@@ -14,31 +14,31 @@ export const createTransitBackend: BackendFactory = (core): Backend => {
   const route = createRouteTable([
     { pattern: /^keys$/, ops: { list: keys.listKeys } },
     {
-      pattern: new RegExp(`^keys/${SEGMENT}$`),
+      pattern: new RegExp(`^keys/${SEGMENT}$`), fields: ['name', 'type', 'derived', 'convergent_encryption', 'exportable', 'allow_plaintext_backup', 'auto_rotate_period'],
       ops: { read: keys.readKey, write: keys.writeKey, delete: keys.deleteKey },
     },
     {
-      pattern: new RegExp(`^keys/${SEGMENT}/rotate$`),
+      pattern: new RegExp(`^keys/${SEGMENT}/rotate$`), fields: ['name'],
       ops: { write: keys.rotateKey },
     },
     {
-      pattern: new RegExp(`^keys/${SEGMENT}/config$`),
+      pattern: new RegExp(`^keys/${SEGMENT}/config$`), fields: ['name', 'min_decryption_version', 'min_encryption_version', 'deletion_allowed', 'exportable', 'allow_plaintext_backup', 'auto_rotate_period'],
       ops: { write: keys.configKey },
     },
     {
-      pattern: new RegExp(`^encrypt/${SEGMENT}$`),
+      pattern: new RegExp(`^encrypt/${SEGMENT}$`), fields: ['name', 'plaintext', 'key_version', 'associated_data', 'batch_input', 'type'],
       ops: { write: crypto.encrypt },
     },
     {
-      pattern: new RegExp(`^decrypt/${SEGMENT}$`),
+      pattern: new RegExp(`^decrypt/${SEGMENT}$`), fields: ['name', 'ciphertext', 'associated_data', 'batch_input'],
       ops: { write: crypto.decrypt },
     },
     {
-      pattern: new RegExp(`^sign/${SEGMENT}${HASH}$`),
+      pattern: new RegExp(`^sign/${SEGMENT}${HASH}$`), fields: ['name', 'urlalgorithm', 'input', 'hash_algorithm', 'prehashed', 'signature_algorithm', 'marshaling_algorithm', 'key_version', 'batch_input'],
       ops: { write: crypto.signInput },
     },
     {
-      pattern: new RegExp(`^verify/${SEGMENT}${HASH}$`),
+      pattern: new RegExp(`^verify/${SEGMENT}${HASH}$`), fields: ['name', 'urlalgorithm', 'input', 'signature', 'hash_algorithm', 'prehashed', 'signature_algorithm', 'marshaling_algorithm', 'batch_input'],
       ops: { write: crypto.verifyInput },
     },
   ]);
