@@ -6,7 +6,7 @@ import { createPublicKey, verify, type JsonWebKey } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startTestVault, type TestVault } from '../support/vault-http';
+import { startTestVault, type TestVault, itDevOnly } from '../support/vault-http';
 
 // RSA key generation and scrypt are CPU-bound; on the shared two-core machine they can
 // take seconds under load. This bounds the wait, it asserts nothing about speed.
@@ -123,7 +123,7 @@ describe('vault-dev identity', () => {
     ]);
   });
 
-  it('[#101] [#102] [#103] issues a token whose claims and kid verify against the public JWKS', async () => {
+  itDevOnly('[#101] [#102] [#103] issues a token whose claims and kid verify against the public JWKS', async () => {
     await vault.root$('POST', '/v1/identity/oidc/key/agent', {
       allowed_client_ids: ['*'],
       algorithm: 'ES256',
@@ -258,7 +258,7 @@ describe('vault-dev identity', () => {
 });
 
 describe('vault-dev identity with --data-dir', () => {
-  it('keeps OIDC keys, roles, userpass users and JWT config across a restart', async () => {
+  itDevOnly('keeps OIDC keys, roles, userpass users and JWT config across a restart', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vault-dev-engines-'));
     const first = await startTestVault({ dataDir: dir });
     try {

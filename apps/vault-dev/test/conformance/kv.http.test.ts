@@ -1,7 +1,7 @@
 /**
  * Conformance: KV v2 (vault-api.md §3, §13 #37–#59).
  */
-import { ACL_DENIED, startTestVault, tokenWithPolicy, type TestVault } from '../support/vault-http';
+import { ACL_DENIED, startTestVault, tokenWithPolicy, type TestVault, itDevOnly } from '../support/vault-http';
 
 const INVALID_PATH =
   "Invalid path for a versioned K/V secrets engine. See the API docs for the appropriate API endpoints to use. If using the Vault CLI, use 'vault kv get' for this operation.";
@@ -195,7 +195,7 @@ describe('vault-dev KV v2', () => {
     expect(tooMany.status).toBe(400);
   });
 
-  it('[#54] sets a future deletion_time from delete_version_after, and the version reads until then', async () => {
+  itDevOnly('[#54] sets a future deletion_time from delete_version_after, and the version reads until then', async () => {
     await vault.root$('POST', '/v1/secret/metadata/expiring', { delete_version_after: '10s' });
     const written = await write('expiring', { data: { v: 1 } });
     expect(written.json.data.deletion_time).toBe('2026-01-01T12:00:10Z');

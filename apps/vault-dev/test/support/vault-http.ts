@@ -74,7 +74,71 @@ export interface TestVault {
   root$(method: string, path: string, body?: unknown): Promise<HttpResult>;
 }
 
+/**
+ * Real-Vault mode: with VAULT_CONFORMANCE_ADDR (and VAULT_CONFORMANCE_TOKEN, a root token) the
+ * conformance suite runs against that server — a `vault server -dev` or `bao server -dev` —
+ * instead of an in-process vault-dev. Run it with `--runInBand`: each suite resets the server
+ * (disables the mounts and auth methods it added, deletes its policies) when it starts.
+ */
+export const REAL_VAULT = process.env['VAULT_CONFORMANCE_ADDR'] ?? '';
+export const isRealVault = REAL_VAULT !== '';
+
+/**
+ * `it` for tests that need vault-dev internals (the injected clock, the unseal key, a data
+ * directory, a restart): skipped against a real Vault, with the reason in the test name.
+ */
+export function itDevOnly(name: string, fn: jest.ProvidesCallback, timeout?: number): void {
+  if (isRealVault) it.skip(`${name} [skipped against a real Vault: needs vault-dev internals]`, fn, timeout);
+  else it(name, fn, timeout);
+}
+
+const BUILTIN_MOUNTS = new Set(['sys/', 'cubbyhole/', 'identity/', 'secret/']);
+const BUILTIN_POLICIES = new Set(['default', 'root']);
+
+/** Puts a dev-mode Vault back to its initial mounts and policies (KV data at secret/ stays). */
+async function resetRealVault(address: string, token: string): Promise<void> {
+  const mounts = (await request(address, 'GET', '/v1/sys/mounts', { token })).json?.data ?? {};
+  for (const path of Object.keys(mounts)) {
+    if (!BUILTIN_MOUNTS.has(path)) await request(address, 'DELETE', `/v1/sys/mounts/${path}`, { token });
+  }
+  const auths = (await request(address, 'GET', '/v1/sys/auth', { token })).json?.data ?? {};
+  for (const path of Object.keys(auths)) {
+    if (path !== 'token/') await request(address, 'DELETE', `/v1/sys/auth/${path}`, { token });
+  }
+  const policies = (await request(address, 'LIST', '/v1/sys/policies/acl', { token })).json?.data?.keys ?? [];
+  for (const name of policies as string[]) {
+    if (!BUILTIN_POLICIES.has(name)) await request(address, 'DELETE', `/v1/sys/policies/acl/${name}`, { token });
+  }
+}
+
+async function connectRealVault(): Promise<TestVault> {
+  const token = process.env['VAULT_CONFORMANCE_TOKEN'] ?? '';
+  if (token === '') throw new Error('VAULT_CONFORMANCE_ADDR is set but VAULT_CONFORMANCE_TOKEN (a root token) is not');
+  const address = REAL_VAULT.replace(/\/+$/, '');
+  await resetRealVault(address, token);
+  const internals = (what: string) => () => {
+    throw new Error(`${what} needs vault-dev internals; mark the test with itDevOnly`);
+  };
+  const server = {
+    address,
+    rootToken: token,
+    get unsealKey(): string {
+      return internals('the unseal key')();
+    },
+    recentTraceparents: internals('recentTraceparents'),
+    stop: async () => undefined,
+  } as unknown as VaultDevServer;
+  return {
+    server,
+    root: token,
+    clock: { now: () => Date.now(), advanceSeconds: internals('moving the clock') },
+    call: (method, path, opts) => request(address, method, path, opts),
+    root$: (method, path, body) => request(address, method, path, { token, body }),
+  };
+}
+
 export async function startTestVault(options: Partial<VaultDevOptions> = {}): Promise<TestVault> {
+  if (isRealVault) return connectRealVault();
   const clock = createTestClock();
   const server = await startVaultDev({ port: 0, rootToken: 'root-token-for-tests', clock: clock.now, ...options });
   return {
