@@ -105,7 +105,14 @@ export const createAppRoleBackend: BackendFactory = (core): Backend => {
         write: async () => {
           tidyExpired(state, core.now());
           await core.persist();
-          return { kind: 'empty' };
+          // Vault's pathTidySecretID answers 202 with this warning (it tidies in the background).
+          return {
+            kind: 'empty',
+            status: 202,
+            warnings: [
+              "Tidy operation successfully started. Any information from the operation will be printed to Vault's server logs.",
+            ],
+          };
         },
       },
     },

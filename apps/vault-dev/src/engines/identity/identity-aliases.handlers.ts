@@ -83,9 +83,18 @@ export function createAliasHandlers(core: CoreServices) {
         d['custom_metadata'],
         'custom_metadata',
       );
-    id.updateAlias(alias.id, fields);
+    // Vault's handleAliasUpdate: nil (204) when nothing changes, else the alias and entity ids.
+    const comparable = (a: AliasRecord) =>
+      JSON.stringify({ ...a, lastUpdateTime: '' });
+    const before = comparable(alias);
+    const updated = id.updateAlias(alias.id, fields);
+    const changed = comparable(updated) !== before;
     await core.persist();
-    return { kind: 'empty' };
+    if (!changed) return { kind: 'empty' };
+    return {
+      kind: 'data',
+      data: { id: updated.id, canonical_id: updated.canonicalId },
+    };
   }
 
   return {
