@@ -289,7 +289,19 @@ describe('vault-dev fidelity (#121-#136)', () => {
       password: 'pw',
     });
     expect((await userLogin('bystander', 'pw')).status).toBe(200);
-    // An operator unlocks it (sys/locked-users/:mount_accessor/unlock/:alias_identifier).
+    // An operator sees it (logical_system_user_lockout.go handleLockedUsersQuery) ...
+    const list = await vault.root$(
+      'GET',
+      `/v1/sys/locked-users?mount_accessor=${userpassAccessor}`,
+    );
+    expect(list.json.data.by_namespace[0].mount_accessors).toEqual([
+      {
+        mount_accessor: userpassAccessor,
+        counts: 1,
+        alias_identifiers: ['victim'],
+      },
+    ]);
+    // ... and unlocks it (sys/locked-users/:mount_accessor/unlock/:alias_identifier).
     const unlock = await vault.root$(
       'POST',
       `/v1/sys/locked-users/${userpassAccessor}/unlock/victim`,

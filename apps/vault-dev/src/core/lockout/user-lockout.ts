@@ -34,6 +34,8 @@ export interface UserLockout {
   isLocked(mount: MountEntry, alias: string): boolean;
   recordFailure(mount: MountEntry, alias: string): void;
   clear(mount: MountEntry, alias: string): void;
+  /** The locked aliases by mount accessor (sys/locked-users), sorted. */
+  locked(mountByAccessor: (accessor: string) => MountEntry | undefined): Record<string, string[]>;
   /** sys/locked-users/:accessor/unlock/:alias; true when something was unlocked. */
   unlock(accessor: string, alias: string): boolean;
 }
@@ -42,7 +44,7 @@ export function createUserLockout(now: () => number): UserLockout {
   const failures = new Map<string, { count: number; lastFailedS: number }>();
   const key = (accessor: string, alias: string): string => `${accessor}\u0000${alias}`;
   const nowS = (): number => Math.floor(now() / 1000);
-  return {
+  const lockout: UserLockout = {
     applies: (mount) => mount.isAuth && LOCKOUT_AUTH_TYPES.has(mount.type) && !effectiveLockout(mount).disable,
     isLocked(mount, alias) {
       const info = failures.get(key(mount.accessor, alias));
@@ -58,6 +60,17 @@ export function createUserLockout(now: () => number): UserLockout {
       failures.set(k, { count: reset ? 1 : info.count + 1, lastFailedS: t });
       if (failures.size > 100_000) failures.delete(failures.keys().next().value as string);
     },
+    locked(mountByAccessor) {
+      const out: Record<string, string[]> = {};
+      for (const k of failures.keys()) {
+        const [accessor, alias] = k.split('\u0000');
+        const mount = mountByAccessor(accessor);
+        if (!mount || !lockout.isLocked(mount, alias)) continue;
+        (out[accessor] ??= []).push(alias);
+      }
+      for (const list of Object.values(out)) list.sort();
+      return out;
+    },
     clear(mount, alias) {
       failures.delete(key(mount.accessor, alias));
     },
@@ -65,4 +78,5 @@ export function createUserLockout(now: () => number): UserLockout {
       return failures.delete(key(accessor, alias));
     },
   };
+  return lockout;
 }

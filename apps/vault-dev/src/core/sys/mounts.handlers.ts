@@ -251,8 +251,19 @@ export function handleRemount(core: CoreInternals, req: BackendRequest, rest: st
   };
 }
 
-/** sys/locked-users/:mount_accessor/unlock/:alias_identifier (Vault 1.13+ handleUnlockUser): 204. */
+/** sys/locked-users (list) and sys/locked-users/:mount_accessor/unlock/:alias_identifier (Vault 1.13+ handleUnlockUser: 204). */
 export function handleLockedUsers(core: CoreInternals, req: BackendRequest, rest: string): BackendResponse {
+  if ((rest === '' || rest === '/') && req.operation === 'read') {
+    // GET sys/locked-users[?mount_accessor=] (logical_system_user_lockout.go handleLockedUsersQuery).
+    const only = typeof req.data['mount_accessor'] === 'string' ? req.data['mount_accessor'] : '';
+    const locked = core.lockout.locked((a) => core.mounts.byAccessor(a));
+    const accessors = Object.keys(locked)
+      .filter((a) => only === '' || a === only)
+      .map((a) => ({ mount_accessor: a, counts: locked[a].length, alias_identifiers: locked[a] }))
+      .sort((x, y) => y.counts - x.counts);
+    const total = accessors.reduce((n, a) => n + a.counts, 0);
+    return { kind: 'data', data: { by_namespace: [{ namespace_id: 'root', namespace_path: '', counts: total, mount_accessors: accessors }], total } };
+  }
   const m = /^([^/]+)\/unlock\/(.+?)\/?$/.exec(rest);
   if (!m || (req.operation !== 'update' && req.operation !== 'create')) throw new VaultError(404, ['1 error occurred:\n\t* unsupported path\n\n']);
   core.lockout.unlock(m[1], m[2]);
