@@ -70,7 +70,7 @@ describe('vault-dev fidelity (#121-#136)', () => {
 
   // identity store_oidc.go pathOIDCUpdateConfig: an explicit issuer answers a response that
   // carries only this warning; clearing it answers nil (204).
-  it('[#122] answers an explicit OIDC issuer with 200 and Vault\'s warning', async () => {
+  it("[#122] answers an explicit OIDC issuer with 200 and Vault's warning", async () => {
     const set = await vault.root$('POST', '/v1/identity/oidc/config', {
       issuer: 'https://vault.example.com:8200',
     });
@@ -96,28 +96,43 @@ describe('vault-dev fidelity (#121-#136)', () => {
       mount_accessor: userpassAccessor,
     });
     const id = alias.json.data.id as string;
-    const bad = await vault.root$('POST', `/v1/identity/entity-alias/id/${id}`, {
-      mount_accessor: 'auth_userpass_bogus',
-    });
+    const bad = await vault.root$(
+      'POST',
+      `/v1/identity/entity-alias/id/${id}`,
+      {
+        mount_accessor: 'auth_userpass_bogus',
+      },
+    );
     expect([bad.status, bad.json]).toEqual([
       400,
       { errors: ['invalid mount accessor "auth_userpass_bogus"'] },
     ]);
     const read = await vault.root$('GET', `/v1/identity/entity-alias/id/${id}`);
     expect(read.json.data.mount_accessor).toBe(userpassAccessor);
-    const moved = await vault.root$('POST', `/v1/identity/entity-alias/id/${id}`, {
-      mount_accessor: approleAccessor,
-    });
+    const moved = await vault.root$(
+      'POST',
+      `/v1/identity/entity-alias/id/${id}`,
+      {
+        mount_accessor: approleAccessor,
+      },
+    );
     expect([moved.status, moved.json.data]).toEqual([
       200,
       { id, canonical_id: entity.json.data.id },
     ]);
     // Nothing to change: nil, so 204 (handleAliasUpdate's idempotent branch).
-    const same = await vault.root$('POST', `/v1/identity/entity-alias/id/${id}`, {
-      mount_accessor: approleAccessor,
-    });
+    const same = await vault.root$(
+      'POST',
+      `/v1/identity/entity-alias/id/${id}`,
+      {
+        mount_accessor: approleAccessor,
+      },
+    );
     expect(same.status).toBe(204);
-    const after = await vault.root$('GET', `/v1/identity/entity-alias/id/${id}`);
+    const after = await vault.root$(
+      'GET',
+      `/v1/identity/entity-alias/id/${id}`,
+    );
     expect(after.json.data).toMatchObject({
       mount_accessor: approleAccessor,
       mount_type: 'approle',
@@ -128,13 +143,17 @@ describe('vault-dev fidelity (#121-#136)', () => {
   // keeps the type it was given.
   it('[#124] mounts the legacy type `generic` as a KV v1 engine', async () => {
     expect(
-      (await vault.root$('POST', '/v1/sys/mounts/legacy-kv', { type: 'generic' }))
-        .status,
+      (
+        await vault.root$('POST', '/v1/sys/mounts/legacy-kv', {
+          type: 'generic',
+        })
+      ).status,
     ).toBe(204);
     const mounts = await vault.root$('GET', '/v1/sys/mounts');
     expect(mounts.json.data['legacy-kv/'].type).toBe('generic');
     expect(
-      (await vault.root$('POST', '/v1/legacy-kv/app', { password: 'x' })).status,
+      (await vault.root$('POST', '/v1/legacy-kv/app', { password: 'x' }))
+        .status,
     ).toBe(204);
     expect((await vault.root$('GET', '/v1/legacy-kv/app')).json.data).toEqual({
       password: 'x',
@@ -206,7 +225,7 @@ describe('vault-dev fidelity (#121-#136)', () => {
 
   // userpass path_users.go: tokenutil.UpgradeValue moves ttl / max_ttl to token_ttl /
   // token_max_ttl; pathUserRead still shows the legacy names.
-  it('[#127] upgrades a userpass user\'s legacy ttl / max_ttl to token_ttl / token_max_ttl', async () => {
+  it("[#127] upgrades a userpass user's legacy ttl / max_ttl to token_ttl / token_max_ttl", async () => {
     expect(
       (
         await vault.root$('POST', '/v1/auth/userpass/users/legacy', {
@@ -229,23 +248,30 @@ describe('vault-dev fidelity (#121-#136)', () => {
 
   // expiration.go RenewToken: the TTL is computed once (framework.CalculateTTL) and reported
   // as resp.Auth.TTL; it is never re-read from a later clock reading.
-  itDevOnly('[#128] reports the renewed TTL from the same clock reading that set it', async () => {
-    let t = Date.UTC(2026, 0, 1, 12);
-    // Every read of this clock moves it 1 ms on, as a real clock does between two readings.
-    const ticking = await startTestVault({ clock: () => (t += 1) });
-    try {
-      const created = await ticking.root$('POST', '/v1/auth/token/create', {
-        ttl: '2h',
-      });
-      const renewed = await ticking.call('POST', '/v1/auth/token/renew-self', {
-        token: created.json.auth.client_token,
-        body: { increment: '1h' },
-      });
-      expect(renewed.json.auth.lease_duration).toBe(3600);
-    } finally {
-      await ticking.server.stop();
-    }
-  });
+  itDevOnly(
+    '[#128] reports the renewed TTL from the same clock reading that set it',
+    async () => {
+      let t = Date.UTC(2026, 0, 1, 12);
+      // Every read of this clock moves it 1 ms on, as a real clock does between two readings.
+      const ticking = await startTestVault({ clock: () => (t += 1) });
+      try {
+        const created = await ticking.root$('POST', '/v1/auth/token/create', {
+          ttl: '2h',
+        });
+        const renewed = await ticking.call(
+          'POST',
+          '/v1/auth/token/renew-self',
+          {
+            token: created.json.auth.client_token,
+            body: { increment: '1h' },
+          },
+        );
+        expect(renewed.json.auth.lease_duration).toBe(3600);
+      } finally {
+        await ticking.server.stop();
+      }
+    },
+  );
 
   // http/sys_init.go handleSysInitGet; http/sys_leader.go + GetLeaderStatus (no HA storage).
   it('[#129] [#130] answers sys/init and sys/leader without a token, as raw JSON', async () => {
@@ -310,27 +336,31 @@ describe('vault-dev fidelity (#121-#136)', () => {
     expect((await userLogin('victim', 'right')).status).toBe(200);
   });
 
-  itDevOnly('[#131] unlocks by itself after the 15 minute lockout_duration', async () => {
-    await vault.root$('POST', '/v1/auth/userpass/users/waiter', {
-      password: 'right',
-    });
-    for (let i = 0; i < 5; i++) await userLogin('waiter', 'wrong');
-    expect((await userLogin('waiter', 'right')).status).toBe(403);
-    vault.clock.advanceSeconds(15 * 60 - 1);
-    expect((await userLogin('waiter', 'right')).status).toBe(403);
-    vault.clock.advanceSeconds(1);
-    expect((await userLogin('waiter', 'right')).status).toBe(200);
-    // A successful login clears the count: four more failures do not lock.
-    for (let i = 0; i < 4; i++) await userLogin('waiter', 'wrong');
-    expect((await userLogin('waiter', 'right')).status).toBe(200);
-  });
+  itDevOnly(
+    '[#131] unlocks by itself after the 15 minute lockout_duration',
+    async () => {
+      await vault.root$('POST', '/v1/auth/userpass/users/waiter', {
+        password: 'right',
+      });
+      for (let i = 0; i < 5; i++) await userLogin('waiter', 'wrong');
+      expect((await userLogin('waiter', 'right')).status).toBe(403);
+      vault.clock.advanceSeconds(15 * 60 - 1);
+      expect((await userLogin('waiter', 'right')).status).toBe(403);
+      vault.clock.advanceSeconds(1);
+      expect((await userLogin('waiter', 'right')).status).toBe(200);
+      // A successful login clears the count: four more failures do not lock.
+      for (let i = 0; i < 4; i++) await userLogin('waiter', 'wrong');
+      expect((await userLogin('waiter', 'right')).status).toBe(200);
+    },
+  );
 
   // approle path_login.go: only a wrong secret_id of an existing role returns
   // logical.ErrInvalidCredentials, so only that counts; the alias is the role_id.
   it('[#132] locks an AppRole role_id after 5 wrong secret_ids; unknown role_ids do not count', async () => {
     await vault.root$('POST', '/v1/auth/approle/role/locked', {});
-    const roleId = (await vault.root$('GET', '/v1/auth/approle/role/locked/role-id'))
-      .json.data.role_id as string;
+    const roleId = (
+      await vault.root$('GET', '/v1/auth/approle/role/locked/role-id')
+    ).json.data.role_id as string;
     const secret = (
       await vault.root$('POST', '/v1/auth/approle/role/locked/secret-id')
     ).json.data.secret_id as string;
@@ -382,7 +412,9 @@ describe('vault-dev fidelity (#121-#136)', () => {
     });
     await userLogin('tuned', 'wrong', 'userpass-tuned');
     await userLogin('tuned', 'wrong', 'userpass-tuned');
-    expect((await userLogin('tuned', 'right', 'userpass-tuned')).status).toBe(403);
+    expect((await userLogin('tuned', 'right', 'userpass-tuned')).status).toBe(
+      403,
+    );
 
     await auth('userpass-open', 'userpass');
     await vault.root$('POST', '/v1/sys/auth/userpass-open/tune', {
@@ -391,8 +423,11 @@ describe('vault-dev fidelity (#121-#136)', () => {
     await vault.root$('POST', '/v1/auth/userpass-open/users/open', {
       password: 'right',
     });
-    for (let i = 0; i < 6; i++) await userLogin('open', 'wrong', 'userpass-open');
-    expect((await userLogin('open', 'right', 'userpass-open')).status).toBe(200);
+    for (let i = 0; i < 6; i++)
+      await userLogin('open', 'wrong', 'userpass-open');
+    expect((await userLogin('open', 'right', 'userpass-open')).status).toBe(
+      200,
+    );
 
     const onToken = await vault.root$('POST', '/v1/sys/auth/token/tune', {
       user_lockout_config: { lockout_threshold: '3' },
@@ -426,9 +461,12 @@ describe('vault-dev fidelity (#121-#136)', () => {
   // approle path_login.go pathLoginRenew: a deleted role fails the renewal; the expiration
   // manager wraps it ("failed to renew entry: ..."), an internal error (500).
   it('[#135] refuses to renew a token whose AppRole role was deleted', async () => {
-    await vault.root$('POST', '/v1/auth/approle/role/doomed', { token_ttl: '1h' });
-    const roleId = (await vault.root$('GET', '/v1/auth/approle/role/doomed/role-id'))
-      .json.data.role_id as string;
+    await vault.root$('POST', '/v1/auth/approle/role/doomed', {
+      token_ttl: '1h',
+    });
+    const roleId = (
+      await vault.root$('GET', '/v1/auth/approle/role/doomed/role-id')
+    ).json.data.role_id as string;
     const secret = (
       await vault.root$('POST', '/v1/auth/approle/role/doomed/secret-id')
     ).json.data.secret_id as string;
@@ -437,8 +475,12 @@ describe('vault-dev fidelity (#121-#136)', () => {
     });
     const token = login.json.auth.client_token as string;
     expect(
-      (await vault.call('POST', '/v1/auth/token/renew-self', { token, body: {} }))
-        .status,
+      (
+        await vault.call('POST', '/v1/auth/token/renew-self', {
+          token,
+          body: {},
+        })
+      ).status,
     ).toBe(200);
     await vault.root$('DELETE', '/v1/auth/approle/role/doomed');
     const renew = await vault.call('POST', '/v1/auth/token/renew-self', {
@@ -464,14 +506,17 @@ describe('vault-dev fidelity (#121-#136)', () => {
       password: 'pw',
       token_ttl: '1h',
     });
-    const token = (await userLogin('gone', 'pw')).json.auth.client_token as string;
+    const token = (await userLogin('gone', 'pw')).json.auth
+      .client_token as string;
     await vault.root$('DELETE', '/v1/auth/userpass/users/gone');
     const renew = await vault.call('POST', '/v1/auth/token/renew-self', {
       token,
       body: { increment: '2h' },
     });
     expect([renew.status, renew.text]).toEqual([204, '']);
-    const self = await vault.call('GET', '/v1/auth/token/lookup-self', { token });
+    const self = await vault.call('GET', '/v1/auth/token/lookup-self', {
+      token,
+    });
     expect(self.json.data.ttl).toBeLessThanOrEqual(3600);
   });
 
@@ -500,15 +545,20 @@ describe('vault-dev fidelity (#121-#136)', () => {
     const token = async (body: Record<string, unknown> = {}) =>
       (await vault.root$('POST', '/v1/auth/token/create', body)).json.auth;
     const newSecretId = async () =>
-      (await vault.root$('POST', '/v1/auth/approle/role/r136/secret-id')).json.data;
+      (await vault.root$('POST', '/v1/auth/approle/role/r136/secret-id')).json
+        .data;
     beforeAll(async () => {
-      revokeMe = (await vault.root$('POST', '/v1/auth/token/create', {})).json.auth.client_token;
-      await vault.root$('POST', '/v1/auth/userpass/users/u136', { password: 'pw' });
+      revokeMe = (await vault.root$('POST', '/v1/auth/token/create', {})).json
+        .auth.client_token;
+      await vault.root$('POST', '/v1/auth/userpass/users/u136', {
+        password: 'pw',
+      });
       await vault.root$('POST', '/v1/auth/approle/role/r136', {});
-      roleId = (await vault.root$('GET', '/v1/auth/approle/role/r136/role-id')).json
-        .data.role_id;
-      secretId = (await vault.root$('POST', '/v1/auth/approle/role/r136/secret-id'))
-        .json.data.secret_id;
+      roleId = (await vault.root$('GET', '/v1/auth/approle/role/r136/role-id'))
+        .json.data.role_id;
+      secretId = (
+        await vault.root$('POST', '/v1/auth/approle/role/r136/secret-id')
+      ).json.data.secret_id;
       await vault.root$('POST', '/v1/sys/mounts/transit', { type: 'transit' });
       await vault.root$('POST', '/v1/transit/keys/k136', { type: 'ed25519' });
       await vault.root$('POST', '/v1/transit/keys/a136', {});
@@ -527,8 +577,9 @@ describe('vault-dev fidelity (#121-#136)', () => {
       destroyAccessor = (await newSecretId()).secret_id_accessor;
       await vault.root$('POST', '/v1/auth/approle/role/r136b', {});
       await vault.root$('POST', '/v1/sys/mounts/u136mv', { type: 'kv' });
-      entityId = (await vault.root$('POST', '/v1/identity/entity', { name: 'a136' })).json
-        .data.id;
+      entityId = (
+        await vault.root$('POST', '/v1/identity/entity', { name: 'a136' })
+      ).json.data.id;
       aliasId = (
         await vault.root$('POST', '/v1/identity/entity-alias', {
           name: 'a136',
@@ -538,7 +589,9 @@ describe('vault-dev fidelity (#121-#136)', () => {
       ).json.data.id;
       await vault.root$('POST', '/v1/identity/oidc/role/r136', { key: 'k136' });
       ciphertext = (
-        await vault.root$('POST', '/v1/transit/encrypt/a136', { plaintext: 'aGk=' })
+        await vault.root$('POST', '/v1/transit/encrypt/a136', {
+          plaintext: 'aGk=',
+        })
       ).json.data.ciphertext;
       signature = (
         await vault.root$('POST', '/v1/transit/sign/k136', { input: 'aGk=' })
@@ -553,66 +606,389 @@ describe('vault-dev fidelity (#121-#136)', () => {
     });
 
     type Expect = 'warning' | 204;
-    const cases: Array<[string, () => { path: string; body: Record<string, unknown>; token?: string }, Expect]> = [
-      ['sys/mounts/:path', () => ({ path: 'sys/mounts/u136kv', body: { type: 'kv' } }), 204],
-      ['sys/mounts/:path/tune', () => ({ path: 'sys/mounts/secret/tune', body: { description: 'kv' } }), 204],
-      ['sys/auth/:path', () => ({ path: 'sys/auth/u136up', body: { type: 'userpass' } }), 204],
-      ['sys/policies/acl/:name', () => ({ path: 'sys/policies/acl/p136', body: { policy: 'path "x" { capabilities = ["read"] }' } }), 204],
-      ['sys/policy/:name', () => ({ path: 'sys/policy/q136', body: { rules: 'path "x" { capabilities = ["read"] }' } }), 204],
-      ['sys/capabilities-self', () => ({ path: 'sys/capabilities-self', body: { paths: ['secret/data/x'] } }), 'warning'],
-      ['sys/wrapping/lookup', () => ({ path: 'sys/wrapping/lookup', body: { token: wrapToken } }), 'warning'],
-      ['auth/token/create', () => ({ path: 'auth/token/create', body: { ttl: '1h' } }), 'warning'],
-      ['auth/token/lookup', () => ({ path: 'auth/token/lookup', body: { token: childToken } }), 'warning'],
-      ['auth/token/renew', () => ({ path: 'auth/token/renew', body: { token: childToken } }), 'warning'],
-      ['auth/token/revoke', () => ({ path: 'auth/token/revoke', body: { token: revokeMe } }), 204],
-      ['secret/data/:path', () => ({ path: 'secret/data/u136', body: { data: { a: 1 } } }), 'warning'],
-      ['secret/metadata/:path', () => ({ path: 'secret/metadata/u136', body: { max_versions: 3 } }), 204],
-      ['auth/userpass/users/:name', () => ({ path: 'auth/userpass/users/u136', body: { password: 'pw' } }), 204],
-      ['auth/userpass/login/:name', () => ({ path: 'auth/userpass/login/u136', body: { password: 'pw' } }), 'warning'],
-      ['auth/approle/role/:name', () => ({ path: 'auth/approle/role/r136', body: { token_ttl: '1h' } }), 204],
-      ['auth/approle/role/:name/secret-id', () => ({ path: 'auth/approle/role/r136/secret-id', body: {} }), 'warning'],
-      ['auth/approle/login', () => ({ path: 'auth/approle/login', body: { role_id: roleId, secret_id: secretId } }), 'warning'],
-      ['identity/entity', () => ({ path: 'identity/entity', body: { name: 'n136' } }), 'warning'],
-      ['identity/lookup/entity', () => ({ path: 'identity/lookup/entity', body: { name: 'e136' } }), 'warning'],
-      ['identity/oidc/key/:name', () => ({ path: 'identity/oidc/key/k136', body: { verification_ttl: '24h' } }), 204],
-      ['transit/encrypt/:name', () => ({ path: 'transit/encrypt/a136', body: { plaintext: 'aGk=' } }), 'warning'],
-      ['transit/sign/:name', () => ({ path: 'transit/sign/k136', body: { input: 'aGk=' } }), 'warning'],
-      ['sys/capabilities', () => ({ path: 'sys/capabilities', body: { token: childToken, paths: ['secret/data/x'] } }), 'warning'],
-      ['sys/capabilities-accessor', () => ({ path: 'sys/capabilities-accessor', body: { accessor: childAccessor, paths: ['secret/data/x'] } }), 'warning'],
-      ['sys/remount', () => ({ path: 'sys/remount', body: { from: 'u136mv', to: 'u136mv2' } }), 'warning'],
-      ['sys/locked-users/:accessor/unlock/:alias', () => ({ path: `sys/locked-users/${userpassAccessor}/unlock/u136`, body: {} }), 204],
-      ['auth/token/create-orphan', () => ({ path: 'auth/token/create-orphan', body: {} }), 'warning'],
-      ['auth/token/lookup-self', () => ({ path: 'auth/token/lookup-self', body: {} }), 'warning'],
-      ['auth/token/lookup-accessor', () => ({ path: 'auth/token/lookup-accessor', body: { accessor: childAccessor } }), 'warning'],
-      ['auth/token/renew-accessor', () => ({ path: 'auth/token/renew-accessor', body: { accessor: childAccessor } }), 'warning'],
-      ['auth/token/revoke-orphan', () => ({ path: 'auth/token/revoke-orphan', body: { token: orphanMe } }), 204],
-      ['auth/token/revoke-accessor', () => ({ path: 'auth/token/revoke-accessor', body: { accessor: otherAccessor } }), 204],
-      ['secret/config', () => ({ path: 'secret/config', body: { max_versions: 20 } }), 204],
-      ['secret/delete/:path', () => ({ path: 'secret/delete/u136', body: { versions: [1] } }), 204],
-      ['secret/undelete/:path', () => ({ path: 'secret/undelete/u136', body: { versions: [1] } }), 204],
-      ['secret/destroy/:path', () => ({ path: 'secret/destroy/u136', body: { versions: [1] } }), 204],
-      ['auth/userpass/users/:name/password', () => ({ path: 'auth/userpass/users/u136/password', body: { password: 'pw' } }), 204],
-      ['auth/userpass/users/:name/policies', () => ({ path: 'auth/userpass/users/u136/policies', body: { token_policies: 'default' } }), 204],
-      ['auth/approle/role/:name/role-id', () => ({ path: 'auth/approle/role/r136b/role-id', body: { role_id: 'rid-136' } }), 204],
-      ['auth/approle/role/:name/custom-secret-id', () => ({ path: 'auth/approle/role/r136/custom-secret-id', body: { secret_id: 'custom-136' } }), 'warning'],
-      ['auth/approle/role/:name/secret-id/lookup', () => ({ path: 'auth/approle/role/r136/secret-id/lookup', body: { secret_id: secretId } }), 'warning'],
-      ['auth/approle/role/:name/secret-id-accessor/lookup', () => ({ path: 'auth/approle/role/r136/secret-id-accessor/lookup', body: { secret_id_accessor: secretIdAccessor } }), 'warning'],
-      ['auth/approle/role/:name/secret-id/destroy', () => ({ path: 'auth/approle/role/r136/secret-id/destroy', body: { secret_id: destroyMe } }), 204],
-      ['auth/approle/role/:name/secret-id-accessor/destroy', () => ({ path: 'auth/approle/role/r136/secret-id-accessor/destroy', body: { secret_id_accessor: destroyAccessor } }), 204],
-      ['auth/approle/role/:name/token-ttl', () => ({ path: 'auth/approle/role/r136/token-ttl', body: { token_ttl: '1h' } }), 204],
-      ['auth/approle/tidy/secret-id (202)', () => ({ path: 'auth/approle/tidy/secret-id', body: {} }), 'warning'],
-      ['identity/entity/id/:id (update)', () => ({ path: `identity/entity/id/${entityId}`, body: { metadata: { a: 'b' } } }), 204],
-      ['identity/entity/name/:name (update)', () => ({ path: 'identity/entity/name/a136', body: { policies: ['p'] } }), 204],
-      ['identity/entity-alias', () => ({ path: 'identity/entity-alias', body: { name: 'b136', mount_accessor: userpassAccessor } }), 'warning'],
-      ['identity/entity-alias/id/:id', () => ({ path: `identity/entity-alias/id/${aliasId}`, body: { name: 'c136' } }), 'warning'],
-      ['identity/oidc/config', () => ({ path: 'identity/oidc/config', body: { issuer: '' } }), 204],
-      ['identity/oidc/key/:name/rotate', () => ({ path: 'identity/oidc/key/k136/rotate', body: {} }), 204],
-      ['identity/oidc/role/:name', () => ({ path: 'identity/oidc/role/r136', body: { key: 'k136' } }), 204],
-      ['transit/keys/:name (create)', () => ({ path: 'transit/keys/n136', body: {} }), 'warning'],
-      ['transit/keys/:name/rotate', () => ({ path: 'transit/keys/a136/rotate', body: {} }), 'warning'],
-      ['transit/keys/:name/config', () => ({ path: 'transit/keys/a136/config', body: { deletion_allowed: true } }), 'warning'],
-      ['transit/decrypt/:name', () => ({ path: 'transit/decrypt/a136', body: { ciphertext } }), 'warning'],
-      ['transit/verify/:name', () => ({ path: 'transit/verify/k136', body: { input: 'aGk=', signature } }), 'warning'],
+    const cases: Array<
+      [
+        string,
+        () => { path: string; body: Record<string, unknown>; token?: string },
+        Expect,
+      ]
+    > = [
+      [
+        'sys/mounts/:path',
+        () => ({ path: 'sys/mounts/u136kv', body: { type: 'kv' } }),
+        204,
+      ],
+      [
+        'sys/mounts/:path/tune',
+        () => ({ path: 'sys/mounts/secret/tune', body: { description: 'kv' } }),
+        204,
+      ],
+      [
+        'sys/auth/:path',
+        () => ({ path: 'sys/auth/u136up', body: { type: 'userpass' } }),
+        204,
+      ],
+      [
+        'sys/policies/acl/:name',
+        () => ({
+          path: 'sys/policies/acl/p136',
+          body: { policy: 'path "x" { capabilities = ["read"] }' },
+        }),
+        204,
+      ],
+      [
+        'sys/policy/:name',
+        () => ({
+          path: 'sys/policy/q136',
+          body: { rules: 'path "x" { capabilities = ["read"] }' },
+        }),
+        204,
+      ],
+      [
+        'sys/capabilities-self',
+        () => ({
+          path: 'sys/capabilities-self',
+          body: { paths: ['secret/data/x'] },
+        }),
+        'warning',
+      ],
+      [
+        'sys/wrapping/lookup',
+        () => ({ path: 'sys/wrapping/lookup', body: { token: wrapToken } }),
+        'warning',
+      ],
+      [
+        'auth/token/create',
+        () => ({ path: 'auth/token/create', body: { ttl: '1h' } }),
+        'warning',
+      ],
+      [
+        'auth/token/lookup',
+        () => ({ path: 'auth/token/lookup', body: { token: childToken } }),
+        'warning',
+      ],
+      [
+        'auth/token/renew',
+        () => ({ path: 'auth/token/renew', body: { token: childToken } }),
+        'warning',
+      ],
+      [
+        'auth/token/revoke',
+        () => ({ path: 'auth/token/revoke', body: { token: revokeMe } }),
+        204,
+      ],
+      [
+        'secret/data/:path',
+        () => ({ path: 'secret/data/u136', body: { data: { a: 1 } } }),
+        'warning',
+      ],
+      [
+        'secret/metadata/:path',
+        () => ({ path: 'secret/metadata/u136', body: { max_versions: 3 } }),
+        204,
+      ],
+      [
+        'auth/userpass/users/:name',
+        () => ({ path: 'auth/userpass/users/u136', body: { password: 'pw' } }),
+        204,
+      ],
+      [
+        'auth/userpass/login/:name',
+        () => ({ path: 'auth/userpass/login/u136', body: { password: 'pw' } }),
+        'warning',
+      ],
+      [
+        'auth/approle/role/:name',
+        () => ({ path: 'auth/approle/role/r136', body: { token_ttl: '1h' } }),
+        204,
+      ],
+      [
+        'auth/approle/role/:name/secret-id',
+        () => ({ path: 'auth/approle/role/r136/secret-id', body: {} }),
+        'warning',
+      ],
+      [
+        'auth/approle/login',
+        () => ({
+          path: 'auth/approle/login',
+          body: { role_id: roleId, secret_id: secretId },
+        }),
+        'warning',
+      ],
+      [
+        'identity/entity',
+        () => ({ path: 'identity/entity', body: { name: 'n136' } }),
+        'warning',
+      ],
+      [
+        'identity/lookup/entity',
+        () => ({ path: 'identity/lookup/entity', body: { name: 'e136' } }),
+        'warning',
+      ],
+      [
+        'identity/oidc/key/:name',
+        () => ({
+          path: 'identity/oidc/key/k136',
+          body: { verification_ttl: '24h' },
+        }),
+        204,
+      ],
+      [
+        'transit/encrypt/:name',
+        () => ({ path: 'transit/encrypt/a136', body: { plaintext: 'aGk=' } }),
+        'warning',
+      ],
+      [
+        'transit/sign/:name',
+        () => ({ path: 'transit/sign/k136', body: { input: 'aGk=' } }),
+        'warning',
+      ],
+      [
+        'sys/capabilities',
+        () => ({
+          path: 'sys/capabilities',
+          body: { token: childToken, paths: ['secret/data/x'] },
+        }),
+        'warning',
+      ],
+      [
+        'sys/capabilities-accessor',
+        () => ({
+          path: 'sys/capabilities-accessor',
+          body: { accessor: childAccessor, paths: ['secret/data/x'] },
+        }),
+        'warning',
+      ],
+      [
+        'sys/remount',
+        () => ({
+          path: 'sys/remount',
+          body: { from: 'u136mv', to: 'u136mv2' },
+        }),
+        'warning',
+      ],
+      [
+        'sys/locked-users/:accessor/unlock/:alias',
+        () => ({
+          path: `sys/locked-users/${userpassAccessor}/unlock/u136`,
+          body: {},
+        }),
+        204,
+      ],
+      [
+        'auth/token/create-orphan',
+        () => ({ path: 'auth/token/create-orphan', body: {} }),
+        'warning',
+      ],
+      [
+        'auth/token/lookup-self',
+        () => ({ path: 'auth/token/lookup-self', body: {} }),
+        'warning',
+      ],
+      [
+        'auth/token/lookup-accessor',
+        () => ({
+          path: 'auth/token/lookup-accessor',
+          body: { accessor: childAccessor },
+        }),
+        'warning',
+      ],
+      [
+        'auth/token/renew-accessor',
+        () => ({
+          path: 'auth/token/renew-accessor',
+          body: { accessor: childAccessor },
+        }),
+        'warning',
+      ],
+      [
+        'auth/token/revoke-orphan',
+        () => ({ path: 'auth/token/revoke-orphan', body: { token: orphanMe } }),
+        204,
+      ],
+      [
+        'auth/token/revoke-accessor',
+        () => ({
+          path: 'auth/token/revoke-accessor',
+          body: { accessor: otherAccessor },
+        }),
+        204,
+      ],
+      [
+        'secret/config',
+        () => ({ path: 'secret/config', body: { max_versions: 20 } }),
+        204,
+      ],
+      [
+        'secret/delete/:path',
+        () => ({ path: 'secret/delete/u136', body: { versions: [1] } }),
+        204,
+      ],
+      [
+        'secret/undelete/:path',
+        () => ({ path: 'secret/undelete/u136', body: { versions: [1] } }),
+        204,
+      ],
+      [
+        'secret/destroy/:path',
+        () => ({ path: 'secret/destroy/u136', body: { versions: [1] } }),
+        204,
+      ],
+      [
+        'auth/userpass/users/:name/password',
+        () => ({
+          path: 'auth/userpass/users/u136/password',
+          body: { password: 'pw' },
+        }),
+        204,
+      ],
+      [
+        'auth/userpass/users/:name/policies',
+        () => ({
+          path: 'auth/userpass/users/u136/policies',
+          body: { token_policies: 'default' },
+        }),
+        204,
+      ],
+      [
+        'auth/approle/role/:name/role-id',
+        () => ({
+          path: 'auth/approle/role/r136b/role-id',
+          body: { role_id: 'rid-136' },
+        }),
+        204,
+      ],
+      [
+        'auth/approle/role/:name/custom-secret-id',
+        () => ({
+          path: 'auth/approle/role/r136/custom-secret-id',
+          body: { secret_id: 'custom-136' },
+        }),
+        'warning',
+      ],
+      [
+        'auth/approle/role/:name/secret-id/lookup',
+        () => ({
+          path: 'auth/approle/role/r136/secret-id/lookup',
+          body: { secret_id: secretId },
+        }),
+        'warning',
+      ],
+      [
+        'auth/approle/role/:name/secret-id-accessor/lookup',
+        () => ({
+          path: 'auth/approle/role/r136/secret-id-accessor/lookup',
+          body: { secret_id_accessor: secretIdAccessor },
+        }),
+        'warning',
+      ],
+      [
+        'auth/approle/role/:name/secret-id/destroy',
+        () => ({
+          path: 'auth/approle/role/r136/secret-id/destroy',
+          body: { secret_id: destroyMe },
+        }),
+        204,
+      ],
+      [
+        'auth/approle/role/:name/secret-id-accessor/destroy',
+        () => ({
+          path: 'auth/approle/role/r136/secret-id-accessor/destroy',
+          body: { secret_id_accessor: destroyAccessor },
+        }),
+        204,
+      ],
+      [
+        'auth/approle/role/:name/token-ttl',
+        () => ({
+          path: 'auth/approle/role/r136/token-ttl',
+          body: { token_ttl: '1h' },
+        }),
+        204,
+      ],
+      [
+        'auth/approle/tidy/secret-id (202)',
+        () => ({ path: 'auth/approle/tidy/secret-id', body: {} }),
+        'warning',
+      ],
+      [
+        'identity/entity/id/:id (update)',
+        () => ({
+          path: `identity/entity/id/${entityId}`,
+          body: { metadata: { a: 'b' } },
+        }),
+        204,
+      ],
+      [
+        'identity/entity/name/:name (update)',
+        () => ({
+          path: 'identity/entity/name/a136',
+          body: { policies: ['p'] },
+        }),
+        204,
+      ],
+      [
+        'identity/entity-alias',
+        () => ({
+          path: 'identity/entity-alias',
+          body: { name: 'b136', mount_accessor: userpassAccessor },
+        }),
+        'warning',
+      ],
+      [
+        'identity/entity-alias/id/:id',
+        () => ({
+          path: `identity/entity-alias/id/${aliasId}`,
+          body: { name: 'c136' },
+        }),
+        'warning',
+      ],
+      [
+        'identity/oidc/config',
+        () => ({ path: 'identity/oidc/config', body: { issuer: '' } }),
+        204,
+      ],
+      [
+        'identity/oidc/key/:name/rotate',
+        () => ({ path: 'identity/oidc/key/k136/rotate', body: {} }),
+        204,
+      ],
+      [
+        'identity/oidc/role/:name',
+        () => ({ path: 'identity/oidc/role/r136', body: { key: 'k136' } }),
+        204,
+      ],
+      [
+        'transit/keys/:name (create)',
+        () => ({ path: 'transit/keys/n136', body: {} }),
+        'warning',
+      ],
+      [
+        'transit/keys/:name/rotate',
+        () => ({ path: 'transit/keys/a136/rotate', body: {} }),
+        'warning',
+      ],
+      [
+        'transit/keys/:name/config',
+        () => ({
+          path: 'transit/keys/a136/config',
+          body: { deletion_allowed: true },
+        }),
+        'warning',
+      ],
+      [
+        'transit/decrypt/:name',
+        () => ({ path: 'transit/decrypt/a136', body: { ciphertext } }),
+        'warning',
+      ],
+      [
+        'transit/verify/:name',
+        () => ({
+          path: 'transit/verify/k136',
+          body: { input: 'aGk=', signature },
+        }),
+        'warning',
+      ],
     ];
 
     it.each(cases)('%s', async (_name, make, expected) => {

@@ -15,7 +15,12 @@ import type { MountEntry, UserLockoutTune } from '../state/vault-state';
 /** Auth types Vault applies lockout to (configutil.GetSupportedUserLockoutsAuthMethods). */
 export const LOCKOUT_AUTH_TYPES = new Set(['userpass', 'approle', 'ldap']);
 
-export const LOCKOUT_DEFAULTS: UserLockoutTune = { threshold: 5, durationSeconds: 900, counterResetSeconds: 900, disable: false };
+export const LOCKOUT_DEFAULTS: UserLockoutTune = {
+  threshold: 5,
+  durationSeconds: 900,
+  counterResetSeconds: 900,
+  disable: false,
+};
 
 /** The mount's tuned values over the defaults (a 0 / absent tuned value keeps the default). */
 export function effectiveLockout(mount: MountEntry): UserLockoutTune {
@@ -23,7 +28,8 @@ export function effectiveLockout(mount: MountEntry): UserLockoutTune {
   return {
     threshold: tuned?.threshold || LOCKOUT_DEFAULTS.threshold,
     durationSeconds: tuned?.durationSeconds || LOCKOUT_DEFAULTS.durationSeconds,
-    counterResetSeconds: tuned?.counterResetSeconds || LOCKOUT_DEFAULTS.counterResetSeconds,
+    counterResetSeconds:
+      tuned?.counterResetSeconds || LOCKOUT_DEFAULTS.counterResetSeconds,
     disable: tuned?.disable ?? false,
   };
 }
@@ -35,30 +41,42 @@ export interface UserLockout {
   recordFailure(mount: MountEntry, alias: string): void;
   clear(mount: MountEntry, alias: string): void;
   /** The locked aliases by mount accessor (sys/locked-users), sorted. */
-  locked(mountByAccessor: (accessor: string) => MountEntry | undefined): Record<string, string[]>;
+  locked(
+    mountByAccessor: (accessor: string) => MountEntry | undefined,
+  ): Record<string, string[]>;
   /** sys/locked-users/:accessor/unlock/:alias; true when something was unlocked. */
   unlock(accessor: string, alias: string): boolean;
 }
 
 export function createUserLockout(now: () => number): UserLockout {
   const failures = new Map<string, { count: number; lastFailedS: number }>();
-  const key = (accessor: string, alias: string): string => `${accessor}\u0000${alias}`;
+  const key = (accessor: string, alias: string): string =>
+    `${accessor}\u0000${alias}`;
   const nowS = (): number => Math.floor(now() / 1000);
   const lockout: UserLockout = {
-    applies: (mount) => mount.isAuth && LOCKOUT_AUTH_TYPES.has(mount.type) && !effectiveLockout(mount).disable,
+    applies: (mount) =>
+      mount.isAuth &&
+      LOCKOUT_AUTH_TYPES.has(mount.type) &&
+      !effectiveLockout(mount).disable,
     isLocked(mount, alias) {
       const info = failures.get(key(mount.accessor, alias));
       if (!info) return false;
       const config = effectiveLockout(mount);
-      return info.count >= config.threshold && nowS() - info.lastFailedS < config.durationSeconds;
+      return (
+        info.count >= config.threshold &&
+        nowS() - info.lastFailedS < config.durationSeconds
+      );
     },
     recordFailure(mount, alias) {
       const k = key(mount.accessor, alias);
       const info = failures.get(k);
       const t = nowS();
-      const reset = info === undefined || t > info.lastFailedS + effectiveLockout(mount).counterResetSeconds;
+      const reset =
+        info === undefined ||
+        t > info.lastFailedS + effectiveLockout(mount).counterResetSeconds;
       failures.set(k, { count: reset ? 1 : info.count + 1, lastFailedS: t });
-      if (failures.size > 100_000) failures.delete(failures.keys().next().value as string);
+      if (failures.size > 100_000)
+        failures.delete(failures.keys().next().value as string);
     },
     locked(mountByAccessor) {
       const out: Record<string, string[]> = {};

@@ -54,10 +54,15 @@ export const createAppRoleBackend: BackendFactory = (core): Backend => {
   const fields = createRoleFieldHandlers(roles);
   const FIELD = `(${ROLE_FIELD_SEGMENTS.join('|')})`;
   const route = createRouteTable([
-    { pattern: /^login$/, fields: ['role_id', 'secret_id'], ops: { write: createLoginHandler(core, state) } },
+    {
+      pattern: /^login$/,
+      fields: ['role_id', 'secret_id'],
+      ops: { write: createLoginHandler(core, state) },
+    },
     { pattern: /^role$/, ops: { list: roles.listRoles } },
     {
-      pattern: new RegExp(`^role/${ROLE}$`), fields: ROLE_WRITE_FIELDS,
+      pattern: new RegExp(`^role/${ROLE}$`),
+      fields: ROLE_WRITE_FIELDS,
       ops: {
         read: roles.readRole,
         write: roles.writeRole,
@@ -65,42 +70,51 @@ export const createAppRoleBackend: BackendFactory = (core): Backend => {
       },
     },
     {
-      pattern: new RegExp(`^role/${ROLE}/role-id$`), fields: ['role_name', 'role_id'],
+      pattern: new RegExp(`^role/${ROLE}/role-id$`),
+      fields: ['role_name', 'role_id'],
       ops: { read: roles.readRoleId, write: roles.writeRoleId },
     },
     {
-      pattern: new RegExp(`^role/${ROLE}/secret-id$`), fields: SECRET_ID_FIELDS,
+      pattern: new RegExp(`^role/${ROLE}/secret-id$`),
+      fields: SECRET_ID_FIELDS,
       ops: { write: secretIds.generate, list: secretIds.list },
     },
     {
-      pattern: new RegExp(`^role/${ROLE}/custom-secret-id$`), fields: [...SECRET_ID_FIELDS, 'secret_id'],
+      pattern: new RegExp(`^role/${ROLE}/custom-secret-id$`),
+      fields: [...SECRET_ID_FIELDS, 'secret_id'],
       ops: { write: secretIds.custom },
     },
     {
-      pattern: new RegExp(`^role/${ROLE}/secret-id/lookup$`), fields: ['role_name', 'secret_id'],
+      pattern: new RegExp(`^role/${ROLE}/secret-id/lookup$`),
+      fields: ['role_name', 'secret_id'],
       ops: { write: secretIds.lookup },
     },
     {
-      pattern: new RegExp(`^role/${ROLE}/secret-id/destroy$`), fields: ['role_name', 'secret_id'],
+      pattern: new RegExp(`^role/${ROLE}/secret-id/destroy$`),
+      fields: ['role_name', 'secret_id'],
       ops: { write: secretIds.destroy, delete: secretIds.destroy },
     },
     {
-      pattern: new RegExp(`^role/${ROLE}/secret-id-accessor/lookup$`), fields: ['role_name', 'secret_id_accessor'],
+      pattern: new RegExp(`^role/${ROLE}/secret-id-accessor/lookup$`),
+      fields: ['role_name', 'secret_id_accessor'],
       ops: { write: secretIds.lookupByAccessor },
     },
     {
-      pattern: new RegExp(`^role/${ROLE}/secret-id-accessor/destroy$`), fields: ['role_name', 'secret_id_accessor'],
+      pattern: new RegExp(`^role/${ROLE}/secret-id-accessor/destroy$`),
+      fields: ['role_name', 'secret_id_accessor'],
       ops: {
         write: secretIds.destroyByAccessor,
         delete: secretIds.destroyByAccessor,
       },
     },
     {
-      pattern: new RegExp(`^role/${ROLE}/${FIELD}$`), fields: (params) => roleFieldFields(params[1]),
+      pattern: new RegExp(`^role/${ROLE}/${FIELD}$`),
+      fields: (params) => roleFieldFields(params[1]),
       ops: { read: fields.read, write: fields.update, delete: fields.reset },
     },
     {
-      pattern: /^tidy\/secret-id$/, fields: [],
+      pattern: /^tidy\/secret-id$/,
+      fields: [],
       ops: {
         write: async () => {
           tidyExpired(state, core.now());
@@ -131,14 +145,18 @@ export const createAppRoleBackend: BackendFactory = (core): Backend => {
     // Vault's alias lookahead for login: the trimmed role_id (the login alias name).
     loginAliasLookahead(path, data) {
       if (path.replace(/\/+$/, '') !== 'login') return undefined;
-      const roleId = typeof data['role_id'] === 'string' ? data['role_id'].trim() : '';
+      const roleId =
+        typeof data['role_id'] === 'string' ? data['role_id'].trim() : '';
       return roleId === '' ? undefined : roleId;
     },
     // Vault's pathLoginRenew (approle path_login.go) re-reads the role; a deleted role fails
     // the renewal with an internal error that the expiration manager wraps.
     renew({ metadata }) {
       const name = metadata['role_name'] ?? '';
-      const role = Object.prototype.hasOwnProperty.call(state.roles, name.toLowerCase())
+      const role = Object.prototype.hasOwnProperty.call(
+        state.roles,
+        name.toLowerCase(),
+      )
         ? state.roles[name.toLowerCase()]
         : undefined;
       if (!role)

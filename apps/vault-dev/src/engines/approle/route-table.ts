@@ -50,7 +50,9 @@ export function createRouteTable(
       const res = await handler(req, params);
       if (!isWrite || !route.fields) return res;
       const known =
-        typeof route.fields === 'function' ? route.fields(params) : route.fields;
+        typeof route.fields === 'function'
+          ? route.fields(params)
+          : route.fields;
       return withUnknownFieldsWarning(res, req.data, known);
     }
     throw new VaultError(404, [multiError('unsupported path')]);

@@ -220,21 +220,28 @@ export const createUserpassBackend: BackendFactory = (core): Backend => {
   }
 
   const route = createRouteTable([
-    { pattern: new RegExp(`^login/${SEGMENT}$`), fields: ['username', 'password'], ops: { write: login } },
+    {
+      pattern: new RegExp(`^login/${SEGMENT}$`),
+      fields: ['username', 'password'],
+      ops: { write: login },
+    },
     {
       pattern: /^users$/,
       ops: { list: () => listResponse(Object.keys(state.users).sort()) },
     },
     {
-      pattern: new RegExp(`^users/${SEGMENT}$`), fields: USER_FIELDS,
+      pattern: new RegExp(`^users/${SEGMENT}$`),
+      fields: USER_FIELDS,
       ops: { read: readUser, write: writeUser, delete: deleteUser },
     },
     {
-      pattern: new RegExp(`^users/${SEGMENT}/password$`), fields: ['username', 'password'],
+      pattern: new RegExp(`^users/${SEGMENT}/password$`),
+      fields: ['username', 'password'],
       ops: { write: updatePassword },
     },
     {
-      pattern: new RegExp(`^users/${SEGMENT}/policies$`), fields: ['username', 'policies', 'token_policies'],
+      pattern: new RegExp(`^users/${SEGMENT}/policies$`),
+      fields: ['username', 'policies', 'token_policies'],
       ops: { write: updatePolicies },
     },
   ]);
