@@ -21,7 +21,9 @@ export function createRing(size: number): { push(v: string): void; values(): str
   };
 }
 
-const NO_SEAL_CHECK = new Set(['/v1/sys/health', '/v1/sys/seal-status', '/v1/sys/unseal']);
+// Vault's http/handler.go serves these outside the sealed check: sys/init reads the barrier's
+// init flag, and sys/leader answers ha_enabled false before Core.Leader looks at the seal (ha.go).
+const NO_SEAL_CHECK = new Set(['/v1/sys/health', '/v1/sys/seal-status', '/v1/sys/unseal', '/v1/sys/init', '/v1/sys/leader']);
 
 export interface InFlight {
   count: number;

@@ -41,6 +41,10 @@ describe('vault-dev sys', () => {
     expect([blocked.status, blocked.json]).toEqual([503, { errors: ['Vault is sealed'] }]);
     expect((await vault.call('GET', '/v1/sys/health')).status).toBe(503);
     expect((await vault.call('GET', '/v1/sys/health?sealedcode=200')).status).toBe(200);
+    // http/handler.go mounts sys/init and sys/leader outside the sealed check (ha.go: Leader
+    // reports ErrHANotEnabled before it looks at the seal).
+    expect((await vault.call('GET', '/v1/sys/init')).json).toEqual({ initialized: true });
+    expect((await vault.call('GET', '/v1/sys/leader')).json).toEqual(expect.objectContaining({ ha_enabled: false }));
     expect((await vault.call('PUT', '/v1/sys/unseal', { body: { key: 'wrong' } })).status).toBe(400);
     const unsealed = await vault.call('PUT', '/v1/sys/unseal', { body: { key: vault.server.unsealKey } });
     expect(unsealed.json.sealed).toBe(false);
