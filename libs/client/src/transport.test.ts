@@ -129,7 +129,7 @@ describe('problem JSON becomes a typed SecretFlowsError', () => {
     [500, {}, 'internal', 'HTTP 500'],
   ] as const)('maps the gateway\'s own answer %i (not problem JSON) by status', async (status, body, code, detail) => {
     const { c } = setup(() => new Response(typeof body === 'string' ? body : JSON.stringify(body), { status, headers: { 'x-request-id': 'gw-1' } }), { maxRetries: 0 });
-    const err = await c.keys.create({ type: 'Ed25519' }).catch((e: unknown) => e as SecretFlowsError);
+    const err = (await c.keys.create({ type: 'Ed25519' }).catch((e: unknown) => e)) as SecretFlowsError;
     expect(err).toMatchObject({ code, status, detail, requestId: 'gw-1' });
     expect(err.problem).toBeUndefined();
   });
