@@ -35,6 +35,7 @@ const INDEX_HTML = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Secret Flows agent API</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="swagger-ui.css">
 </head>
 <body>
