@@ -89,7 +89,7 @@ describe('API docs and the SDK through the gateway (phase 3)', () => {
       expect(response?.status()).toBe(200);
       expect(page.url()).toBe(`${gw}/cloud-agent/docs/`);
       await page.waitForSelector('.opblock', { timeout: 30_000 });
-      await page.waitForFunction((n) => document.querySelectorAll('.opblock').length >= n, operations.length, { timeout: 30_000 });
+      await page.waitForFunction(`document.querySelectorAll('.opblock').length >= ${operations.length}`, undefined, { timeout: 30_000 });
 
       const listed = await page.$$eval('.opblock', (blocks) =>
         blocks.map((b) => ({
