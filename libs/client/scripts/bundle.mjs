@@ -3,7 +3,7 @@
 // (platform-neutral, so a Node built-in cannot slip in), with @secret-flows/contracts inlined
 // (it is private) and zod as the one dependency; the .d.ts files of the client and of the
 // contracts it re-exports, the contracts import rewritten to the copied declarations.
-//   node libs/client/scripts/bundle.mjs [OUT_DIR]     (after `tsc -b libs/client/tsconfig.lib.json`)
+//   node libs/client/scripts/bundle.mjs [OUT_DIR]
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -16,11 +16,16 @@ const out = path.resolve(process.argv[2] ?? path.join(root, 'dist/package'));
 const own = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const zodRange = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8')).dependencies.zod;
 
-// Declarations: the client's and the contracts' (tsc -b is incremental: cheap when up to date).
-execFileSync(process.execPath, [path.join(repo, 'node_modules/typescript/bin/tsc'), '-b', path.join(root, 'tsconfig.lib.json')], { stdio: 'inherit' });
+const tsc = (...args) => execFileSync(process.execPath, [path.join(repo, 'node_modules/typescript/bin/tsc'), ...args], { stdio: 'inherit' });
+// The contracts' declarations come from their build (an Nx dependency of this target).
+if (!fs.existsSync(path.join(repo, 'libs/contracts/dist/index.d.ts'))) tsc('-b', path.join(repo, 'libs/contracts/tsconfig.lib.json'));
 
 fs.rmSync(out, { recursive: true, force: true });
 fs.mkdirSync(out, { recursive: true });
+
+// The client's declarations straight into the package: never into dist/, which a parallel build may be writing.
+tsc('-p', path.join(root, 'tsconfig.lib.json'), '--emitDeclarationOnly', '--declarationMap', 'false', '--outDir', path.join(out, 'types'), '--tsBuildInfoFile', path.join(out, 'types.tsbuildinfo'));
+fs.rmSync(path.join(out, 'types.tsbuildinfo'), { force: true });
 
 const common = {
   entryPoints: [path.join(root, 'src/index.ts')],
@@ -37,7 +42,6 @@ const common = {
 await build({ ...common, format: 'esm', outfile: path.join(out, 'index.mjs') });
 await build({ ...common, format: 'cjs', outfile: path.join(out, 'index.cjs') });
 
-copyDeclarations(path.join(root, 'dist'), path.join(out, 'types'));
 copyDeclarations(path.join(repo, 'libs/contracts/dist'), path.join(out, 'types/contracts'));
 for (const file of walk(path.join(out, 'types'))) {
   if (file.includes(`${path.sep}contracts${path.sep}`)) continue;
