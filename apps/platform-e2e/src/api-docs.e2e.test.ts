@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as client from '@secret-flows/client';
 import type { Platform } from '@secret-flows/cli';
-import { transform } from 'esbuild';
+import { build, transform } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
 import { http, startTestPlatform } from './support/platform';
 
@@ -103,6 +103,59 @@ describe('API docs and the SDK through the gateway (phase 3)', () => {
       expect(await page.title()).toBe('Secret Flows agent API');
       expect(await page.textContent('.info .title')).toContain('Secret Flows agent API');
       expect(problems).toEqual([]);
+    },
+    90_000,
+  );
+
+  itWithChromium(
+    'the SDK runs in the browser too: login, JWT, key, signature and secret through the gateway from a page',
+    async () => {
+      const gw = platform.urls.gateway;
+      // The SDK as a browser app would bundle it (zod included), served from the gateway's origin
+      // by the test itself (page.route), so the page's fetch calls are same-origin.
+      const bundled = await build({
+        entryPoints: [path.resolve(__dirname, '../../../libs/client/src/index.ts')],
+        bundle: true,
+        write: false,
+        format: 'esm',
+        platform: 'browser',
+        target: 'es2022',
+        conditions: ['@secret-flows/source'],
+        logLevel: 'silent',
+      });
+      const sdk = bundled.outputFiles[0].text;
+      const app = `import { createClient, isSecretFlowsError } from './sdk.mjs';
+const params = new URLSearchParams(location.hash.slice(1));
+const client = createClient({ gatewayUrl: location.origin, apiKey: params.get('k'), credentials: { username: 'demo', password: params.get('p') } });
+try {
+  const token = await client.auth.token();
+  const key = await client.keys.create({ type: 'Ed25519' });
+  const sig = await client.keys.sign(key.id, { payload: 'aGVsbG8' });
+  await client.secrets.put('browser/probe', { value: 'from the browser' });
+  const secret = await client.secrets.get('browser/probe');
+  let missing = '';
+  try { await client.secrets.get('browser/none'); } catch (err) { missing = isSecretFlowsError(err, 'not_found') ? 'not_found:' + err.requestId : String(err); }
+  const ac = new AbortController(); ac.abort();
+  const aborted = await client.keys.list({ signal: ac.signal }).then(() => 'no', (err) => err.name);
+  window.result = { tenant: token.claims.tenant_id, alg: sig.alg, value: secret.value, missing, aborted };
+} catch (err) { window.result = { error: String(err) }; }
+`;
+      const files: Record<string, [string, string]> = {
+        '/sdk-test/index.html': ['text/html', '<!doctype html><title>sdk</title><script type="module" src="app.mjs"></script>'],
+        '/sdk-test/app.mjs': ['text/javascript', app],
+        '/sdk-test/sdk.mjs': ['text/javascript', sdk],
+      };
+      browser ??= await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+      const page = await browser.newPage();
+      await page.route(`${gw}/sdk-test/**`, (route) => {
+        const file = files[new URL(route.request().url()).pathname];
+        return file ? route.fulfill({ status: 200, contentType: file[0], body: file[1] }) : route.fulfill({ status: 404, body: '' });
+      });
+      const secrets = new URLSearchParams({ k: platform.apiKey, p: platform.tenants[0].password as string });
+      await page.goto(`${gw}/sdk-test/index.html#${secrets}`);
+      await page.waitForFunction('window.result !== undefined', undefined, { timeout: 30_000 });
+      const result = await page.evaluate('window.result');
+      expect(result).toEqual({ tenant: 'default', alg: 'EdDSA', value: 'from the browser', missing: expect.stringMatching(/^not_found:.+/), aborted: 'AbortError' });
     },
     90_000,
   );
