@@ -8,7 +8,7 @@ import * as path from 'node:path';
 // the shipped declarations.
 
 const repo = path.resolve(__dirname, '../../..');
-jest.setTimeout(120_000);
+jest.setTimeout(300_000); // tsc on a loaded 2-core machine
 
 describe('the packaged @secret-flows/client (ESM + CJS + types)', () => {
   let app: string;
@@ -47,7 +47,7 @@ client.secrets.get('a/b').then(
     expect(JSON.parse(out)).toEqual({ isError: true, code: 'not_found', requestId: 'r-42', seen: ['GET /cloud-agent/secrets/a/b'] });
   });
 
-  it('ships bundles without Node built-ins (browsers) and declarations a TypeScript app compiles against', () => {
+  it('ships bundles without Node built-ins (browsers) and declarations a TypeScript app (and the README snippet) compiles against', () => {
     const pkgDir = path.join(app, 'node_modules/@secret-flows/client');
     for (const bundle of ['index.mjs', 'index.cjs']) {
       const text = fs.readFileSync(path.join(pkgDir, bundle), 'utf8');
@@ -69,9 +69,27 @@ export async function run(): Promise<string> {
 }
 `,
     );
+    // The root README's "Use it from your application" snippet, type-checked as an ES module.
+    const readme = fs.readFileSync(path.join(repo, 'README.md'), 'utf8');
+    const snippet = /```ts\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf('## Use it from your application')))?.[1];
+    expect(snippet).toContain("from '@secret-flows/client'");
+    // Only `process.env` of Node is used; declared here so the check needs no @types/node.
+    fs.writeFileSync(path.join(app, 'readme.mts'), `declare const process: { env: Record<string, string | undefined> };\n${snippet}\nexport {};\n`);
     fs.writeFileSync(
       path.join(app, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2022', 'dom'], types: [], skipLibCheck: false }, files: ['typed.ts'] }),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          target: 'es2022',
+          lib: ['es2022', 'dom'],
+          types: [],
+          skipLibCheck: false,
+        },
+        files: ['typed.ts', 'readme.mts'],
+      }),
     );
     execFileSync(process.execPath, [path.join(repo, 'node_modules/typescript/bin/tsc'), '-p', app], { cwd: app, encoding: 'utf8' });
   });
