@@ -6,6 +6,7 @@ import { accessLog } from './http/access-log';
 import { DEFAULT_BODY_LIMIT_BYTES, jsonBody } from './http/body';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { requestIdMiddleware } from '@secret-flows/telemetry';
+import { createDocsRouter } from './docs/docs.routes';
 import { createKeysRouter } from './keys/keys.routes';
 import { createSecretsRouter } from './secrets/secrets.routes';
 import { createSystemRouter } from './system/system.routes';
@@ -50,6 +51,7 @@ export function buildApp(deps: AppDeps): Express {
     }),
   );
 
+  app.use(createDocsRouter()); // GET /docs: the API reference page and openapi.json (ADR 0014)
   const body = jsonBody(deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES);
   // Credentials are checked before a body is parsed: an anonymous client cannot make us read 256 KiB.
   app.use('/wallets', deps.adminGuard, ...body);

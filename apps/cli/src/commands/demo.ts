@@ -8,8 +8,8 @@ import type { Command } from './command';
 const USAGE = `usage: secret-flows demo [--phase 1|2|3|4]
 
 Runs the phase's whole flow against the platform that \`npm start\` is running, through the
-gateway, and prints each step. Reads the URLs and credentials that \`npm start\` wrote to
-.secret-flows/run/platform.json.`;
+gateway, with the application SDK (@secret-flows/client), and prints each step. Reads the URLs
+and credentials that \`npm start\` wrote to .secret-flows/run/platform.json.`;
 
 export const demoCommand: Command = {
   summary: 'run the demo flow against the running platform (npm run demo)',

@@ -1,0 +1,12 @@
+const { readFileSync } = require('fs');
+
+const swcJestConfig = JSON.parse(readFileSync(`${__dirname}/.spec.swcrc`, 'utf-8'));
+swcJestConfig.swcrc = false;
+
+module.exports = {
+  displayName: '@secret-flows/client',
+  preset: '../../jest.preset.js',
+  transform: { '^.+\\.[tj]s$': ['@swc/jest', swcJestConfig] },
+  moduleFileExtensions: ['ts', 'js'],
+  coverageDirectory: 'test-output/jest/coverage',
+};
