@@ -42,7 +42,7 @@ function compileRoutes(
   shared: { now: () => number; tracer: Tracer | undefined },
   logger: GatewayLogger,
 ): RouteWithVars[] {
-  const consumers = createConsumerDirectory(standalone.consumers);
+  const consumers = createConsumerDirectory(standalone.consumers, standalone.emptyVariables);
   const upstreams = new Map<string, Upstream>();
   // APISIX's loader drops an upstream its schema refuses and logs why; the routes on it load
   // and answer 502 (the validator in ../shared/tools/apisix-validate reports the same).

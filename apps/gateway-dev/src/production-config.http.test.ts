@@ -42,6 +42,14 @@ describe('deploy/apisix/apisix.yaml served by gateway-dev', () => {
     );
   });
 
+  // APISIX itself would accept `key: ""` (key-auth consumer_schema: {key = {type = "string"}},
+  // no minLength), and an empty apikey header would then authenticate as the demo consumer.
+  it('refuses to start when the demo API key is set but empty, naming the variable', async () => {
+    await expect(startGateway({ configPath: PRODUCTION_CONFIG, env: { GATEWAY_DEMO_API_KEY: '' }, port: 0 })).rejects.toThrow(
+      'consumer "demo": plugin "key-auth": key is empty (set but empty in the environment: GATEWAY_DEMO_API_KEY)',
+    );
+  });
+
   it('requires the API key on /cloud-agent/* with APISIX 401 bodies', async () => {
     const missing = await call('/cloud-agent/_system/health');
     expect([missing.status, await missing.text()]).toEqual([401, '{"message":"Missing API key in request"}\n']);

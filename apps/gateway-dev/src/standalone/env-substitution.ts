@@ -46,6 +46,18 @@ export function substituteText(text: string, env: SubstitutionEnv): string {
   return varSub(text, env).text;
 }
 
+/** Names of the variables in a text that resolve to an empty string (for clearer errors). */
+export function emptyVariables(text: string, env: SubstitutionEnv): string[] {
+  const names = new Set<string>();
+  for (const match of text.matchAll(VARIABLE)) {
+    const separator = match[1].indexOf(':=');
+    const name = separator === -1 ? match[1] : match[1].slice(0, separator);
+    const fallback = separator === -1 ? undefined : match[1].slice(separator + 2).trim();
+    if ((env[name] ?? fallback) === '') names.add(name);
+  }
+  return [...names];
+}
+
 /**
  * APISIX `resolve_conf_var` for one string value of an already parsed document (what
  * config.yaml gets): a value that used a variable and reads as a number or boolean is converted.

@@ -85,7 +85,7 @@ describe('reading an APISIX standalone file', () => {
   // key-auth's consumer_schema ({key = {type = "string"}}) refuses.
   it('keeps a quoted all-digit key a string and refuses an unquoted one', () => {
     expect(load(route('      key-auth: {}'), { APP_KEY: '123456' }).routeIds).toEqual(['r1']);
-    const unquoted = route('      key-auth: {}').replace('key: "\${{APP_KEY:=}}"', 'key: \${{APP_KEY:=}}');
+    const unquoted = route('      key-auth: {}').replace('key: "${{APP_KEY:=}}"', 'key: ${{APP_KEY:=}}');
     expect(() => load(unquoted, { APP_KEY: '123456' })).toThrow(/consumer "app": plugin "key-auth"/);
   });
 

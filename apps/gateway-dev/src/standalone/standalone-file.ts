@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { GatewayConfigError } from './config-error';
-import { substituteText, type SubstitutionEnv } from './env-substitution';
+import { emptyVariables, substituteText, type SubstitutionEnv } from './env-substitution';
 import { parseLikeLyaml } from './lyaml';
 import {
   apisixUpstreamSchema,
@@ -22,6 +22,8 @@ export interface StandaloneConfig {
   readonly consumers: readonly ConsumerConfig[];
   /** Upstreams APISIX's schema refuses: APISIX drops them and routes using them answer 502. */
   readonly rejectedUpstreams: readonly RejectedUpstream[];
+  /** Variables that were substituted by an empty string (named in error messages). */
+  readonly emptyVariables: readonly string[];
 }
 
 /** An upstream dropped the way APISIX drops it, with the schema problem. */
@@ -92,6 +94,7 @@ export function parseStandaloneText(
       validate(upstreamSchema, upstream, `upstream "${objectName(upstream, 'id', index)}"`),
     ),
     rejectedUpstreams,
+    emptyVariables: emptyVariables(text, env),
     consumers: document.data.consumers.map((consumer, index) =>
       validate(consumerSchema, consumer, `consumer "${objectName(consumer, 'username', index)}"`),
     ),
