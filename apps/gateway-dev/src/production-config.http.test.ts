@@ -90,6 +90,27 @@ describe('deploy/apisix/apisix.yaml served by gateway-dev', () => {
     expect(agent.received.length).toBe(before);
   });
 
+  // A `?` that reaches $uri decoded (%3f/%3F) is not a query separator. apisix/plugins/proxy-rewrite.lua
+  // applies regex_uri to the decoded $uri and, when that already holds a `?`, re-encodes the whole
+  // result with core.utils.uri_safe_encode, so the agent sees `%3F` in the path: never its metrics
+  // route with a query (the block route does not match `metrics?`, the agent answers 404).
+  it.each([
+    ['/cloud-agent/_system/metrics%3f', '/_system/metrics%3F'],
+    ['/cloud-agent/_system/metrics%3F', '/_system/metrics%3F'],
+    ['/cloud-agent/_system/metrics%3Fformat=text', '/_system/metrics%3Fformat=text'],
+    ['/cloud-agent/_system/metrics%3F?format=text', '/_system/metrics%3F?format=text'],
+  ])('never turns %s into the metrics path with a query (agent sees %s)', async (target, expected) => {
+    const before = agent.received.length;
+    const response = await rawRequest(gateway.port, target, { headers: { apikey: API_KEY } });
+    expect(response.status).toBe(200);
+    expect(agent.received.slice(before).map((seen) => seen.url)).toEqual([expected]);
+  });
+
+  it('keeps a decoded ? in a secret name in the path, not the query', async () => {
+    const seen = await echoOf(await call('/cloud-agent/secrets/what%3Fnot?version=2', { headers: { apikey: API_KEY } }));
+    expect(seen.url).toBe('/secrets/what%3Fnot?version=2');
+  });
+
   it('sends POST /auth/login/{username} to Vault userpass login without any client token', async () => {
     const body = JSON.stringify({ password: 'pw' });
     const response = await call('/auth/login/alice', {

@@ -39,11 +39,11 @@ export function referencedVars(template: string): string[] {
   return [...template.matchAll(VAR_REFERENCE)].map((match) => match[1] ?? match[2]);
 }
 
-/** Replaces `$var` / `${var}` with their values (empty when unset), like core.utils.resolve_var. */
-export function resolveVars(template: string, request: GatewayRequest): string {
+/** Replaces `$var` / `${var}` with their (optionally escaped) values, empty when unset, like core.utils.resolve_var. */
+export function resolveVars(template: string, request: GatewayRequest, escape: (value: string) => string = (v) => v): string {
   if (!template.includes('$')) return template;
   return template.replace(VAR_REFERENCE, (_match, plain: string | undefined, braced: string | undefined) =>
-    getRequestVar(request, plain ?? braced ?? '') ?? '',
+    escape(getRequestVar(request, plain ?? braced ?? '') ?? ''),
   );
 }
 
