@@ -158,10 +158,10 @@ describe('deploy/apisix/apisix.yaml served by gateway-dev', () => {
     expect(vault.received.length).toBe(before);
   });
 
-  it('limits each consumer to GATEWAY_RATE_LIMIT_COUNT requests per window with 429', async () => {
+  it('limits each tenant token to GATEWAY_RATE_LIMIT_COUNT requests per window with 429', async () => {
     let last: Response | undefined;
     for (let index = 0; index < 21; index += 1) {
-      last = await call('/cloud-agent/keys', { headers: { apikey: API_KEY } });
+      last = await call('/cloud-agent/keys', { headers: { apikey: API_KEY, authorization: 'Bearer limited.jwt' } });
       if (last.status === 429) break;
       await last.arrayBuffer();
     }
