@@ -3,6 +3,8 @@ import type { CompiledRoute } from './app';
 import { createConsumerDirectory } from './plugins/consumer-directory';
 import { createRoutePlugins } from './plugins/plugin-registry';
 import { createForwarder, type GatewayLogger } from './proxy/forward';
+import { createRequestBudget, type RequestBudget } from './proxy/request-budget';
+import type { BodyLimits } from './proxy/request-body';
 import { createMissingUpstream, createUpstream, createUpstreamAgents, type Upstream, type UpstreamAgents } from './proxy/upstream';
 import { createRouteMatcher } from './routing/route-matcher';
 import { GatewayConfigError } from './standalone/config-error';
@@ -20,6 +22,10 @@ export interface DependencyOptions {
   readonly agents?: UpstreamAgents;
   /** How https upstreams are checked (from config.yaml); APISIX's defaults when unset. */
   readonly tls?: UpstreamAgents['tls'];
+  /** Bounds on what is held for requests in flight (shared across reloads). */
+  readonly budget?: RequestBudget;
+  /** client_max_body_size / client_body_timeout (from config.yaml); APISIX's defaults when unset. */
+  readonly bodyLimits?: BodyLimits;
 }
 
 /** Loads apisix.yaml and builds routes, plugins, upstreams and the forwarder; throws GatewayConfigError. */
@@ -29,7 +35,12 @@ export function createDependencies(options: DependencyOptions) {
   const agents = options.agents ?? createUpstreamAgents(options.tls);
   return {
     router: createRouteMatcher(routes),
-    forward: createForwarder({ agents, logger: options.logger }),
+    forward: createForwarder({
+      agents,
+      logger: options.logger,
+      budget: options.budget ?? createRequestBudget(),
+      bodyLimits: options.bodyLimits ?? { clientMaxBodySize: 0, clientBodyTimeoutMs: 60_000 },
+    }),
     agents,
     routeIds: routes.map((route) => route.id),
   };

@@ -5,6 +5,7 @@ import { buildApp } from './app';
 import { createDependencies } from './compose';
 import { resolveConfigPath, withUpstreamShorthands } from './config';
 import type { GatewayLogger } from './proxy/forward';
+import { createRequestBudget, DEFAULT_REQUEST_BUDGET, type RequestBudgetLimits } from './proxy/request-budget';
 import type { UpstreamAgents } from './proxy/upstream';
 import { watchConfigFile } from './standalone/config-watcher';
 import { nodeConfigPathFor, readNodeConfig, type NodeConfig } from './standalone/node-config';
@@ -19,6 +20,8 @@ export interface StartGatewayOptions {
    * at start, as APISIX does.
    */
   readonly nodeConfigPath?: string;
+  /** Bounds on requests in flight and buffered body bytes (503 + Retry-After beyond them). */
+  readonly limits?: Partial<RequestBudgetLimits>;
   /** Environment for `${{VAR}}` substitution; `AGENT_UPSTREAM=host:port` shorthands are split. */
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly host?: string;
@@ -60,6 +63,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const configPath = options.configPath ?? resolveConfigPath(undefined, process.cwd());
   const env = withUpstreamShorthands(options.env);
   const nodeConfig: NodeConfig = readNodeConfig(nodeConfigPathFor(configPath, options.nodeConfigPath), env);
+  const budget = createRequestBudget({ ...DEFAULT_REQUEST_BUDGET, ...options.limits });
+  const bodyLimits = {
+    clientMaxBodySize: nodeConfig.http.clientMaxBodySize,
+    clientBodyTimeoutMs: nodeConfig.http.clientBodyTimeoutMs,
+  };
   const load = (agents?: UpstreamAgents) =>
     createDependencies({
       configPath,
@@ -69,6 +77,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       tracer: options.tracer,
       agents,
       tls: nodeConfig.upstreamTls,
+      budget,
+      bodyLimits,
     });
   let deps = load();
   let listeningPort = 0;
@@ -77,8 +87,21 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     forward: (...args) => deps.forward(...args),
     logger,
     serverPort: () => listeningPort,
+    budget,
   });
-  const server = http.createServer({ keepAliveTimeout: 60_000 }, app);
+  // nginx's client deadlines from config.yaml: keepalive_timeout, client_header_timeout (the
+  // whole header), client_body_timeout (between reads, in request-body.ts). nginx has no deadline
+  // for a whole request, so Node's requestTimeout is off.
+  const headerTimeoutMs = nodeConfig.http.clientHeaderTimeoutMs;
+  const server = http.createServer(
+    {
+      keepAliveTimeout: nodeConfig.http.keepaliveTimeoutMs,
+      headersTimeout: headerTimeoutMs,
+      requestTimeout: 0,
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headerTimeoutMs / 4))),
+    },
+    app,
+  );
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

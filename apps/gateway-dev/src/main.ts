@@ -14,6 +14,7 @@ async function main(): Promise<void> {
   const gateway = await startGateway({
     configPath: config.configPath,
     nodeConfigPath: config.nodeConfigPath,
+    limits: config.limits,
     env: config.substitutionEnv,
     host: config.host,
     port: config.port,

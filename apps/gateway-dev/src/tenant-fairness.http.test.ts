@@ -65,5 +65,6 @@ describe('per-tenant fairness at the gateway (attack 3)', () => {
     expect(other.status).toBe(200);
     expect(other.headers['x-ratelimit-limit']).toBe(String(BURST));
     expect(other.headers['x-ratelimit-remaining']).toBe(String(BURST - 1));
-  });
+    // No timing claim (that is the benchmark's job): a loaded two-core machine needs time for 600.
+  }, 60_000);
 });

@@ -39,7 +39,7 @@ export function createTlsFixture(name = 'ca'): TlsFixture {
 
 /** An https echo server on 127.0.0.1:0 that also reports the SNI and Host it was sent. */
 export async function startHttpsEcho(fixture: TlsFixture) {
-  const seen: { servername: string | false; host: string | undefined; url: string }[] = [];
+  const seen: { servername: string | false | null; host: string | undefined; url: string }[] = [];
   const server = https.createServer({ cert: fixture.serverCert, key: fixture.serverKey }, (req, res) => {
     const servername = (req.socket as TLSSocket).servername;
     seen.push({ servername, host: req.headers.host, url: req.url ?? '' });
