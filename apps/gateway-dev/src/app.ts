@@ -3,6 +3,7 @@ import type { GatewayRequest, PluginExit, RoutePlugin } from './plugins/plugin.t
 import { gatewayHeaders, type createForwarder, type GatewayLogger } from './proxy/forward';
 import { ROUTE_NOT_FOUND, sendExit } from './proxy/exit-responses';
 import type { Upstream } from './proxy/upstream';
+import type { RequestBudget } from './proxy/request-budget';
 import { parseRequestTarget } from './routing/request-path';
 
 /** A route ready to serve: its matcher data, plugins in execution order and upstream. */
@@ -22,6 +23,8 @@ export interface AppDependencies {
   /** The listening port, read once per request without a getsockname call per request. */
   readonly serverPort: () => number;
   readonly logger: Pick<GatewayLogger, 'error'>;
+  /** Caps requests in flight; beyond it the gateway answers 503 + Retry-After at once. */
+  readonly budget?: RequestBudget;
 }
 
 /**
@@ -31,6 +34,14 @@ export interface AppDependencies {
 export function buildApp(deps: AppDependencies): http.RequestListener {
   const handle = createHandler(deps);
   return (req, res) => {
+    if (deps.budget) {
+      if (!deps.budget.tryEnter()) {
+        sendExit(res, 503, { headers: [['Retry-After', '1'], ['Connection', 'close']] });
+        return;
+      }
+      const budget = deps.budget;
+      res.once('close', () => budget.leave());
+    }
     try {
       handle(req, res);
     } catch (error) {

@@ -5,12 +5,23 @@ import { buildApp } from './app';
 import { createDependencies } from './compose';
 import { resolveConfigPath, withUpstreamShorthands } from './config';
 import type { GatewayLogger } from './proxy/forward';
+import { createRequestBudget, DEFAULT_REQUEST_BUDGET, type RequestBudgetLimits } from './proxy/request-budget';
+import type { UpstreamAgents } from './proxy/upstream';
 import { watchConfigFile } from './standalone/config-watcher';
+import { nodeConfigPathFor, readNodeConfig, type NodeConfig } from './standalone/node-config';
 
 /** Options of {@link startGateway}. */
 export interface StartGatewayOptions {
   /** Path of the APISIX standalone file; by default deploy/apisix/apisix.yaml of this repository. */
   readonly configPath?: string;
+  /**
+   * APISIX's node configuration (conf/config.yaml): upstream TLS trust and verification, client
+   * limits. By default the config.yaml next to the standalone file, if there is one; read once
+   * at start, as APISIX does.
+   */
+  readonly nodeConfigPath?: string;
+  /** Bounds on requests in flight and buffered body bytes (503 + Retry-After beyond them). */
+  readonly limits?: Partial<RequestBudgetLimits>;
   /** Environment for `${{VAR}}` substitution; `AGENT_UPSTREAM=host:port` shorthands are split. */
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly host?: string;
@@ -50,14 +61,24 @@ const silentLogger: GatewayLogger = { info: () => undefined, warn: () => undefin
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
   const logger = options.logger ?? silentLogger;
   const configPath = options.configPath ?? resolveConfigPath(undefined, process.cwd());
-  const load = (agent?: http.Agent) =>
+  const env = withUpstreamShorthands(options.env);
+  const nodeConfig: NodeConfig = readNodeConfig(nodeConfigPathFor(configPath, options.nodeConfigPath), env);
+  const budget = createRequestBudget({ ...DEFAULT_REQUEST_BUDGET, ...options.limits });
+  const bodyLimits = {
+    clientMaxBodySize: nodeConfig.http.clientMaxBodySize,
+    clientBodyTimeoutMs: nodeConfig.http.clientBodyTimeoutMs,
+  };
+  const load = (agents?: UpstreamAgents) =>
     createDependencies({
       configPath,
-      env: withUpstreamShorthands(options.env),
+      env,
       logger,
       now: options.now,
       tracer: options.tracer,
-      agent,
+      agents,
+      tls: nodeConfig.upstreamTls,
+      budget,
+      bodyLimits,
     });
   let deps = load();
   let listeningPort = 0;
@@ -66,8 +87,21 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     forward: (...args) => deps.forward(...args),
     logger,
     serverPort: () => listeningPort,
+    budget,
   });
-  const server = http.createServer({ keepAliveTimeout: 60_000 }, app);
+  // nginx's client deadlines from config.yaml: keepalive_timeout, client_header_timeout (the
+  // whole header), client_body_timeout (between reads, in request-body.ts). nginx has no deadline
+  // for a whole request, so Node's requestTimeout is off.
+  const headerTimeoutMs = nodeConfig.http.clientHeaderTimeoutMs;
+  const server = http.createServer(
+    {
+      keepAliveTimeout: nodeConfig.http.keepaliveTimeoutMs,
+      headersTimeout: headerTimeoutMs,
+      requestTimeout: 0,
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headerTimeoutMs / 4))),
+    },
+    app,
+  );
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -86,7 +120,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
           intervalMs: options.reloadIntervalMs,
           logger,
           reload: () => {
-            deps = load(deps.agent);
+            deps = load(deps.agents);
           },
         });
   const urlHost = host.includes(':') ? `[${host}]` : host;
@@ -98,12 +132,12 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     },
     stop: () => {
       reloader?.stop();
-      return stopServer(server, deps.agent, options.shutdownTimeoutMs ?? 10_000);
+      return stopServer(server, deps.agents, options.shutdownTimeoutMs ?? 10_000);
     },
   };
 }
 
-async function stopServer(server: http.Server, agent: http.Agent, timeoutMs: number): Promise<void> {
+async function stopServer(server: http.Server, agents: UpstreamAgents, timeoutMs: number): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   // server.close() closes only the connections idle at that moment; a keep-alive connection
   // whose request finishes later would otherwise hold the drain open for its whole timeout.
@@ -113,5 +147,5 @@ async function stopServer(server: http.Server, agent: http.Agent, timeoutMs: num
   await closed;
   clearInterval(sweeper);
   clearTimeout(deadline);
-  agent.destroy();
+  agents.destroy();
 }

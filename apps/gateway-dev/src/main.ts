@@ -13,6 +13,8 @@ async function main(): Promise<void> {
     : undefined;
   const gateway = await startGateway({
     configPath: config.configPath,
+    nodeConfigPath: config.nodeConfigPath,
+    limits: config.limits,
     env: config.substitutionEnv,
     host: config.host,
     port: config.port,

@@ -1,10 +1,14 @@
 import * as http from 'node:http';
+import * as net from 'node:net';
+import * as tls from 'node:tls';
 import type { GatewayRequest } from '../plugins/plugin.types';
 import { encodePath } from '../routing/request-path';
 import { hostWithoutPort } from '../routing/request-vars';
 import { sendExit } from './exit-responses';
 import { withoutHopByHop } from './hop-by-hop';
-import type { Upstream } from './upstream';
+import type { RequestBudget } from './request-budget';
+import { readRequestBody, type BodyLimits, type BodyOutcome } from './request-body';
+import { nodeHostHeader, type Upstream, type UpstreamAgents } from './upstream';
 
 /** Where failures are reported (never with headers, queries or bodies: they carry secrets). */
 export interface GatewayLogger {
@@ -18,65 +22,105 @@ export interface GatewayLogger {
  * headers dropped, X-Real-IP / X-Forwarded-* set as APISIX's nginx template does, plugin
  * response headers added. A refused or reset connection is a 502, a timeout a 504.
  */
-export function createForwarder(options: { agent: http.Agent; logger: GatewayLogger }) {
+export function createForwarder(options: {
+  agents: UpstreamAgents;
+  logger: GatewayLogger;
+  budget: RequestBudget;
+  bodyLimits: BodyLimits;
+}) {
   return function forward(
     req: http.IncomingMessage,
     res: http.ServerResponse,
     request: GatewayRequest,
     upstream: Upstream,
   ): void {
-    const method = request.upstreamMethod ?? request.method;
-    // nginx does not count a failure on a cached keep-alive connection as a try: the upstream
-    // may have closed it just as we reused it. We can replay only a request without a body.
-    const isReplayable = !hasBody(req) && (method === 'GET' || method === 'HEAD' || method === 'OPTIONS');
-    const path = upstreamPath(request);
-    const headers = upstreamHeaders(request, upstream.passHost);
-    let isDone = false;
-
-    const attempt = (isRetry: boolean) => {
-      const node = upstream.pick();
-      const upstreamReq = http.request({
-        agent: options.agent,
-        host: node.host,
-        port: node.port,
-        method,
-        path,
-        headers: upstream.passHost === 'node' && !request.upstreamHost ? { ...headers, host: nodeHost(node) } : headers,
+    if (upstream.missingReason !== undefined) {
+      // apisix/init.lua handle_upstream: `core.response.exit(502)` when the upstream is gone.
+      sendExit(res, 502, { headers: gatewayHeaders(request) });
+      return;
+    }
+    const refuseBody = (outcome: Exclude<BodyOutcome, { kind: 'ok' }>) => {
+      if (outcome.kind === 'timeout' || outcome.kind === 'aborted') {
+        // nginx terminates the request without an answer (client_body_timeout logs a 408).
+        req.socket.destroy();
+        return;
+      }
+      if (res.headersSent) return;
+      const extra: [string, string][] = [['Connection', 'close']];
+      if (outcome.kind === 'busy') extra.push(['Retry-After', '1']);
+      options.logger.warn({ route: request.routeId, reason: outcome.kind }, 'request body refused');
+      sendExit(res, outcome.kind === 'too-large' ? 413 : 503, {
+        headers: [...gatewayHeaders(request), ...extra],
       });
-      const fail = (status: 502 | 504, reason: string) => {
-        if (isDone) return;
-        isDone = true;
-        options.logger.warn({ route: request.routeId, upstream: upstream.id, status, reason }, 'upstream request failed');
-        upstreamReq.destroy();
-        if (res.headersSent) res.destroy();
-        else sendExit(res, status, { headers: gatewayHeaders(request) });
-      };
-
-      watchConnect(upstreamReq, upstream.connectTimeoutMs, () => fail(504, 'connect timeout'));
-      upstreamReq.setTimeout(upstream.readTimeoutMs, () => fail(504, 'read timeout'));
-      upstreamReq.on('error', (error: NodeJS.ErrnoException) => {
-        if (!isDone && !isRetry && isReplayable && upstreamReq.reusedSocket && error.code === 'ECONNRESET') {
-          upstreamReq.destroy();
-          attempt(true);
-          return;
-        }
-        fail(502, error.code ?? error.message);
-      });
-      upstreamReq.on('response', (upstreamRes) => {
-        if (isDone) return;
-        isDone = true;
-        relayResponse(upstreamRes, res, request);
-      });
-      // A client that goes away must not leave the upstream request running.
-      res.once('close', () => {
-        if (!res.writableFinished) upstreamReq.destroy();
-      });
-      if (isRetry) upstreamReq.end();
-      else req.pipe(upstreamReq);
     };
 
-    req.on('error', () => res.destroy());
-    attempt(false);
+    const proxy = (body: Buffer | undefined) => {
+      const method = request.upstreamMethod ?? request.method;
+      // nginx does not count a failure on a cached keep-alive connection as a try: the upstream
+      // may have closed it just as we reused it. We can replay only a request without a body.
+      const isReplayable = body === undefined && (method === 'GET' || method === 'HEAD' || method === 'OPTIONS');
+      const path = upstreamPath(request);
+      const headers = upstreamHeaders(request, upstream.passHost);
+      if (body !== undefined) {
+        // The body is buffered, so nginx sends it with its length, never chunked.
+        delete headers['transfer-encoding'];
+        headers['content-length'] = String(body.length);
+      }
+      let isDone = false;
+
+      const attempt = (isRetry: boolean) => {
+        const node = upstream.pick();
+        const nodeHeaders =
+          upstream.passHost === 'node' && !request.upstreamHost
+            ? { ...headers, host: nodeHostHeader(node, upstream.scheme) }
+            : headers;
+        const upstreamReq = http.request({
+          host: node.host,
+          port: node.port,
+          method,
+          path,
+          headers: nodeHeaders,
+          ...(upstream.scheme === 'https' ? tlsOptions(options.agents, nodeHeaders.host) : { agent: options.agents.http }),
+        });
+        const fail = (status: 502 | 504, reason: string) => {
+          if (isDone) return;
+          isDone = true;
+          options.logger.warn({ route: request.routeId, upstream: upstream.id, status, reason }, 'upstream request failed');
+          upstreamReq.destroy();
+          if (res.headersSent) res.destroy();
+          else sendExit(res, status, { headers: gatewayHeaders(request) });
+        };
+
+        watchConnect(upstreamReq, upstream.connectTimeoutMs, () => fail(504, 'connect timeout'));
+        upstreamReq.setTimeout(upstream.readTimeoutMs, () => fail(504, 'read timeout'));
+        upstreamReq.on('error', (error: NodeJS.ErrnoException) => {
+          if (!isDone && !isRetry && isReplayable && upstreamReq.reusedSocket && error.code === 'ECONNRESET') {
+            upstreamReq.destroy();
+            attempt(true);
+            return;
+          }
+          fail(502, error.code ?? error.message);
+        });
+        upstreamReq.on('response', (upstreamRes) => {
+          if (isDone) return;
+          isDone = true;
+          relayResponse(upstreamRes, res, request);
+        });
+        // A client that goes away must not leave the upstream request running.
+        res.once('close', () => {
+          if (!res.writableFinished) upstreamReq.destroy();
+        });
+        upstreamReq.end(body);
+      };
+
+      attempt(false);
+    };
+
+    const reading = readRequestBody(req, options.bodyLimits, options.budget, (outcome) => {
+      if (outcome.kind === 'ok') proxy(outcome.body);
+      else refuseBody(outcome);
+    });
+    res.once('close', () => reading.release());
   };
 }
 
@@ -96,13 +140,19 @@ function relayResponse(upstreamRes: http.IncomingMessage, res: http.ServerRespon
   upstreamRes.on('error', () => res.destroy());
 }
 
-function hasBody(req: http.IncomingMessage): boolean {
-  const length = req.headers['content-length'];
-  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
-}
-
-function nodeHost(node: { host: string; port: number }): string {
-  return node.port === 80 ? node.host : `${node.host}:${node.port}`;
+/**
+ * nginx `proxy_ssl_server_name on; proxy_ssl_name $upstream_host` (APISIX's template): the SNI
+ * and the name verified are the upstream Host header without its port (the client's Host with
+ * pass_host: pass, the node's with pass_host: node); nginx sends no SNI for an IP address.
+ */
+function tlsOptions(agents: UpstreamAgents, hostHeader: http.OutgoingHttpHeader | undefined): http.RequestOptions {
+  const sslName = hostWithoutPort(typeof hostHeader === 'string' ? hostHeader : undefined)?.replace(/^\[|\]$/g, '') ?? '';
+  return {
+    agent: agents.https,
+    protocol: 'https:',
+    servername: agents.tls.sendServerName && sslName !== '' && net.isIP(sslName) === 0 ? sslName : '',
+    checkServerIdentity: (_host: string, cert: tls.PeerCertificate) => tls.checkServerIdentity(sslName, cert),
+  } as http.RequestOptions;
 }
 
 function responseHeaders(upstreamRes: http.IncomingMessage, request: GatewayRequest): http.OutgoingHttpHeaders {
