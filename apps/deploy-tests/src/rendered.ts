@@ -47,7 +47,8 @@ export const OVERLAYS: OverlayExpectation[] = [
   },
   {
     dir: 'overlays/production',
-    vaultClients: VAULT_CLIENTS_BASE,
+    // Production includes the AppRole issuer component too (its Vault egress is an ipBlock).
+    vaultClients: [...VAULT_CLIENTS_BASE, 'Job/wallet-approle-issuer'],
     minReplicas: 2,
   },
 ];
