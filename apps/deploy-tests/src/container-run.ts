@@ -40,6 +40,8 @@ export class PodSandbox {
         to: path.join(this.volumeDir(m.name as string), m.subPath ?? ''),
       }))
       .sort((a, b) => b.from.length - a.from.length);
+    // The kubelet creates a subPath directory inside the volume when it is missing.
+    for (const mount of mounts) fs.mkdirSync(mount.to, { recursive: true });
     if (mounts.length === 0) return text;
     const pattern = new RegExp(
       `(${mounts.map((m) => m.from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})(?=/|\\b|$)`,
@@ -98,9 +100,17 @@ export class PodSandbox {
   run(
     container: Json,
     argv: string[],
-    options: { binDir?: string; extraEnv?: Record<string, string> } = {},
+    options: {
+      binDir?: string;
+      extraEnv?: Record<string, string>;
+      /** Applied after the mount paths are mapped, e.g. to point image programs at stand-ins. */
+      rewrite?: (arg: string) => string;
+    } = {},
   ): Promise<RunResult> {
-    const [file, ...args] = argv.map((arg) => this.mapPaths(container, arg));
+    const rewrite = options.rewrite ?? ((arg: string) => arg);
+    const [file, ...args] = argv.map((arg) =>
+      rewrite(this.mapPaths(container, arg)),
+    );
     // Asynchronous: the test's own fake servers answer from this process's event loop.
     return new Promise((resolve, reject) => {
       const child = spawn(file, args, {

@@ -78,7 +78,7 @@ describe.each(OVERLAYS)(
     );
 
     itWithKubectl(
-      "gives the agent no Vault variable and the gateway only Vault's host and port",
+      "gives the agent no Vault variable and the gateway only Vault's host, port and scheme",
       () => {
         const objects = render(dir);
         expect(
@@ -92,6 +92,7 @@ describe.each(OVERLAYS)(
         expect(gatewayVault.sort()).toEqual([
           'VAULT_UPSTREAM_HOST',
           'VAULT_UPSTREAM_PORT',
+          'VAULT_UPSTREAM_SCHEME',
         ]);
       },
     );
