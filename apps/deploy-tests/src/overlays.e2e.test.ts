@@ -12,7 +12,11 @@ import { knownEnvKeys, serviceOfImage } from './env-contract';
 import { hostAccessViolations, unknownFieldViolations } from './fields';
 import {
   APPROLE_SECRET,
+  OWN_READINESS_PATH,
   containerViolations,
+  isOwnImage,
+  nodeHeapViolations,
+  probeTimingViolations,
   ingressRulesFor,
   secretReaderRules,
   secretVolumeViolations,
@@ -31,7 +35,7 @@ import {
 import { isBuiltIn, validateBuiltIn } from './schemas';
 
 // Read by the Node.js runtime itself, not by a service's config schema.
-const NODE_RUNTIME_ENV = new Set(['NODE_EXTRA_CA_CERTS']);
+const NODE_RUNTIME_ENV = new Set(['NODE_EXTRA_CA_CERTS', 'NODE_OPTIONS']);
 
 describe('the base files, validated without kubectl', () => {
   it('every built-in object in base/ and the components validates against the Kubernetes schema', () => {
@@ -185,6 +189,31 @@ describe.each(OVERLAYS)(
       'runs every container pinned, non-root, read-only, without capabilities, with resources and probes',
       () => {
         expect(containerViolations(render(dir))).toEqual([]);
+      },
+    );
+
+    itWithKubectl(
+      'probes with timeouts longer than what the probed endpoint waits for (our readiness waits for nothing)',
+      () => {
+        // A deep /_system/ready waits for the wallet or Vault (WALLET_TIMEOUT_MS / VAULT_TIMEOUT_MS);
+        // the kubelet's scope=self readiness and APISIX's status API wait for nothing remote.
+        const waitsForMs = (item: Json) =>
+          isOwnImage(item.image as string) &&
+          item.readinessProbe?.httpGet?.path !== OWN_READINESS_PATH
+            ? Number(
+                envLiteral(item, 'WALLET_TIMEOUT_MS') ??
+                  envLiteral(item, 'VAULT_TIMEOUT_MS') ??
+                  0,
+              )
+            : 0;
+        expect(probeTimingViolations(render(dir), waitsForMs)).toEqual([]);
+      },
+    );
+
+    itWithKubectl(
+      'limits the V8 heap of every Node container to a share of its memory limit',
+      () => {
+        expect(nodeHeapViolations(render(dir))).toEqual([]);
       },
     );
 
