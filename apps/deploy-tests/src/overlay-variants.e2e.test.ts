@@ -269,6 +269,19 @@ describe('the production overlay', () => {
 
 describe('workload inventory', () => {
   itWithKubectl(
+    'keeps completed Jobs, so no apply or GitOps sync re-creates one against a revoked token',
+    () => {
+      for (const { dir } of OVERLAYS) {
+        const withTtl = render(dir)
+          .filter((o) => o.kind === 'Job')
+          .filter((job) => job.spec.ttlSecondsAfterFinished !== undefined)
+          .map((job) => `${dir} Job/${job.metadata.name as string}`);
+        expect(withTtl).toEqual([]);
+      }
+    },
+  );
+
+  itWithKubectl(
     'deploys neither development stand-in: APISIX replaces gateway-dev and a real Vault replaces vault-dev',
     () => {
       for (const { dir } of OVERLAYS) {
