@@ -139,7 +139,7 @@ const LONG_RUNNING = ['Deployment', 'StatefulSet', 'DaemonSet'];
 
 /** Our own images serve /_system/health and /_system/ready; others bring their own endpoints. */
 export function isOwnImage(image: string): boolean {
-  return image.startsWith('secret-flows/');
+  return /^(?:[^/]+\/)*secret-flows\/(?:agent|wallet|cli)(?:[:@]|$)/.test(image);
 }
 
 function securityViolations(podSpec: Json, container: Json): string[] {
