@@ -1,7 +1,10 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Json } from './manifests';
 import {
   K8S_DIR,
+  REPO_ROOT,
+  podTemplateOf,
   containersOf,
   findObject,
   podSpecOf,
@@ -33,6 +36,13 @@ import {
   render,
 } from './rendered';
 import { isBuiltIn, validateBuiltIn } from './schemas';
+
+function labelsMatch(
+  labels: Record<string, string> | undefined,
+  wanted: Record<string, string>,
+): boolean {
+  return Object.entries(wanted).every(([key, value]) => labels?.[key] === value);
+}
 
 // Read by the Node.js runtime itself, not by a service's config schema.
 const NODE_RUNTIME_ENV = new Set(['NODE_EXTRA_CA_CERTS', 'NODE_OPTIONS']);
@@ -166,6 +176,31 @@ describe.each(OVERLAYS)(
             (o) => o.metadata.namespace === namespaces[0].metadata.name,
           ),
         ).toBe(true);
+      },
+    );
+
+    itWithKubectl(
+      'labels every object and pod template with part-of, version and managed-by',
+      () => {
+        const { version } = JSON.parse(
+          fs.readFileSync(path.join(REPO_ROOT, 'apps', 'agent', 'package.json'), 'utf8'),
+        ) as { version: string };
+        const wanted = {
+          'app.kubernetes.io/part-of': 'secret-flows',
+          'app.kubernetes.io/version': version,
+          'app.kubernetes.io/managed-by': 'kustomize',
+        };
+        const missing = render(dir).flatMap((object) => {
+          const where = `${object.kind}/${object.metadata.name}`;
+          const template = podTemplateOf(object);
+          return [
+            ...(labelsMatch(object.metadata.labels, wanted) ? [] : [where]),
+            ...(template && !labelsMatch(template.metadata?.labels, wanted)
+              ? [`${where} pod template`]
+              : []),
+          ];
+        });
+        expect(missing).toEqual([]);
       },
     );
 
