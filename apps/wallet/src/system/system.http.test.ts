@@ -1,4 +1,6 @@
+import express from 'express';
 import request from 'supertest';
+import { createSystemRouter } from './system.routes';
 import { createHarness } from '../../test/http-harness';
 
 describe('wallet /_system', () => {
@@ -35,8 +37,6 @@ describe('wallet /_system', () => {
 
 describe('wallet /_system/ready?scope=self (the kubelet probe, ADR 0012)', () => {
   it('answers from checkSelf without running the Vault checks, with Retry-After when not ready', async () => {
-    const express = (await import('express')).default;
-    const { createSystemRouter } = await import('./system.routes');
     const check = jest.fn(async () => ({ status: 'not_ready' as const, checks: { vault: { ok: false } } }));
     let self: 'ready' | 'not_ready' = 'ready';
     const app = express().use(

@@ -25,8 +25,8 @@ export function createSystemRouter(deps: { version: string; readiness: Readiness
     res.json({ status: 'ok', version: deps.version });
   });
   router.get(WALLET_ROUTES.ready.path, async (req, res) => {
-    const selfOnly = req.query.scope === 'self' && deps.readiness.checkSelf;
-    const readiness = selfOnly ? deps.readiness.checkSelf!() : await deps.readiness.check();
+    const self = req.query.scope === 'self' ? deps.readiness.checkSelf?.() : undefined;
+    const readiness = self ?? (await deps.readiness.check());
     res.setHeader('Cache-Control', 'no-store');
     if (readiness.status !== 'ready') res.setHeader('Retry-After', String(NOT_READY_RETRY_AFTER_SECONDS));
     res.status(readiness.status === 'ready' ? 200 : 503).json(readiness);
