@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Json } from './manifests';
@@ -18,6 +19,7 @@ import {
   OWN_READINESS_PATH,
   containerViolations,
   isOwnImage,
+  memoryMiB,
   nodeHeapViolations,
   probeTimingViolations,
   ingressRulesFor,
@@ -249,6 +251,23 @@ describe.each(OVERLAYS)(
       'limits the V8 heap of every Node container to a share of its memory limit',
       () => {
         expect(nodeHeapViolations(render(dir))).toEqual([]);
+        // Node accepts the options from the environment, and V8's whole heap limit (old space
+        // plus young generation) stays under the container's memory limit.
+        for (const { container: item } of containersOf(render(dir)).filter(
+          ({ container: c }) => isOwnImage(c.image as string),
+        )) {
+          const run = spawnSync(
+            process.execPath,
+            ['-p', "require('node:v8').getHeapStatistics().heap_size_limit"],
+            {
+              encoding: 'utf8',
+              env: { NODE_OPTIONS: envLiteral(item, 'NODE_OPTIONS') ?? '' },
+            },
+          );
+          expect(run.stderr).toBe('');
+          const limitMiB = memoryMiB(item.resources.limits.memory as string);
+          expect(Number(run.stdout) / 1048576).toBeLessThan(limitMiB * 0.8);
+        }
       },
     );
 
