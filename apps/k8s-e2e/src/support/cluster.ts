@@ -114,7 +114,7 @@ export async function runOverlay(options: RunOptions): Promise<RunningOverlay> {
   } catch (err) {
     const message = `${(err as Error).message}\n\nevents:\n${indent(events.join('\n'))}`;
     await stop();
-    throw Object.assign(new Error(message), { cause: err });
+    throw new Error(message);
   }
 }
 

@@ -44,6 +44,7 @@ export class Pod {
   readonly containerLogs = new Map<string, string>();
   readonly running = new Map<string, Proc>();
   readonly launches = new Map<string, Launch>();
+  private readonly starts = new Map<string, number>();
   private saToken: string | undefined;
   private stopped = false;
 
@@ -197,7 +198,10 @@ export class Pod {
       }
     }
     this.launches.set(container.name, launch);
-    const logFile = path.join(this.dir, `${container.name}.log`);
+    // One log per container start, like `kubectl logs` (and `--previous`) per restart.
+    const n = (this.starts.get(container.name) ?? 0) + 1;
+    this.starts.set(container.name, n);
+    const logFile = path.join(this.dir, `${container.name}.${n}.log`);
     this.containerLogs.set(container.name, logFile);
     const proc = startProcess(launch.file, launch.args, { cwd: launch.cwd, env: launch.env, logFile });
     this.ctx.procs.add(proc);
@@ -213,7 +217,7 @@ export class Pod {
       this.ctx.procs.delete(proc);
       if (code === 0) return;
       onFailure();
-      this.ctx.say(`${this.name}/${container.name} exited ${code}:\n${indent(tail(proc.logFile, 6))}`);
+      this.ctx.say(`${this.name}/${container.name} exited ${code}:\n${indent(tail(proc.logFile, 3))}`);
       if (failuresLeft() < 0 || this.stopped) {
         throw new PodFailure(`${this.name}/${container.name} failed (exit ${code}) and the Job's backoffLimit is reached; its last output:\n${indent(tail(proc.logFile, 12))}`);
       }
