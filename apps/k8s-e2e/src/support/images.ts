@@ -63,7 +63,7 @@ export interface Launch {
   cwd: string;
   env: Record<string, string>;
   /** A readiness probe in place of the manifest's, when the stand-in cannot serve the original (said why). */
-  probeOverride?: { probe: Probe; port: number; why: string };
+  probeOverride?: { probe: Probe; port: number; why: string; anyStatus: boolean };
 }
 
 export interface LaunchContext {
@@ -94,7 +94,12 @@ export function imagePaths(image: string, repoRoot: string, podDir: string): Arr
   if (image.startsWith('apache/apisix:')) {
     const root = path.join(podDir, 'image-usr-local-apisix');
     fs.mkdirSync(path.join(root, 'conf'), { recursive: true });
-    return [['/usr/local/apisix', root]];
+    fs.mkdirSync(path.join(podDir, 'image-bin'), { recursive: true });
+    return [
+      ['/usr/local/apisix', root],
+      ['/usr/bin/apisix', path.join(podDir, 'image-bin', 'apisix')],
+      ['/usr/local/openresty/bin/openresty', path.join(podDir, 'image-bin', 'openresty')],
+    ];
   }
   return [];
 }
@@ -180,10 +185,13 @@ function vaultDev(ctx: LaunchContext, argv: string[]): Launch {
 }
 
 /**
- * `apisix init && openresty` → gateway-dev on the same conf directory: apisix.yaml for the routes,
- * config.yaml for the listen port (apisix.node_listen) and the variables nginx passes to its
- * workers (nginx_config.envs: nginx clears every other variable, "env" directive of
- * nginx core), which are the only ones `${{VAR}}` can see.
+ * The gateway container's own shell script runs as written (its checks, the stale-socket clean-up);
+ * only the two APISIX binaries it calls are stand-ins: `/usr/bin/apisix init` (which in the image
+ * renders nginx.conf from config.yaml: nothing to do for gateway-dev) and `openresty`, which starts
+ * gateway-dev on the same conf directory: apisix.yaml for the routes, config.yaml for the listen
+ * port (apisix.node_listen) and the variables nginx passes to its workers (nginx_config.envs:
+ * nginx clears every other variable, "env" directive of nginx core), which are the only ones
+ * `${{VAR}}` can see.
  */
 function gatewayDev(ctx: LaunchContext): Launch {
   const conf = ctx.hostPath('/usr/local/apisix/conf');
@@ -199,6 +207,10 @@ function gatewayDev(ctx: LaunchContext): Launch {
   const passed = new Set([...(config.nginx_config?.envs ?? []).map((e) => e.split('=')[0]), 'TZ']);
   const env: Record<string, string> = Object.fromEntries(Object.entries(ctx.env).filter(([k]) => passed.has(k)));
   Object.assign(env, { PATH: ctx.env['PATH'] ?? '', HOME: ctx.env['HOME'] ?? ctx.cwd, HOST: '127.0.0.1', PORT: String(ctx.localPort(port)), GATEWAY_CONFIG: path.join(conf, 'apisix.yaml') });
+  const q = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
+  const assignments = Object.entries(env).map(([k, v]) => `${k}=${q(v)}`).join(' ');
+  fs.writeFileSync(ctx.hostPath('/usr/local/openresty/bin/openresty'), `#!/bin/sh\n# openresty stand-in: gateway-dev with the variables nginx would pass to its workers\nexec env -i ${assignments} ${q(NODE)} ${q(path.join(ctx.repoRoot, 'apps/gateway-dev/dist/main.js'))}\n`, { mode: 0o700 });
+  fs.writeFileSync(ctx.hostPath('/usr/bin/apisix'), `#!/bin/sh\n# apisix stand-in: "init" renders nginx.conf in the image; gateway-dev needs none\n[ "$1" = init ] && exit 0\necho "apisix stand-in: only init is supported, got: $*" >&2\nexit 1\n`, { mode: 0o700 });
   const statusPort = config.apisix?.status?.port;
   const probe = ctx.container.readinessProbe?.httpGet;
   const probeOverride =
@@ -206,8 +218,9 @@ function gatewayDev(ctx: LaunchContext): Launch {
       ? {
           probe: { httpGet: { path: '/', port } },
           port: ctx.localPort(port),
-          why: `gateway-dev has no status API (APISIX's ${probe.path ?? '/'} on port ${statusPort}); the run waits for its HTTP port to answer instead`,
+          anyStatus: true,
+          why: `gateway-dev has no status API (APISIX's ${probe.path ?? '/'} on port ${statusPort}); the run waits until its HTTP port answers (any status) instead`,
         }
       : undefined;
-  return { file: NODE, args: [path.join(ctx.repoRoot, 'apps/gateway-dev/dist/main.js')], cwd: ctx.cwd, env, ...(probeOverride ? { probeOverride } : {}) };
+  return { ...shell(ctx, {}), ...(probeOverride ? { probeOverride } : {}) };
 }

@@ -253,7 +253,7 @@ export class Pod {
     const port = override?.port ?? this.ctx.network.probePort(this.workload.metadata.name, container, get.port);
     const url = `${(get.scheme ?? 'HTTP').toLowerCase()}://127.0.0.1:${port}${get.path ?? '/'}`;
     for (;;) {
-      if (await probeOnce(url)) return;
+      if (await probeOnce(url, { anyStatus: override?.anyStatus })) return;
       const proc = this.running.get(container.name);
       if (Date.now() > this.ctx.deadline) {
         throw new PodFailure(`${this.name}/${container.name} not ready at ${get.path} (port ${get.port} → ${url}) by the deadline; its log:\n${indent(tail(proc?.logFile ?? '', 15))}`);
