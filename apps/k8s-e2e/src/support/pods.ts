@@ -45,6 +45,7 @@ export class Pod {
   readonly running = new Map<string, Proc>();
   readonly launches = new Map<string, Launch>();
   private readonly starts = new Map<string, number>();
+  private readonly crashLoop = new Map<string, string>();
   private saToken: string | undefined;
   private stopped = false;
 
@@ -235,7 +236,10 @@ export class Pod {
         this.ctx.procs.delete(proc);
         if (this.stopped) return;
         this.ctx.say(`${this.name}/${container.name} exited ${code} (restart ${restarts + 1}):\n${indent(tail(proc.logFile, 6))}`);
-        if (restarts >= MAX_RESTARTS || Date.now() > this.ctx.deadline) return;
+        if (restarts + 1 >= MAX_RESTARTS || Date.now() > this.ctx.deadline) {
+          this.crashLoop.set(container.name, `${this.name}/${container.name} keeps exiting (CrashLoopBackOff, ${restarts + 1} starts); its last output:\n${indent(tail(proc.logFile, 12))}`);
+          return;
+        }
         await delay(Math.min(BACKOFF_START_MS * 2 ** restarts, BACKOFF_MAX_MS));
       }
     };
@@ -254,6 +258,8 @@ export class Pod {
     const url = `${(get.scheme ?? 'HTTP').toLowerCase()}://127.0.0.1:${port}${get.path ?? '/'}`;
     for (;;) {
       if (await probeOnce(url, { anyStatus: override?.anyStatus })) return;
+      const crashed = this.crashLoop.get(container.name);
+      if (crashed) throw new PodFailure(crashed);
       const proc = this.running.get(container.name);
       if (Date.now() > this.ctx.deadline) {
         throw new PodFailure(`${this.name}/${container.name} not ready at ${get.path} (port ${get.port} → ${url}) by the deadline; its log:\n${indent(tail(proc?.logFile ?? '', 15))}`);
