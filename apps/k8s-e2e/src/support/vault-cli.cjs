@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* eslint-disable */
 // A stand-in for the `vault` command line of the hashicorp/vault image, limited to what the
 // AppRole issuer's `issue` container runs: `vault token renew`, `vault read -field=F PATH`,
 // `vault write [-f] [-wrap-ttl=D] [-field=F] PATH [k=v ...]`. It talks to VAULT_ADDR with
