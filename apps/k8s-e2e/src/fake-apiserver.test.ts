@@ -14,7 +14,7 @@ import { makeServerCertificate } from './support/tls';
 // dev overlay: what the AppRole issuer's `deliver` container may and may not do.
 const kubectl = which('kubectl');
 const describeWithKubectl = kubectl ? describe : describe.skip;
-if (!kubectl) console.warn('k8s-e2e: kubectl is not installed; skipping the fake API server tests (.ci/run installs it)');
+if (!kubectl) console.warn('k8s-e2e: kubectl is not installed; skipping the fake API server tests');
 
 describeWithKubectl('the fake API server enforces the rendered Role for the real kubectl', () => {
   let dir: string;

@@ -5,7 +5,7 @@ import { which } from './support/which';
 
 // The manifest-driven run: each overlay as `kubectl apply -k` would start it, then the phase-4
 // demo through the gateway. Needs kubectl (kustomize, and the issuer's deliver container) and
-// openssl (the API server's and the production Vault's certificates); .ci/run installs kubectl.
+// openssl (the API server's and the production Vault's certificates); without them it is skipped.
 const missing = ['kubectl', 'openssl'].filter((c) => !which(c));
 const describeIf = missing.length === 0 ? describe : describe.skip;
 if (missing.length > 0) console.warn(`k8s-e2e: ${missing.join(' and ')} not installed; skipping the manifest-driven run`);
