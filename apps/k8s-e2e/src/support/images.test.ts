@@ -19,3 +19,10 @@ describe('how a container process is built from the image and the manifest', () 
     expect(containerArgv(image, ['cmd'], ['a'])).toEqual(['cmd', 'a']);
   });
 });
+
+describe('the one-Dockerfile layout (ARG APP)', () => {
+  it('substitutes the build argument into ENV', () => {
+    const text = ['FROM node AS build', 'ARG APP', 'FROM node', 'ARG APP', 'WORKDIR /app', 'ENV NODE_ENV=production \\', '    SECRET_FLOWS_APP=${APP}', 'ENTRYPOINT ["node", "/app/deploy/image/start.cjs"]'].join('\n');
+    expect(parseDockerfile(text, { APP: 'wallet' })).toEqual({ entrypoint: ['node', '/app/deploy/image/start.cjs'], cmd: [], workdir: '/app', env: { NODE_ENV: 'production', SECRET_FLOWS_APP: 'wallet' } });
+  });
+});

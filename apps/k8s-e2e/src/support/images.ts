@@ -13,12 +13,19 @@ export interface ImageConfig {
   env: Record<string, string>;
 }
 
-/** Reads the last stage of a Dockerfile (exec-form ENTRYPOINT/CMD only, as ours are written). */
-export function parseDockerfile(text: string): ImageConfig {
+/**
+ * Reads the last stage of a Dockerfile (exec-form ENTRYPOINT/CMD only, as ours are written), with
+ * the stage's ARGs (build arguments, else their defaults) substituted in ENV and WORKDIR.
+ */
+export function parseDockerfile(text: string, buildArgs: Record<string, string> = {}): ImageConfig {
   const lines = text.replace(/\\\r?\n/g, ' ').split(/\r?\n/).map((l) => l.trim());
   const lastFrom = lines.map((l, i) => (/^FROM\s/i.test(l) ? i : -1)).filter((i) => i >= 0).pop() ?? 0;
   const config: ImageConfig = { entrypoint: [], cmd: [], workdir: '/', env: {} };
+  const args: Record<string, string> = {};
+  const sub = (v: string) => v.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_m, a: string | undefined, b: string | undefined) => args[a ?? b ?? ''] ?? config.env[a ?? b ?? ''] ?? '');
   for (const line of lines.slice(lastFrom)) {
+    const arg = /^ARG\s+([A-Za-z_][A-Za-z0-9_]*)(?:=(\S*))?/i.exec(line);
+    if (arg) args[arg[1]] = buildArgs[arg[1]] ?? arg[2] ?? '';
     const m = /^(ENTRYPOINT|CMD|WORKDIR|ENV)\s+(.*)$/i.exec(line);
     if (!m) continue;
     const [, instr, rest] = m;
@@ -34,12 +41,12 @@ export function parseDockerfile(text: string): ImageConfig {
         break;
       }
       case 'WORKDIR':
-        config.workdir = path.posix.resolve(config.workdir, rest);
+        config.workdir = path.posix.resolve(config.workdir, sub(rest));
         break;
       default:
         for (const pair of rest.match(/[A-Za-z_][A-Za-z0-9_]*=("[^"]*"|\S*)/g) ?? []) {
           const i = pair.indexOf('=');
-          config.env[pair.slice(0, i)] = pair.slice(i + 1).replace(/^"(.*)"$/, '$1');
+          config.env[pair.slice(0, i)] = sub(pair.slice(i + 1).replace(/^"(.*)"$/, '$1'));
         }
     }
   }
@@ -88,9 +95,13 @@ export interface LaunchContext {
 
 const NODE = process.execPath;
 
+/** Our images, whatever registry the overlay pulls them from: `[registry/]secret-flows/<app>:<tag>[@digest]`. */
+const OUR_IMAGE = /^(?:[^/]+\/)*secret-flows\/([a-z][a-z0-9-]*)(?::([\w.-]+))?(?:@sha256:[0-9a-f]{64})?$/;
+const isOurs = (image: string) => OUR_IMAGE.test(image);
+
 /** The image's own content this run stands in for: our images carry the repository at /app. */
 export function imagePaths(image: string, repoRoot: string, podDir: string): Array<[string, string]> {
-  if (image.startsWith('secret-flows/')) return [['/app', repoRoot]];
+  if (isOurs(image)) return [['/app', repoRoot]];
   if (image.startsWith('apache/apisix:')) {
     const root = path.join(podDir, 'image-usr-local-apisix');
     fs.mkdirSync(path.join(root, 'conf'), { recursive: true });
@@ -106,11 +117,13 @@ export function imagePaths(image: string, repoRoot: string, podDir: string): Arr
 
 /** The image's configuration (ENTRYPOINT, CMD, WORKDIR, ENV). */
 export function imageConfig(image: string, repoRoot: string): ImageConfig {
-  const ours = /^secret-flows\/([a-z-]+):([\w.-]+)$/.exec(image);
+  const ours = OUR_IMAGE.exec(image);
   if (ours) {
-    const dockerfile = path.join(repoRoot, 'apps', ours[1], 'Dockerfile');
-    if (!fs.existsSync(dockerfile)) throw new Error(`image ${image}: no ${path.relative(repoRoot, dockerfile)}`);
-    return parseDockerfile(fs.readFileSync(dockerfile, 'utf8'));
+    // One Dockerfile per app, or the repository's one Dockerfile built with --build-arg APP=<app>.
+    const candidates = [path.join(repoRoot, 'apps', ours[1], 'Dockerfile'), path.join(repoRoot, 'Dockerfile')];
+    const dockerfile = candidates.find((f) => fs.existsSync(f));
+    if (!dockerfile) throw new Error(`image ${image}: no apps/${ours[1]}/Dockerfile nor Dockerfile`);
+    return parseDockerfile(fs.readFileSync(dockerfile, 'utf8'), { APP: ours[1] });
   }
   // Third-party images: their documented entrypoints (the run replaces the servers below).
   if (/^rancher\/kubectl:/.test(image)) return { entrypoint: ['kubectl'], cmd: [], workdir: '/', env: {} };
@@ -123,7 +136,7 @@ export function imageConfig(image: string, repoRoot: string): ImageConfig {
 export function launchFor(ctx: LaunchContext): Launch {
   const image = ctx.container.image;
   const [cmd, ...rest] = ctx.argv;
-  if (image.startsWith('secret-flows/')) {
+  if (isOurs(image)) {
     if (cmd !== 'node') throw new Error(`${ctx.workload}/${ctx.container.name}: expected node, got ${cmd}`);
     return { file: NODE, args: rest, cwd: ctx.cwd, env: ctx.env };
   }
