@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { argsOf, parseDockerfile } from './dockerfile';
 import { K8S_DIR, REPO_ROOT, readYaml } from './manifests';
@@ -10,21 +12,26 @@ const IMAGES = [
   { app: 'cli', port: undefined },
 ] as const;
 
-// node 20 on Debian 12, pinned to a patch release: the runtime the project is built and tested on.
-const BASE_IMAGE = /^node:20\.\d+\.\d+-bookworm-slim$/;
+// Node.js 22 (LTS) on Debian 12, pinned to a patch release; Node 20 reached end of life on
+// 2026-04-30. The tag exists upstream (nodejs/docker-node, "bump Node.js version to ... 22.22.0").
+const BASE_IMAGE = /^node:22\.\d+\.\d+-bookworm-slim$/;
+const DOCKERFILE = path.join(REPO_ROOT, 'Dockerfile');
 
-function dockerfile(app: string) {
-  return parseDockerfile(
-    fs.readFileSync(path.join(REPO_ROOT, 'apps', app, 'Dockerfile'), 'utf8'),
-  );
-}
+const text = fs.readFileSync(DOCKERFILE, 'utf8');
+const stages = parseDockerfile(text);
+const final = stages[stages.length - 1];
+const stageNames = stages.map((stage) => stage.name).filter(Boolean);
+/** The default of `ARG NODE_IMAGE=...` (declared before the first FROM). */
+const nodeImage = /^ARG NODE_IMAGE=(\S+)$/m.exec(text)?.[1];
+const resolveFrom = (from: string) =>
+  from === '${NODE_IMAGE}' ? (nodeImage ?? from) : from;
 
 describe('parseDockerfile', () => {
   it('joins continuation lines, drops comments and groups instructions by stage', () => {
-    const stages = parseDockerfile(
+    const parsed = parseDockerfile(
       '# c\nFROM node:20.1.0-bookworm-slim AS build\nRUN a \\\n  && b\nFROM node:20.1.0-bookworm-slim\nUSER 1\n',
     );
-    expect(stages).toEqual([
+    expect(parsed).toEqual([
       {
         from: 'node:20.1.0-bookworm-slim',
         name: 'build',
@@ -39,18 +46,25 @@ describe('parseDockerfile', () => {
   });
 });
 
-describe.each(IMAGES)('the $app image', ({ app, port }) => {
-  const stages = dockerfile(app);
-  const final = stages[stages.length - 1];
-  const stageNames = stages.map((stage) => stage.name).filter(Boolean);
+describe('the one Dockerfile (ARG APP)', () => {
+  it('replaces the per-app Dockerfiles', () => {
+    for (const { app } of IMAGES) {
+      expect(fs.existsSync(path.join(REPO_ROOT, 'apps', app, 'Dockerfile'))).toBe(false);
+      expect(
+        fs.existsSync(path.join(REPO_ROOT, 'apps', app, 'Dockerfile.dockerignore')),
+      ).toBe(false);
+    }
+    expect(argsOf(stages.find((s) => s.name === 'build') ?? final, 'ARG')).toContain('APP');
+    expect(argsOf(final, 'ARG')).toContain('APP');
+  });
 
-  it('is a multi-stage build on a pinned node 20 bookworm-slim image', () => {
+  it('is a multi-stage build on a pinned node 22 bookworm-slim image', () => {
     expect(stages.length).toBeGreaterThanOrEqual(3);
+    expect(nodeImage).toMatch(BASE_IMAGE);
     for (const stage of stages)
-      expect(stage.from).toMatch(
+      expect(resolveFrom(stage.from)).toMatch(
         stageNames.includes(stage.from) ? /.*/ : BASE_IMAGE,
       );
-    expect(final.from).toMatch(BASE_IMAGE);
   });
 
   it('installs from the lockfile and keeps only production dependencies in the runtime stage', () => {
@@ -69,58 +83,66 @@ describe.each(IMAGES)('the $app image', ({ app, port }) => {
     expect(argsOf(final, 'RUN')).toEqual([]);
   });
 
+  it('has no tslib step: tslib is a production dependency, installed by npm ci --omit=dev', () => {
+    const root = readYaml<{ dependencies?: Record<string, string> }>(
+      path.join(REPO_ROOT, 'package.json'),
+    );
+    expect(Object.keys(root.dependencies ?? {})).toContain('tslib');
+    expect(text).not.toMatch(/node_modules\/tslib/);
+  });
+
   it('copies only build output into the runtime stage, never the build context', () => {
     for (const copy of argsOf(final, 'COPY'))
       expect(copy).toMatch(/^--from=\S+ /);
   });
 
-  it('compiles this app with its project references before packaging', () => {
+  it('compiles the chosen app with its project references before packaging', () => {
     const build = stages.flatMap((stage) => argsOf(stage, 'RUN')).join('\n');
-    expect(build).toContain(`tsc -b apps/${app}/tsconfig.app.json`);
+    expect(build).toContain('tsc -b "apps/${APP}/tsconfig.app.json"');
+    for (const { app } of IMAGES) {
+      expect(
+        fs.existsSync(path.join(REPO_ROOT, 'apps', app, 'tsconfig.app.json')),
+      ).toBe(true);
+      expect(fs.existsSync(path.join(REPO_ROOT, 'apps', app, 'src', 'main.ts'))).toBe(true);
+    }
   });
 
   it('runs as the non-root uid the manifests expect', () => {
     expect(argsOf(final, 'USER')).toEqual(['10001:10001']);
   });
 
-  it('starts the compiled main module of the app', () => {
-    const start = [
-      ...argsOf(final, 'ENTRYPOINT'),
-      ...argsOf(final, 'CMD'),
-    ].join(' ');
-    expect(start).toMatch(
-      new RegExp(`"node", "(/app/)?apps/${app}/dist/main\\.js"`),
+  it('starts apps/$APP/dist/main.js through deploy/image/start.cjs, which it copies', () => {
+    expect(argsOf(final, 'ENTRYPOINT')).toEqual([
+      '["node", "/app/deploy/image/start.cjs"]',
+    ]);
+    expect(argsOf(final, 'CMD')).toEqual([]);
+    expect(argsOf(final, 'ENV').join(' ')).toContain('SECRET_FLOWS_APP=${APP}');
+    expect(argsOf(final, 'COPY')).toContain(
+      '--from=build /repo/deploy/image/start.cjs ./deploy/image/start.cjs',
     );
-    expect(
-      fs.existsSync(path.join(REPO_ROOT, 'apps', app, 'src', 'main.ts')),
-    ).toBe(true);
+    expect(argsOf(final, 'ENV').join(' ')).toMatch(/HOST=0\.0\.0\.0/);
   });
 
-  it('documents a build command from the repository root with the tag the manifests pin', () => {
-    const { version } = readYaml<{ version: string }>(
-      path.join(REPO_ROOT, 'apps', app, 'package.json'),
-    );
-    const text = fs.readFileSync(
-      path.join(REPO_ROOT, 'apps', app, 'Dockerfile'),
-      'utf8',
-    );
-    expect(text).toContain(
-      `docker build -f apps/${app}/Dockerfile -t secret-flows/${app}:${version} .`,
-    );
+  it('documents the build command of each app with the tag the manifests pin', () => {
     const base = readYaml<{ images: { name: string; newTag: string }[] }>(
       path.join(K8S_DIR, 'base', 'kustomization.yaml'),
     );
-    expect(
-      base.images.find((image) => image.name === `secret-flows/${app}`)?.newTag,
-    ).toBe(version);
+    for (const { app } of IMAGES) {
+      const { version } = readYaml<{ version: string }>(
+        path.join(REPO_ROOT, 'apps', app, 'package.json'),
+      );
+      expect(text).toMatch(
+        new RegExp(`docker build --build-arg APP=${app} +-t secret-flows/${app}:${version.replaceAll('.', '\\.')} +\\.`),
+      );
+      expect(
+        base.images.find((image) => image.name === `secret-flows/${app}`)?.newTag,
+      ).toBe(version);
+    }
   });
 
   it('keeps dependencies, build output and local secrets out of the build context', () => {
     const ignore = fs
-      .readFileSync(
-        path.join(REPO_ROOT, 'apps', app, 'Dockerfile.dockerignore'),
-        'utf8',
-      )
+      .readFileSync(path.join(REPO_ROOT, '.dockerignore'), 'utf8')
       .split('\n');
     expect(ignore).toEqual(
       expect.arrayContaining([
@@ -128,18 +150,58 @@ describe.each(IMAGES)('the $app image', ({ app, port }) => {
         '**/dist',
         '.git',
         '.secret-flows',
+        '**/*.pem',
       ]),
     );
+    // What the build needs must stay in the context.
+    for (const needed of ['deploy', 'apps', 'libs', 'package-lock.json'])
+      expect(ignore).not.toContain(needed);
+  });
+});
+
+describe('deploy/image/start.cjs, the image entry point', () => {
+  const launcher = path.join(REPO_ROOT, 'deploy', 'image', 'start.cjs');
+
+  function layout(): string {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'image-'));
+    fs.mkdirSync(path.join(root, 'deploy', 'image'), { recursive: true });
+    fs.copyFileSync(launcher, path.join(root, 'deploy', 'image', 'start.cjs'));
+    fs.mkdirSync(path.join(root, 'apps', 'cli', 'dist'), { recursive: true });
+    fs.writeFileSync(
+      path.join(root, 'apps', 'cli', 'dist', 'main.js'),
+      'process.stdout.write(JSON.stringify(process.argv.slice(2)));\n',
+    );
+    return root;
+  }
+
+  it("starts the image's app with the container's arguments", () => {
+    const root = layout();
+    const run = spawnSync(
+      process.execPath,
+      [path.join(root, 'deploy/image/start.cjs'), 'bootstrap', '--phase', '4'],
+      { encoding: 'utf8', env: { SECRET_FLOWS_APP: 'cli' } },
+    );
+    fs.rmSync(root, { recursive: true, force: true });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual(['bootstrap', '--phase', '4']);
   });
 
-  if (port !== undefined) {
-    it(`listens on ${port} on all interfaces, the port the Deployment probes`, () => {
-      expect(argsOf(final, 'EXPOSE')).toEqual([String(port)]);
-      expect(argsOf(final, 'ENV').join(' ')).toMatch(
-        new RegExp(`HOST=0\\.0\\.0\\.0.*PORT=${port}`),
+  it('refuses a missing or path-like app name', () => {
+    const root = layout();
+    for (const value of [undefined, '../cli', 'cli/../x']) {
+      const run = spawnSync(
+        process.execPath,
+        [path.join(root, 'deploy/image/start.cjs')],
+        {
+          encoding: 'utf8',
+          env: value === undefined ? {} : { SECRET_FLOWS_APP: value },
+        },
       );
-    });
-  }
+      expect(run.status).toBe(2);
+      expect(run.stderr).toContain('SECRET_FLOWS_APP must name an app');
+    }
+    fs.rmSync(root, { recursive: true, force: true });
+  });
 });
 
 interface PackageJson {
@@ -209,16 +271,10 @@ describe.each(IMAGES)(
       const base = readYaml<{ compilerOptions: { importHelpers?: boolean } }>(
         path.join(REPO_ROOT, 'tsconfig.base.json'),
       );
-      const text = fs.readFileSync(
-        path.join(REPO_ROOT, 'apps', app, 'Dockerfile'),
-        'utf8',
-      );
-      const isProvided =
-        'tslib' in (root.dependencies ?? {}) ||
-        text.includes('node_modules/tslib ./node_modules/tslib');
-      expect(base.compilerOptions.importHelpers !== true || isProvided).toBe(
-        true,
-      );
+      expect(
+        base.compilerOptions.importHelpers !== true ||
+          'tslib' in (root.dependencies ?? {}),
+      ).toBe(true);
     });
   },
 );

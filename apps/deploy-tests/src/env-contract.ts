@@ -90,6 +90,7 @@ export async function knownEnvKeys(service: Service): Promise<KnownEnv> {
 
 /** Which service an image belongs to, by our image naming (secret-flows/<service>:<tag>). */
 export function serviceOfImage(image: string): Service | undefined {
-  const match = /^secret-flows\/(agent|wallet|cli)[:@]/.exec(image);
+  // Any registry prefix: production names its registry (deploy/README.md, kustomize edit set image).
+  const match = /^(?:[^/]+\/)*secret-flows\/(agent|wallet|cli)[:@]/.exec(image);
   return match ? (match[1] as Service) : undefined;
 }

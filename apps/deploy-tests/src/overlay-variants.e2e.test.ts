@@ -176,6 +176,20 @@ describe('the production overlay', () => {
           ),
         ).toBe(true);
       }
+      // The issuer's vault CLI (an init container) verifies Vault with the same CA.
+      const issuer = podSpecOf(
+        findObject(objects, 'Job', 'wallet-approle-issuer'),
+      ) as Json;
+      const issue = (issuer.initContainers as Json[]).find(
+        (c) => c.name === 'issue',
+      ) as Json;
+      const issueCa = envLiteral(issue, 'VAULT_CACERT') ?? '';
+      expect(issueCa).toMatch(/^\/etc\/secret-flows\/vault-ca\//);
+      expect(
+        ((issue.volumeMounts ?? []) as Json[]).some(
+          (m) => issueCa.startsWith(`${m.mountPath as string}/`) && m.readOnly,
+        ),
+      ).toBe(true);
     },
   );
 
@@ -245,7 +259,8 @@ describe('the production overlay', () => {
             ((rule.ports ?? []) as Json[]).some((p) => p.port === 8200),
           ),
         );
-      expect(vaultRules).toHaveLength(3);
+      // wallet, bootstrap Job, gateway and the AppRole issuer Job.
+      expect(vaultRules).toHaveLength(4);
       for (const rule of vaultRules)
         expect(rule.to).toEqual([{ ipBlock: { cidr: expect.any(String) } }]);
     },
@@ -253,6 +268,19 @@ describe('the production overlay', () => {
 });
 
 describe('workload inventory', () => {
+  itWithKubectl(
+    'keeps completed Jobs, so no apply or GitOps sync re-creates one against a revoked token',
+    () => {
+      for (const { dir } of OVERLAYS) {
+        const withTtl = render(dir)
+          .filter((o) => o.kind === 'Job')
+          .filter((job) => job.spec.ttlSecondsAfterFinished !== undefined)
+          .map((job) => `${dir} Job/${job.metadata.name as string}`);
+        expect(withTtl).toEqual([]);
+      }
+    },
+  );
+
   itWithKubectl(
     'deploys neither development stand-in: APISIX replaces gateway-dev and a real Vault replaces vault-dev',
     () => {

@@ -1,7 +1,10 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Json } from './manifests';
 import {
   K8S_DIR,
+  REPO_ROOT,
+  podTemplateOf,
   containersOf,
   findObject,
   podSpecOf,
@@ -12,7 +15,11 @@ import { knownEnvKeys, serviceOfImage } from './env-contract';
 import { hostAccessViolations, unknownFieldViolations } from './fields';
 import {
   APPROLE_SECRET,
+  OWN_READINESS_PATH,
   containerViolations,
+  isOwnImage,
+  nodeHeapViolations,
+  probeTimingViolations,
   ingressRulesFor,
   secretReaderRules,
   secretVolumeViolations,
@@ -30,8 +37,15 @@ import {
 } from './rendered';
 import { isBuiltIn, validateBuiltIn } from './schemas';
 
+function labelsMatch(
+  labels: Record<string, string> | undefined,
+  wanted: Record<string, string>,
+): boolean {
+  return Object.entries(wanted).every(([key, value]) => labels?.[key] === value);
+}
+
 // Read by the Node.js runtime itself, not by a service's config schema.
-const NODE_RUNTIME_ENV = new Set(['NODE_EXTRA_CA_CERTS']);
+const NODE_RUNTIME_ENV = new Set(['NODE_EXTRA_CA_CERTS', 'NODE_OPTIONS']);
 
 describe('the base files, validated without kubectl', () => {
   it('every built-in object in base/ and the components validates against the Kubernetes schema', () => {
@@ -78,7 +92,7 @@ describe.each(OVERLAYS)(
     );
 
     itWithKubectl(
-      "gives the agent no Vault variable and the gateway only Vault's host and port",
+      "gives the agent no Vault variable and the gateway only Vault's host, port and scheme",
       () => {
         const objects = render(dir);
         expect(
@@ -92,6 +106,7 @@ describe.each(OVERLAYS)(
         expect(gatewayVault.sort()).toEqual([
           'VAULT_UPSTREAM_HOST',
           'VAULT_UPSTREAM_PORT',
+          'VAULT_UPSTREAM_SCHEME',
         ]);
       },
     );
@@ -164,6 +179,31 @@ describe.each(OVERLAYS)(
       },
     );
 
+    itWithKubectl(
+      'labels every object and pod template with part-of, version and managed-by',
+      () => {
+        const { version } = JSON.parse(
+          fs.readFileSync(path.join(REPO_ROOT, 'apps', 'agent', 'package.json'), 'utf8'),
+        ) as { version: string };
+        const wanted = {
+          'app.kubernetes.io/part-of': 'secret-flows',
+          'app.kubernetes.io/version': version,
+          'app.kubernetes.io/managed-by': 'kustomize',
+        };
+        const missing = render(dir).flatMap((object) => {
+          const where = `${object.kind}/${object.metadata.name}`;
+          const template = podTemplateOf(object);
+          return [
+            ...(labelsMatch(object.metadata.labels, wanted) ? [] : [where]),
+            ...(template && !labelsMatch(template.metadata?.labels, wanted)
+              ? [`${where} pod template`]
+              : []),
+          ];
+        });
+        expect(missing).toEqual([]);
+      },
+    );
+
     itWithKubectl('denies all ingress and egress by default', () => {
       const policies = render(dir).filter(
         (object) => object.kind === 'NetworkPolicy',
@@ -184,6 +224,31 @@ describe.each(OVERLAYS)(
       'runs every container pinned, non-root, read-only, without capabilities, with resources and probes',
       () => {
         expect(containerViolations(render(dir))).toEqual([]);
+      },
+    );
+
+    itWithKubectl(
+      'probes with timeouts longer than what the probed endpoint waits for (our readiness waits for nothing)',
+      () => {
+        // A deep /_system/ready waits for the wallet or Vault (WALLET_TIMEOUT_MS / VAULT_TIMEOUT_MS);
+        // the kubelet's scope=self readiness and APISIX's status API wait for nothing remote.
+        const waitsForMs = (item: Json) =>
+          isOwnImage(item.image as string) &&
+          item.readinessProbe?.httpGet?.path !== OWN_READINESS_PATH
+            ? Number(
+                envLiteral(item, 'WALLET_TIMEOUT_MS') ??
+                  envLiteral(item, 'VAULT_TIMEOUT_MS') ??
+                  0,
+              )
+            : 0;
+        expect(probeTimingViolations(render(dir), waitsForMs)).toEqual([]);
+      },
+    );
+
+    itWithKubectl(
+      'limits the V8 heap of every Node container to a share of its memory limit',
+      () => {
+        expect(nodeHeapViolations(render(dir))).toEqual([]);
       },
     );
 

@@ -1,6 +1,9 @@
 import type { Json, Manifest } from './manifests';
 import {
   containerViolations,
+  memoryMiB,
+  nodeHeapViolations,
+  probeTimingViolations,
   ingressRulesFor,
   isPinnedImage,
   secretReaderRules,
@@ -22,7 +25,10 @@ function compliantContainer(overrides: Json = {}): Json {
       limits: { cpu: '1', memory: '64Mi' },
     },
     livenessProbe: { httpGet: { path: '/_system/health', port: 8085 } },
-    readinessProbe: { httpGet: { path: '/_system/ready', port: 8085 } },
+    readinessProbe: {
+      httpGet: { path: '/_system/ready?scope=self', port: 8085 },
+      timeoutSeconds: 2,
+    },
     securityContext: {
       runAsNonRoot: true,
       readOnlyRootFilesystem: true,
@@ -203,6 +209,11 @@ describe('the container rules check', () => {
       '/_system/health',
     ],
     ['no readiness probe', { readinessProbe: undefined }, '/_system/ready'],
+    [
+      'a readiness probe that asks the dependencies',
+      { readinessProbe: { httpGet: { path: '/_system/ready', port: 8085 } } },
+      'not /_system/ready?scope=self',
+    ],
   ])('reports %s', (_label, overrides, expected) => {
     const violations = containerViolations([
       deployment('agent', { containers: [compliantContainer(overrides)] }),
@@ -313,5 +324,60 @@ describe('the ingress rule lookup', () => {
     };
     expect(ingressRulesFor([wallet], wallet)).toBeNull();
     expect(ingressRulesFor([wallet, policy], wallet)).toEqual([rule]);
+  });
+});
+
+describe('probeTimingViolations', () => {
+  it('accepts probes that time out later than what they wait for', () => {
+    const ok = deployment('agent', {
+      containers: [
+        compliantContainer({
+          livenessProbe: { httpGet: { path: '/_system/health', port: 1 }, timeoutSeconds: 2, periodSeconds: 10, failureThreshold: 3 },
+        }),
+      ],
+    });
+    expect(probeTimingViolations([ok], () => 0)).toEqual([]);
+  });
+
+  it('reports a 1 s default timeout, a timeout shorter than the wait, and a hasty liveness', () => {
+    const bad = deployment('wallet', {
+      containers: [
+        compliantContainer({
+          livenessProbe: { httpGet: { path: '/_system/health', port: 1 }, periodSeconds: 5, failureThreshold: 2 },
+          readinessProbe: { httpGet: { path: '/_system/ready', port: 1 }, timeoutSeconds: 2 },
+        }),
+      ],
+    });
+    const found = probeTimingViolations([bad], () => 5000).join('\n');
+    expect(found).toContain('livenessProbe timeoutSeconds 1 < 2');
+    expect(found).toContain('readinessProbe times out after 2 s but the endpoint may wait 5000 ms');
+    expect(found).toContain('restarts after only 10 s');
+  });
+});
+
+describe('nodeHeapViolations', () => {
+  const withEnv = (value: string | undefined, memory = '256Mi') =>
+    deployment('agent', {
+      containers: [
+        compliantContainer({
+          env: value === undefined ? [] : [{ name: 'NODE_OPTIONS', value }],
+          resources: { requests: { cpu: '1m', memory: '1Mi' }, limits: { cpu: '1', memory } },
+        }),
+      ],
+    });
+
+  it('accepts a heap limit within the share of the memory limit', () => {
+    expect(nodeHeapViolations([withEnv('--max-old-space-size=160')])).toEqual([]);
+  });
+
+  it('reports a missing heap limit and one too close to the memory limit', () => {
+    expect(nodeHeapViolations([withEnv(undefined)]).join()).toContain('no --max-old-space-size');
+    expect(nodeHeapViolations([withEnv('--max-old-space-size=200')]).join()).toContain('more than 179 MiB');
+  });
+
+  it('reads Kubernetes memory quantities', () => {
+    expect(memoryMiB('256Mi')).toBe(256);
+    expect(memoryMiB('1Gi')).toBe(1024);
+    expect(memoryMiB('268435456')).toBe(256);
   });
 });

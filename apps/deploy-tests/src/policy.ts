@@ -139,7 +139,7 @@ const LONG_RUNNING = ['Deployment', 'StatefulSet', 'DaemonSet'];
 
 /** Our own images serve /_system/health and /_system/ready; others bring their own endpoints. */
 export function isOwnImage(image: string): boolean {
-  return image.startsWith('secret-flows/');
+  return /^(?:[^/]+\/)*secret-flows\/(?:agent|wallet|cli)(?:[:@]|$)/.test(image);
 }
 
 function securityViolations(podSpec: Json, container: Json): string[] {
@@ -194,10 +194,105 @@ function probeViolations(container: Json): string[] {
     ...(liveness === '/_system/health'
       ? []
       : [`liveness probe is ${liveness ?? 'missing'}, not /_system/health`]),
-    ...(readiness === '/_system/ready'
+    ...(readiness === OWN_READINESS_PATH
       ? []
-      : [`readiness probe is ${readiness ?? 'missing'}, not /_system/ready`]),
+      : [
+          `readiness probe is ${readiness ?? 'missing'}, not ${OWN_READINESS_PATH}`,
+        ]),
   ];
+}
+
+/**
+ * The kubelet's readiness path of our services: this pod's own state, no dependency call and no
+ * Vault login (ADR 0012), so a Vault or wallet outage never takes every pod out of its Service.
+ */
+export const OWN_READINESS_PATH = '/_system/ready?scope=self';
+
+/** The shortest probe timeout we accept: a probe that waits for nothing still meets GC pauses. */
+export const MIN_PROBE_TIMEOUT_SECONDS = 2;
+
+/**
+ * Probe timing of long-running containers: every probe has a timeout of at least
+ * MIN_PROBE_TIMEOUT_SECONDS, longer than anything the probed endpoint waits for (`waitsForMs`,
+ * by container), and liveness tolerates at least 20 s of failures before a restart.
+ */
+export function probeTimingViolations(
+  objects: Manifest[],
+  waitsForMs: (container: Json) => number = () => 0,
+): string[] {
+  return containersOf(objects)
+    .filter(
+      ({ workload, isInit }) => !isInit && LONG_RUNNING.includes(workload.kind),
+    )
+    .flatMap(({ workload, container }) => {
+      const where = `${workloadId(workload)} container ${container.name as string}`;
+      const problems: string[] = [];
+      for (const kind of ['livenessProbe', 'readinessProbe']) {
+        const probe = container[kind] as Json | undefined;
+        if (!probe) continue;
+        const timeout = (probe.timeoutSeconds ?? 1) as number;
+        if (timeout < MIN_PROBE_TIMEOUT_SECONDS)
+          problems.push(`${kind} timeoutSeconds ${timeout} < ${MIN_PROBE_TIMEOUT_SECONDS}`);
+        const waits = waitsForMs(container);
+        if (timeout * 1000 <= waits)
+          problems.push(
+            `${kind} times out after ${timeout} s but the endpoint may wait ${waits} ms`,
+          );
+      }
+      const live = container.livenessProbe as Json | undefined;
+      if (live) {
+        const window =
+          ((live.periodSeconds ?? 10) as number) *
+          ((live.failureThreshold ?? 3) as number);
+        if (window < 20)
+          problems.push(`livenessProbe restarts after only ${window} s of failures`);
+      }
+      return problems.map((problem) => `${where}: ${problem}`);
+    });
+}
+
+/** Kubernetes memory quantity in MiB (Ki, Mi, Gi, plain bytes, M, G). */
+export function memoryMiB(quantity: string): number {
+  const match = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|k|M|G)?$/.exec(quantity);
+  if (!match) throw new Error(`unsupported memory quantity ${quantity}`);
+  const value = Number(match[1]);
+  const factor: Record<string, number> = {
+    Ki: 1 / 1024,
+    Mi: 1,
+    Gi: 1024,
+    k: 1000 / 1048576,
+    M: 1e6 / 1048576,
+    G: 1e9 / 1048576,
+  };
+  return value * (match[2] ? factor[match[2]] : 1 / 1048576);
+}
+
+/** The largest share of a container's memory limit the V8 old space may take. */
+export const MAX_HEAP_SHARE_OF_LIMIT = 0.7;
+
+/**
+ * Node containers (our images) without a heap limit tied to their memory limit: NODE_OPTIONS
+ * must carry --max-old-space-size of at most MAX_HEAP_SHARE_OF_LIMIT of limits.memory, so V8
+ * collects garbage before the kernel kills the container (the rest is code, buffers and the
+ * young generation).
+ */
+export function nodeHeapViolations(objects: Manifest[]): string[] {
+  return containersOf(objects)
+    .filter(({ container }) => isOwnImage(container.image as string))
+    .flatMap(({ workload, container }) => {
+      const where = `${workloadId(workload)} container ${container.name as string}`;
+      const options = ((container.env ?? []) as Json[]).find(
+        (e) => e.name === 'NODE_OPTIONS',
+      )?.value as string | undefined;
+      const heap = /--max-old-space-size=(\d+)/.exec(options ?? '')?.[1];
+      const limit = container.resources?.limits?.memory as string | undefined;
+      if (!heap) return [`${where}: NODE_OPTIONS sets no --max-old-space-size`];
+      if (!limit) return [`${where}: has no memory limit`];
+      const most = Math.floor(memoryMiB(limit) * MAX_HEAP_SHARE_OF_LIMIT);
+      return Number(heap) <= most
+        ? []
+        : [`${where}: heap ${heap} MiB is more than ${most} MiB (${MAX_HEAP_SHARE_OF_LIMIT} of ${limit})`];
+    });
 }
 
 /**

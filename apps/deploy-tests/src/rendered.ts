@@ -26,10 +26,16 @@ export const VAULT_CLIENTS_BASE = [
   'Deployment/wallet',
   'Job/vault-bootstrap',
 ];
+// The AppRole issuer component: its Job and the secret_id rotation CronJob (same pod label, same
+// NetworkPolicy). The wrapped variant drops the CronJob.
+export const ISSUER_CLIENTS = [
+  'Job/wallet-approle-issuer',
+  'CronJob/wallet-secret-id-rotation',
+];
 export const VAULT_CLIENTS_DEV = [
   ...VAULT_CLIENTS_BASE,
   'Deployment/vault',
-  'Job/wallet-approle-issuer',
+  ...ISSUER_CLIENTS,
 ];
 
 export interface OverlayExpectation {
@@ -42,12 +48,13 @@ export const OVERLAYS: OverlayExpectation[] = [
   { dir: 'overlays/dev', vaultClients: VAULT_CLIENTS_DEV, minReplicas: 1 },
   {
     dir: 'overlays/dev-wrapped',
-    vaultClients: VAULT_CLIENTS_DEV,
+    vaultClients: VAULT_CLIENTS_DEV.filter((w) => !w.startsWith('CronJob/')),
     minReplicas: 1,
   },
   {
     dir: 'overlays/production',
-    vaultClients: VAULT_CLIENTS_BASE,
+    // Production includes the AppRole issuer component too (its Vault egress is an ipBlock).
+    vaultClients: [...VAULT_CLIENTS_BASE, ...ISSUER_CLIENTS],
     minReplicas: 2,
   },
 ];

@@ -6,6 +6,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { buildApp } from './app';
 import { createDependencies } from './compose';
 import { ConfigError, loadConfig } from './config';
+import { keepLoggingInUntilFirstSuccess } from './system/vault-readiness';
 
 async function main(): Promise<void> {
   let config;
@@ -19,9 +20,9 @@ async function main(): Promise<void> {
   const deps = createDependencies(config, { tracer: telemetry.tracer });
   const { logger, vault } = deps;
 
-  // Log in now so a bad secret_id shows up at start; failure is not fatal (Vault may come up
-  // later) — readiness stays false until a login succeeds.
-  vault.login().catch((err: unknown) => logger.warn({ err }, 'initial Vault login failed; will retry'));
+  // Log in now so a bad secret_id shows up at start; failure is not fatal (Vault or the AppRole
+  // Secret may come later): it retries until one login succeeds, and readiness waits for that.
+  keepLoggingInUntilFirstSuccess({ vault, onError: (err) => logger.warn({ err }, 'initial Vault login failed; will retry') });
 
   const server = buildApp(deps).listen(config.http.port, config.http.host);
   server.once('listening', () => {

@@ -13,14 +13,24 @@ export interface SystemRoutesDeps {
   isDraining?: () => boolean;
 }
 
-/** GET /_system/health (liveness), /_system/ready (dependencies), /_system/metrics (Prometheus). */
+/**
+ * GET /_system/health (liveness), /_system/ready (dependencies), /_system/metrics (Prometheus).
+ * `/_system/ready?scope=self` is the kubelet's readiness probe (ADR 0012): it asks no dependency
+ * and fails only while this process drains, so a slow or failed wallet or Vault never takes every
+ * agent out of its Service; requests then get 503 + Retry-After from a ready agent.
+ */
 export function createSystemRouter(deps: SystemRoutesDeps): Router {
   const router = Router();
   router.get(toExpressPath(AGENT_ROUTES.health), (_req, res) => {
     sendValid(res, 200, HealthSchema, { status: 'ok', version: deps.version });
   });
-  router.get(toExpressPath(AGENT_ROUTES.ready), async (_req, res) => {
-    const checks = deps.isDraining?.() ? { shutdown: { ok: false, detail: 'draining' } } : await deps.backend.readiness();
+  router.get(toExpressPath(AGENT_ROUTES.ready), async (req, res) => {
+    const selfOnly = req.query.scope === 'self';
+    const checks = deps.isDraining?.()
+      ? { shutdown: { ok: false, detail: 'draining' } }
+      : selfOnly
+        ? { process: { ok: true } }
+        : await deps.backend.readiness();
     const isReady = Object.values(checks).every((check) => check.ok);
     const body: Readiness = { status: isReady ? 'ready' : 'not_ready', checks };
     if (!isReady) res.setHeader('Retry-After', String(deps.notReadyRetryAfterSeconds ?? 1));

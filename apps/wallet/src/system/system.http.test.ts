@@ -32,3 +32,27 @@ describe('wallet /_system', () => {
     expect(res.text).not.toContain('some/name');
   });
 });
+
+describe('wallet /_system/ready?scope=self (the kubelet probe, ADR 0012)', () => {
+  it('answers from checkSelf without running the Vault checks, with Retry-After when not ready', async () => {
+    const express = (await import('express')).default;
+    const { createSystemRouter } = await import('./system.routes');
+    const check = jest.fn(async () => ({ status: 'not_ready' as const, checks: { vault: { ok: false } } }));
+    let self: 'ready' | 'not_ready' = 'ready';
+    const app = express().use(
+      createSystemRouter({
+        version: '1',
+        readiness: { check, checkSelf: () => ({ status: self, checks: { credentials: { ok: self === 'ready' } } }) },
+        metricsHandler: (_req, res) => void res.end(),
+      }),
+    );
+    expect((await request(app).get('/_system/ready?scope=self')).status).toBe(200);
+    expect(check).not.toHaveBeenCalled();
+    self = 'not_ready';
+    const res = await request(app).get('/_system/ready?scope=self');
+    expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBe('1');
+    expect((await request(app).get('/_system/ready')).status).toBe(503);
+    expect(check).toHaveBeenCalledTimes(1);
+  });
+});
