@@ -21,14 +21,20 @@ export interface ConfigVariable {
   hasDefault: boolean;
 }
 
-/** The ${{VAR}} / ${{VAR:=default}} references in an APISIX yaml file, comments excluded. */
-export function configVariables(text: string): ConfigVariable[] {
+/**
+ * The ${{VAR}} / ${{VAR:=default}} references in an APISIX yaml file. Comments count in
+ * apisix.yaml (APISIX >= 3.17 substitutes in its raw text before parsing) but not in config.yaml
+ * (substituted after parsing): `withComments: false` for the latter.
+ */
+export function configVariables(text: string, withComments = true): ConfigVariable[] {
   const found = new Map<string, boolean>();
-  const withoutComments = text
-    .split('\n')
-    .map((line) => line.replace(/(^|\s)#.*$/, ''))
-    .join('\n');
-  for (const match of withoutComments.matchAll(
+  const scanned = withComments
+    ? text
+    : text
+        .split('\n')
+        .map((line) => line.replace(/(^|\s)#.*$/, ''))
+        .join('\n');
+  for (const match of scanned.matchAll(
     /\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*(:=[^}]*)?\}\}/g,
   )) {
     found.set(

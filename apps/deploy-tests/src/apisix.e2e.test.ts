@@ -136,6 +136,10 @@ describe('the standalone gateway configuration', () => {
       for (const key of ['error_log', 'error_log_level', 'http'])
         delete config.nginx_config?.[key];
       delete config.plugin_attr?.opentelemetry?.collector?.address;
+      // deploy/apisix/config.yaml takes the collector address from a variable; Kubernetes does not.
+      config.nginx_config.envs = (config.nginx_config?.envs as string[])
+        .filter((name) => name !== 'OTEL_COLLECTOR_ADDRESS')
+        .sort();
       config.plugins = [...(config.plugins as string[])].sort();
       return config;
     };
@@ -143,8 +147,11 @@ describe('the standalone gateway configuration', () => {
     expect(normalise(GATEWAY_CONFIG_FILE)).toEqual(normalise(source));
   });
 
-  it('exposes every ${{VAR}} of apisix.yaml to the nginx workers and sets each one that has no default', () => {
-    const variables = configVariables(fs.readFileSync(COPY_FILE, 'utf8'));
+  it('exposes every ${{VAR}} of apisix.yaml and config.yaml to the nginx workers and sets each one that has no default', () => {
+    const variables = [
+      ...configVariables(fs.readFileSync(COPY_FILE, 'utf8')),
+      ...configVariables(fs.readFileSync(GATEWAY_CONFIG_FILE, 'utf8'), false),
+    ];
     const envs = readYaml<{ nginx_config: { envs: string[] } }>(
       GATEWAY_CONFIG_FILE,
     ).nginx_config.envs;

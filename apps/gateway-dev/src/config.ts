@@ -9,6 +9,7 @@ export const ENV_KEYS = [
   'LOG_LEVEL',
   'SHUTDOWN_TIMEOUT_MS',
   'GATEWAY_CONFIG',
+  'GATEWAY_NODE_CONFIG',
   'GATEWAY_RELOAD_INTERVAL_MS',
   'OTEL_EXPORTER_OTLP_ENDPOINT',
   'OTEL_SERVICE_NAME',
@@ -19,10 +20,13 @@ export const ENV_KEYS = [
   'VAULT_UPSTREAM',
   'VAULT_UPSTREAM_HOST',
   'VAULT_UPSTREAM_PORT',
+  'VAULT_UPSTREAM_SCHEME',
   'GATEWAY_DEMO_API_KEY',
   'GATEWAY_RATE_LIMIT_COUNT',
   'GATEWAY_RATE_LIMIT_WINDOW_SECONDS',
   'GATEWAY_LOGIN_RATE_LIMIT_COUNT',
+  // Substituted into deploy/apisix/config.yaml:
+  'GATEWAY_UPSTREAM_CA_FILE',
 ] as const;
 
 const HOST_PORT = /^([^:/\s]+):(\d{1,5})$/;
@@ -34,6 +38,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   GATEWAY_CONFIG: z.string().min(1).optional(),
+  GATEWAY_NODE_CONFIG: z.string().min(1).optional(),
   GATEWAY_RELOAD_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default('gateway-dev'),
@@ -48,6 +53,8 @@ export interface GatewayDevConfig {
   readonly logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   readonly shutdownTimeoutMs: number;
   readonly configPath: string;
+  /** APISIX's config.yaml; undefined = the one next to configPath, if any. */
+  readonly nodeConfigPath: string | undefined;
   /** How often apisix.yaml is checked for changes; 0 = never (restart to apply). */
   readonly reloadIntervalMs: number;
   /** OTLP/HTTP collector base URL; unset means no spans are recorded. */
@@ -70,6 +77,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     logLevel: parsed.data.LOG_LEVEL,
     shutdownTimeoutMs: parsed.data.SHUTDOWN_TIMEOUT_MS,
     configPath: resolveConfigPath(parsed.data.GATEWAY_CONFIG, cwd),
+    nodeConfigPath: parsed.data.GATEWAY_NODE_CONFIG ? path.resolve(cwd, parsed.data.GATEWAY_NODE_CONFIG) : undefined,
     reloadIntervalMs: parsed.data.GATEWAY_RELOAD_INTERVAL_MS,
     otlpEndpoint: parsed.data.OTEL_EXPORTER_OTLP_ENDPOINT,
     serviceName: parsed.data.OTEL_SERVICE_NAME,

@@ -14,19 +14,25 @@ upstreams:
   - id: echo
     nodes:
       - host: 127.0.0.1
-        port: "\${{ECHO_PORT}}"
+        port: \${{ECHO_PORT}}
         weight: 1
   - id: down
     nodes:
       - host: 127.0.0.1
-        port: "\${{DOWN_PORT}}"
+        port: \${{DOWN_PORT}}
         weight: 1
   - id: silent
     nodes:
       - host: 127.0.0.1
-        port: "\${{SILENT_PORT}}"
+        port: \${{SILENT_PORT}}
         weight: 1
     timeout: {connect: 1, send: 0.2, read: 0.2}
+  # Quoted: after raw-text substitution the port is the string "..." and APISIX drops the upstream.
+  - id: quoted-port
+    nodes:
+      - host: 127.0.0.1
+        port: "\${{ECHO_PORT}}"
+        weight: 1
 consumers:
   - username: alice
     labels: {custom_id: cust-a}
@@ -94,6 +100,14 @@ routes:
   - id: slow
     uri: /slow
     upstream_id: silent
+  - id: on-dropped-upstream
+    uri: /dropped
+    plugins:
+      key-auth: {}
+    upstream_id: quoted-port
+  - id: on-unknown-upstream
+    uri: /unknown-upstream
+    upstream_id: nowhere
 #END
 `;
 
@@ -289,6 +303,21 @@ describe('gateway-dev against real upstreams', () => {
       const response = await get('/down');
       expect(response.status).toBe(502);
       expect(await response.text()).toContain('<title>502 Bad Gateway</title>');
+    });
+
+    // schema_def.lua (node port: integer) + config_yaml.lua sync_data (drops the item) +
+    // apisix/init.lua handle_upstream (`core.response.exit(502)` after the plugins ran).
+    it('answers 502 on a route whose upstream APISIX drops (quoted port), after its plugins ran', async () => {
+      const before = echo.received.length;
+      expect((await get('/dropped')).status).toBe(401);
+      const response = await get('/dropped', { apikey: ALICE });
+      expect(response.status).toBe(502);
+      expect(await response.text()).toContain('<title>502 Bad Gateway</title>');
+      expect(echo.received.length).toBe(before);
+    });
+
+    it('answers 502 on a route whose upstream_id names no upstream', async () => {
+      expect((await get('/unknown-upstream')).status).toBe(502);
     });
 
     it('answers 504 when the upstream does not respond within its read timeout', async () => {

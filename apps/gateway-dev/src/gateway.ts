@@ -5,12 +5,20 @@ import { buildApp } from './app';
 import { createDependencies } from './compose';
 import { resolveConfigPath, withUpstreamShorthands } from './config';
 import type { GatewayLogger } from './proxy/forward';
+import type { UpstreamAgents } from './proxy/upstream';
 import { watchConfigFile } from './standalone/config-watcher';
+import { nodeConfigPathFor, readNodeConfig, type NodeConfig } from './standalone/node-config';
 
 /** Options of {@link startGateway}. */
 export interface StartGatewayOptions {
   /** Path of the APISIX standalone file; by default deploy/apisix/apisix.yaml of this repository. */
   readonly configPath?: string;
+  /**
+   * APISIX's node configuration (conf/config.yaml): upstream TLS trust and verification, client
+   * limits. By default the config.yaml next to the standalone file, if there is one; read once
+   * at start, as APISIX does.
+   */
+  readonly nodeConfigPath?: string;
   /** Environment for `${{VAR}}` substitution; `AGENT_UPSTREAM=host:port` shorthands are split. */
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly host?: string;
@@ -50,14 +58,17 @@ const silentLogger: GatewayLogger = { info: () => undefined, warn: () => undefin
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
   const logger = options.logger ?? silentLogger;
   const configPath = options.configPath ?? resolveConfigPath(undefined, process.cwd());
-  const load = (agent?: http.Agent) =>
+  const env = withUpstreamShorthands(options.env);
+  const nodeConfig: NodeConfig = readNodeConfig(nodeConfigPathFor(configPath, options.nodeConfigPath), env);
+  const load = (agents?: UpstreamAgents) =>
     createDependencies({
       configPath,
-      env: withUpstreamShorthands(options.env),
+      env,
       logger,
       now: options.now,
       tracer: options.tracer,
-      agent,
+      agents,
+      tls: nodeConfig.upstreamTls,
     });
   let deps = load();
   let listeningPort = 0;
@@ -86,7 +97,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
           intervalMs: options.reloadIntervalMs,
           logger,
           reload: () => {
-            deps = load(deps.agent);
+            deps = load(deps.agents);
           },
         });
   const urlHost = host.includes(':') ? `[${host}]` : host;
@@ -98,12 +109,12 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     },
     stop: () => {
       reloader?.stop();
-      return stopServer(server, deps.agent, options.shutdownTimeoutMs ?? 10_000);
+      return stopServer(server, deps.agents, options.shutdownTimeoutMs ?? 10_000);
     },
   };
 }
 
-async function stopServer(server: http.Server, agent: http.Agent, timeoutMs: number): Promise<void> {
+async function stopServer(server: http.Server, agents: UpstreamAgents, timeoutMs: number): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   // server.close() closes only the connections idle at that moment; a keep-alive connection
   // whose request finishes later would otherwise hold the drain open for its whole timeout.
@@ -113,5 +124,5 @@ async function stopServer(server: http.Server, agent: http.Agent, timeoutMs: num
   await closed;
   clearInterval(sweeper);
   clearTimeout(deadline);
-  agent.destroy();
+  agents.destroy();
 }

@@ -13,6 +13,7 @@ async function main(): Promise<void> {
     : undefined;
   const gateway = await startGateway({
     configPath: config.configPath,
+    nodeConfigPath: config.nodeConfigPath,
     env: config.substitutionEnv,
     host: config.host,
     port: config.port,

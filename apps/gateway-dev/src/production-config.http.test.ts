@@ -42,6 +42,14 @@ describe('deploy/apisix/apisix.yaml served by gateway-dev', () => {
     );
   });
 
+  // APISIX itself would accept `key: ""` (key-auth consumer_schema: {key = {type = "string"}},
+  // no minLength), and an empty apikey header would then authenticate as the demo consumer.
+  it('refuses to start when the demo API key is set but empty, naming the variable', async () => {
+    await expect(startGateway({ configPath: PRODUCTION_CONFIG, env: { GATEWAY_DEMO_API_KEY: '' }, port: 0 })).rejects.toThrow(
+      'consumer "demo": plugin "key-auth": key is empty (set but empty in the environment: GATEWAY_DEMO_API_KEY)',
+    );
+  });
+
   it('requires the API key on /cloud-agent/* with APISIX 401 bodies', async () => {
     const missing = await call('/cloud-agent/_system/health');
     expect([missing.status, await missing.text()]).toEqual([401, '{"message":"Missing API key in request"}\n']);
@@ -80,6 +88,27 @@ describe('deploy/apisix/apisix.yaml served by gateway-dev', () => {
     expect(response.status).toBe(403);
     expect(response.body).toBe('{"error_msg":"Access is forbidden."}\n');
     expect(agent.received.length).toBe(before);
+  });
+
+  // A `?` that reaches $uri decoded (%3f/%3F) is not a query separator. apisix/plugins/proxy-rewrite.lua
+  // applies regex_uri to the decoded $uri and, when that already holds a `?`, re-encodes the whole
+  // result with core.utils.uri_safe_encode, so the agent sees `%3F` in the path: never its metrics
+  // route with a query (the block route does not match `metrics?`, the agent answers 404).
+  it.each([
+    ['/cloud-agent/_system/metrics%3f', '/_system/metrics%3F'],
+    ['/cloud-agent/_system/metrics%3F', '/_system/metrics%3F'],
+    ['/cloud-agent/_system/metrics%3Fformat=text', '/_system/metrics%3Fformat=text'],
+    ['/cloud-agent/_system/metrics%3F?format=text', '/_system/metrics%3F?format=text'],
+  ])('never turns %s into the metrics path with a query (agent sees %s)', async (target, expected) => {
+    const before = agent.received.length;
+    const response = await rawRequest(gateway.port, target, { headers: { apikey: API_KEY } });
+    expect(response.status).toBe(200);
+    expect(agent.received.slice(before).map((seen) => seen.url)).toEqual([expected]);
+  });
+
+  it('keeps a decoded ? in a secret name in the path, not the query', async () => {
+    const seen = await echoOf(await call('/cloud-agent/secrets/what%3Fnot?version=2', { headers: { apikey: API_KEY } }));
+    expect(seen.url).toBe('/secrets/what%3Fnot?version=2');
   });
 
   it('sends POST /auth/login/{username} to Vault userpass login without any client token', async () => {
@@ -129,10 +158,10 @@ describe('deploy/apisix/apisix.yaml served by gateway-dev', () => {
     expect(vault.received.length).toBe(before);
   });
 
-  it('limits each consumer to GATEWAY_RATE_LIMIT_COUNT requests per window with 429', async () => {
+  it('limits each tenant token to GATEWAY_RATE_LIMIT_COUNT requests per window with 429', async () => {
     let last: Response | undefined;
     for (let index = 0; index < 21; index += 1) {
-      last = await call('/cloud-agent/keys', { headers: { apikey: API_KEY } });
+      last = await call('/cloud-agent/keys', { headers: { apikey: API_KEY, authorization: 'Bearer limited.jwt' } });
       if (last.status === 429) break;
       await last.arrayBuffer();
     }

@@ -10,13 +10,13 @@ routes:
     plugins:
       opentelemetry: {sampler: {name: parent_base, options: {root: {name: always_on}}}}
     upstream:
-      nodes: [{host: 127.0.0.1, port: "\${{ECHO_PORT}}", weight: 1}]
+      nodes: [{host: 127.0.0.1, port: \${{ECHO_PORT}}, weight: 1}]
   - id: untraced
     uri: /untraced
     plugins:
       opentelemetry: {sampler: {name: always_off}}
     upstream:
-      nodes: [{host: 127.0.0.1, port: "\${{ECHO_PORT}}", weight: 1}]
+      nodes: [{host: 127.0.0.1, port: \${{ECHO_PORT}}, weight: 1}]
 #END
 `;
 

@@ -14,7 +14,12 @@ const digest = (key: string) => hash('sha256', key, 'base64');
  * duplicate key or an empty key refuses the configuration: an empty key would let an empty
  * `apikey` header in, which APISIX itself would accept.
  */
-export function createConsumerDirectory(consumers: readonly ConsumerConfig[]): ConsumerDirectory {
+export function createConsumerDirectory(
+  consumers: readonly ConsumerConfig[],
+  emptyVariables: readonly string[] = [],
+): ConsumerDirectory {
+  const emptyHint =
+    emptyVariables.length > 0 ? ` (set but empty in the environment: ${emptyVariables.join(', ')})` : '';
   const byDigest = new Map<string, ConsumerIdentity>();
   for (const consumer of consumers) {
     const where = `consumer "${consumer.username}"`;
@@ -26,7 +31,11 @@ export function createConsumerDirectory(consumers: readonly ConsumerConfig[]): C
     if (consumer.plugins['key-auth'] === undefined) continue;
     const parsed = keyAuthConsumerSchema.safeParse(consumer.plugins['key-auth']);
     if (!parsed.success) throw new GatewayConfigError(describeIssues(`${where}: plugin "key-auth"`, parsed.error));
-    if (parsed.data.key.length === 0) throw new GatewayConfigError(`${where}: plugin "key-auth": key is empty`);
+    if (parsed.data.key.length === 0) {
+      throw new GatewayConfigError(
+        `${where}: plugin "key-auth": key is empty${emptyHint}; an empty key would let an empty apikey header authenticate`,
+      );
+    }
     const keyDigest = digest(parsed.data.key);
     if (byDigest.has(keyDigest)) throw new GatewayConfigError(`${where}: plugin "key-auth": key is used by another consumer`);
     byDigest.set(keyDigest, { username: consumer.username, customId: consumer.labels?.['custom_id'] });

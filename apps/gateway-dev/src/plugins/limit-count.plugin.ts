@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { getRequestVar, isKnownVar, referencedVars, resolveVars } from '../routing/request-vars';
+import { getRequestVar, isKnownVar, referencedVars, resolveVarsCounted } from '../routing/request-vars';
 import { createFixedWindowCounter } from './fixed-window-counter';
 import { notImplemented, parsePluginConfig } from './plugin-config';
 import type { GatewayRequest, PluginContext, PluginExit, RoutePlugin } from './plugin.types';
@@ -20,8 +20,11 @@ const limitCountSchema = z.strictObject({
 });
 
 /**
- * APISIX limit-count (local policy): a fixed window per key — here usually `consumer_name`, so
- * each API key has its own quota — with X-RateLimit-Limit/Remaining/Reset on every response.
+ * APISIX limit-count (local policy, apisix/plugins/limit-count/init.lua): a fixed window per
+ * key with X-RateLimit-Limit/Remaining/Reset on every response. The key: `var` is one variable,
+ * `var_combination` a template resolved by core.utils.resolve_var, `constant` the text itself;
+ * when the variable is unset (for a combination: none of its variables resolved) the client
+ * address is used instead. The counter is per route (APISIX prefixes the route's key).
  */
 export function createLimitCountPlugin(config: unknown, context: PluginContext): RoutePlugin {
   const conf = parsePluginConfig(limitCountSchema, config, { routeId: context.routeId, plugin: 'limit-count' });
@@ -35,8 +38,7 @@ export function createLimitCountPlugin(config: unknown, context: PluginContext):
     priority: 1002,
     phase: 'access',
     handle(request: GatewayRequest): PluginExit | undefined {
-      // An empty key value falls back to the client address, as APISIX does.
-      const key = keyOf(request) || request.remoteAddr;
+      const key = keyOf(request) ?? request.remoteAddr;
       const result = counter.count(`${context.routeId}:${key}`);
       if (conf.show_limit_quota_header) {
         request.responseHeaders.set('X-RateLimit-Limit', String(conf.count));
@@ -49,12 +51,19 @@ export function createLimitCountPlugin(config: unknown, context: PluginContext):
   };
 }
 
-function compileKey(keyType: 'var' | 'var_combination' | 'constant', key: string, routeId: string) {
+function compileKey(
+  keyType: 'var' | 'var_combination' | 'constant',
+  key: string,
+  routeId: string,
+): (request: GatewayRequest) => string | undefined {
   if (keyType === 'constant') return () => key;
   const names = keyType === 'var' ? [key] : referencedVars(key);
   for (const name of names) {
     if (!isKnownVar(name)) throw notImplemented(routeId, 'limit-count', `key variable "${name}"`);
   }
   if (keyType === 'var') return (request: GatewayRequest) => getRequestVar(request, key);
-  return (request: GatewayRequest) => resolveVars(key, request);
+  return (request: GatewayRequest) => {
+    const { value, resolved } = resolveVarsCounted(key, request);
+    return resolved === 0 ? undefined : value;
+  };
 }

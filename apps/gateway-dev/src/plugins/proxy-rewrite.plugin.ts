@@ -47,9 +47,19 @@ export function createProxyRewritePlugin(config: unknown, context: PluginContext
     }
   }
 
-  const rewriteUri = (request: GatewayRequest): string | undefined => {
-    if (conf.uri !== undefined) return resolveVars(conf.uri, request);
-    for (const rule of rules) if (rule.pattern.test(request.uri)) return request.uri.replace(rule.pattern, rule.replacement);
+  // apisix/plugins/proxy-rewrite.lua `rewrite`: `uri` resolves its $vars with any `?` in their
+  // values escaped to %3F, so only a `?` written in the template separates a query; `regex_uri`
+  // runs on the decoded $uri, and a `?` in the result separates a query only when $uri itself
+  // had none (a client's %3F must stay part of the path).
+  const rewriteUri = (request: GatewayRequest): { uri: string; isSeparatorEscaped: boolean } | undefined => {
+    if (conf.uri !== undefined) {
+      return { uri: resolveVars(conf.uri, request, escapeSeparator), isSeparatorEscaped: true };
+    }
+    for (const rule of rules) {
+      if (rule.pattern.test(request.uri)) {
+        return { uri: request.uri.replace(rule.pattern, rule.replacement), isSeparatorEscaped: !request.uri.includes('?') };
+      }
+    }
     return undefined;
   };
 
@@ -60,9 +70,12 @@ export function createProxyRewritePlugin(config: unknown, context: PluginContext
     handle(request: GatewayRequest) {
       const rewritten = rewriteUri(request);
       if (rewritten !== undefined) {
-        const queryAt = rewritten.indexOf('?');
+        const queryAt = rewritten.isSeparatorEscaped ? rewritten.uri.indexOf('?') : -1;
+        // core.utils.uri_safe_encode before the `?`, escape_uri_control_chars after it.
         request.upstreamUri =
-          queryAt === -1 ? encodePath(rewritten) : encodePath(rewritten.slice(0, queryAt)) + rewritten.slice(queryAt);
+          queryAt === -1
+            ? encodePath(rewritten.uri)
+            : encodePath(rewritten.uri.slice(0, queryAt)) + escapeControlChars(rewritten.uri.slice(queryAt));
       }
       if (conf.method) request.upstreamMethod = conf.method;
       if (conf.host) request.upstreamHost = conf.host;
@@ -71,6 +84,12 @@ export function createProxyRewritePlugin(config: unknown, context: PluginContext
     },
   };
 }
+
+const escapeSeparator = (value: string) => value.replace(/\?/g, '%3F');
+
+// core.utils.escape_uri_control_chars: 0x00-0x1F and 0x7F percent-encoded, nothing else.
+// eslint-disable-next-line no-control-regex
+const escapeControlChars = (value: string) => value.replace(/[\x00-\x1f\x7f]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 
 function applyHeaderOps(ops: HeaderOps, request: GatewayRequest): void {
   for (const [name, value] of ops.add) {

@@ -1,10 +1,12 @@
 import * as http from 'node:http';
+import * as net from 'node:net';
+import * as tls from 'node:tls';
 import type { GatewayRequest } from '../plugins/plugin.types';
 import { encodePath } from '../routing/request-path';
 import { hostWithoutPort } from '../routing/request-vars';
 import { sendExit } from './exit-responses';
 import { withoutHopByHop } from './hop-by-hop';
-import type { Upstream } from './upstream';
+import { nodeHostHeader, type Upstream, type UpstreamAgents } from './upstream';
 
 /** Where failures are reported (never with headers, queries or bodies: they carry secrets). */
 export interface GatewayLogger {
@@ -18,13 +20,18 @@ export interface GatewayLogger {
  * headers dropped, X-Real-IP / X-Forwarded-* set as APISIX's nginx template does, plugin
  * response headers added. A refused or reset connection is a 502, a timeout a 504.
  */
-export function createForwarder(options: { agent: http.Agent; logger: GatewayLogger }) {
+export function createForwarder(options: { agents: UpstreamAgents; logger: GatewayLogger }) {
   return function forward(
     req: http.IncomingMessage,
     res: http.ServerResponse,
     request: GatewayRequest,
     upstream: Upstream,
   ): void {
+    if (upstream.missingReason !== undefined) {
+      // apisix/init.lua handle_upstream: `core.response.exit(502)` when the upstream is gone.
+      sendExit(res, 502, { headers: gatewayHeaders(request) });
+      return;
+    }
     const method = request.upstreamMethod ?? request.method;
     // nginx does not count a failure on a cached keep-alive connection as a try: the upstream
     // may have closed it just as we reused it. We can replay only a request without a body.
@@ -35,13 +42,15 @@ export function createForwarder(options: { agent: http.Agent; logger: GatewayLog
 
     const attempt = (isRetry: boolean) => {
       const node = upstream.pick();
+      const nodeHeaders =
+        upstream.passHost === 'node' && !request.upstreamHost ? { ...headers, host: nodeHostHeader(node, upstream.scheme) } : headers;
       const upstreamReq = http.request({
-        agent: options.agent,
         host: node.host,
         port: node.port,
         method,
         path,
-        headers: upstream.passHost === 'node' && !request.upstreamHost ? { ...headers, host: nodeHost(node) } : headers,
+        headers: nodeHeaders,
+        ...(upstream.scheme === 'https' ? tlsOptions(options.agents, nodeHeaders.host) : { agent: options.agents.http }),
       });
       const fail = (status: 502 | 504, reason: string) => {
         if (isDone) return;
@@ -101,8 +110,19 @@ function hasBody(req: http.IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
-function nodeHost(node: { host: string; port: number }): string {
-  return node.port === 80 ? node.host : `${node.host}:${node.port}`;
+/**
+ * nginx `proxy_ssl_server_name on; proxy_ssl_name $upstream_host` (APISIX's template): the SNI
+ * and the name verified are the upstream Host header without its port (the client's Host with
+ * pass_host: pass, the node's with pass_host: node); nginx sends no SNI for an IP address.
+ */
+function tlsOptions(agents: UpstreamAgents, hostHeader: http.OutgoingHttpHeader | undefined): http.RequestOptions {
+  const sslName = hostWithoutPort(typeof hostHeader === 'string' ? hostHeader : undefined)?.replace(/^\[|\]$/g, '') ?? '';
+  return {
+    agent: agents.https,
+    protocol: 'https:',
+    servername: agents.tls.sendServerName && sslName !== '' && net.isIP(sslName) === 0 ? sslName : '',
+    checkServerIdentity: (_host: string, cert: tls.PeerCertificate) => tls.checkServerIdentity(sslName, cert),
+  } as http.RequestOptions;
 }
 
 function responseHeaders(upstreamRes: http.IncomingMessage, request: GatewayRequest): http.OutgoingHttpHeaders {

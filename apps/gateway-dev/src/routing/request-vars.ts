@@ -32,19 +32,44 @@ export function getRequestVar(request: GatewayRequest, name: string): string | u
   return undefined;
 }
 
-const VAR_REFERENCE = /\$(\w+)|\$\{(\w+)\}/g;
+// core.utils.resolve_var: `(?<!\\)\$(\{\s*([^}]+?)\s*\}|([\w\.]+))`, with `${name ?? default}`.
+const VAR_REFERENCE = /(?<!\\)\$(?:\{\s*([^}]+?)\s*\}|([\w.]+))/g;
+const DEFAULT_SEPARATOR = /\s*\?\?\s*/;
 
 /** Names of the `$var` references in a template string. */
 export function referencedVars(template: string): string[] {
-  return [...template.matchAll(VAR_REFERENCE)].map((match) => match[1] ?? match[2]);
+  return [...template.matchAll(VAR_REFERENCE)].map((match) => (match[1] ?? match[2]).split(DEFAULT_SEPARATOR)[0]);
 }
 
-/** Replaces `$var` / `${var}` with their values (empty when unset), like core.utils.resolve_var. */
-export function resolveVars(template: string, request: GatewayRequest): string {
-  if (!template.includes('$')) return template;
-  return template.replace(VAR_REFERENCE, (_match, plain: string | undefined, braced: string | undefined) =>
-    getRequestVar(request, plain ?? braced ?? '') ?? '',
-  );
+/**
+ * core.utils.resolve_var: replaces `$var` / `${var}` / `${var ?? default}` with their values
+ * (optionally escaped); an unset variable without default becomes "". `resolved` counts the
+ * references that had a value or a default (limit-count falls back to the client address
+ * when it is 0).
+ */
+export function resolveVarsCounted(
+  template: string,
+  request: GatewayRequest,
+  escape: (value: string) => string = (v) => v,
+): { value: string; resolved: number } {
+  let resolved = 0;
+  if (!template.includes('$')) return { value: template, resolved };
+  const value = template.replace(VAR_REFERENCE, (_match, braced: string | undefined, plain: string | undefined) => {
+    const [name, ...fallback] = (braced ?? plain ?? '').split(DEFAULT_SEPARATOR);
+    let found = getRequestVar(request, name);
+    if (found === undefined) {
+      if (fallback.length === 0) return '';
+      found = fallback[0];
+    }
+    resolved += 1;
+    return escape(found);
+  });
+  return { value, resolved };
+}
+
+/** {@link resolveVarsCounted} without the count. */
+export function resolveVars(template: string, request: GatewayRequest, escape: (value: string) => string = (v) => v): string {
+  return resolveVarsCounted(template, request, escape).value;
 }
 
 /** The host part of a Host header (`[::1]:80` -> `[::1]`). */

@@ -1,5 +1,5 @@
 import { GatewayConfigError } from './config-error';
-import { substituteDocument, substituteValue } from './env-substitution';
+import { substituteDocument, substituteText, substituteValue } from './env-substitution';
 
 describe('substituteValue (APISIX ${{VAR}} semantics)', () => {
   it.each([
@@ -31,11 +31,35 @@ describe('substituteValue (APISIX ${{VAR}} semantics)', () => {
     );
   });
 
-  it('substitutes values at every depth but never mapping keys', () => {
+  // APISIX 3.18 apisix/cli/file.lua resolve_conf_var renames a key holding a variable (config.yaml).
+  it('substitutes values at every depth and mapping keys too, as 3.18 does for config.yaml', () => {
     const document = { '${{KEY}}': ['${{VALUE}}', { nested: '${{VALUE}}' }], count: 3 };
     expect(substituteDocument(document, { KEY: 'k', VALUE: 'v' })).toEqual({
-      '${{KEY}}': ['v', { nested: 'v' }],
+      k: ['v', { nested: 'v' }],
       count: 3,
     });
+  });
+});
+
+// apisix/cli/file.lua resolve_conf_var_in_text, which apisix/core/config_yaml.lua runs on the raw
+// text of apisix.yaml before yaml.load (APISIX >= 3.17).
+describe('substituteText (APISIX >= 3.17 raw-text semantics)', () => {
+  it('substitutes in comments too, so a variable without value or default there fails the load', () => {
+    expect(() => substituteText('# set ${{VAR}} to change it\nroutes: []\n', {})).toThrow(
+      "failed to handle configuration: can't find environment variable VAR",
+    );
+    expect(substituteText('# port ${{P:=1}}\nport: ${{P:=1}}\n', {})).toBe('# port 1\nport: 1\n');
+  });
+
+  it('leaves quoting alone: the YAML parser decides types afterwards', () => {
+    expect(substituteText('a: "${{P}}"\nb: ${{P}}\n', { P: '8085' })).toBe('a: "8085"\nb: 8085\n');
+  });
+
+  it('names the last missing variable, as Lua gsub keeps the last error', () => {
+    expect(() => substituteText('${{FIRST}} ${{SECOND}}', {})).toThrow("can't find environment variable SECOND");
+  });
+
+  it('uses a set but empty variable rather than the default (Lua: getenv(var) or default)', () => {
+    expect(substituteText('k: "${{K:=fallback}}"', { K: '' })).toBe('k: ""');
   });
 });

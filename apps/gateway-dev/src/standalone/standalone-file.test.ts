@@ -80,13 +80,43 @@ describe('reading an APISIX standalone file', () => {
     expect(() => load(route('      key-auth: {}'))).toThrow(/consumer "app": plugin "key-auth": key is empty/);
   });
 
-  it('refuses an all-digit key, which substitution turns into a number as in APISIX', () => {
-    expect(() => load(route('      key-auth: {}'), { APP_KEY: '123456' })).toThrow(/consumer "app": plugin "key-auth"/);
+  // APISIX >= 3.17 substitutes before parsing: a quoted all-digit value stays a string (it was
+  // a number when substitution ran on parsed values), an unquoted one is a number, which
+  // key-auth's consumer_schema ({key = {type = "string"}}) refuses.
+  it('keeps a quoted all-digit key a string and refuses an unquoted one', () => {
+    expect(load(route('      key-auth: {}'), { APP_KEY: '123456' }).routeIds).toEqual(['r1']);
+    const unquoted = route('      key-auth: {}').replace('key: "${{APP_KEY:=}}"', 'key: ${{APP_KEY:=}}');
+    expect(() => load(unquoted, { APP_KEY: '123456' })).toThrow(/consumer "app": plugin "key-auth"/);
   });
 
-  it('refuses a route that points to an unknown upstream', () => {
+  it('substitutes in the raw text, comments included (apisix/core/config_yaml.lua)', () => {
+    const text = '# set ${{UNSET_IN_COMMENT}} to change it\nroutes: []\n#END\n';
+    expect(() => parseStandaloneText(text, {})).toThrow("can't find environment variable UNSET_IN_COMMENT");
+  });
+
+  // schema_def.lua: a node port is {type = "integer"}; config_yaml.lua sync_data drops an item
+  // that fails its schema; apisix/init.lua handle_upstream answers 502 for a missing upstream.
+  it('drops an upstream whose quoted port stays a string, as APISIX does, and keeps an unquoted one', () => {
+    const upstreams = (port: string) =>
+      `upstreams:\n  - id: up\n    nodes:\n      - host: 127.0.0.1\n        port: ${port}\n        weight: 1\n#END\n`;
+    const quoted = parseStandaloneText(upstreams('"${{P:=8085}}"'), {});
+    expect(quoted.upstreams).toEqual([]);
+    expect(quoted.rejectedUpstreams).toEqual([{ id: 'up', reason: expect.stringMatching(/nodes/) }]);
+    const plain = parseStandaloneText(upstreams('${{P:=8085}}'), {});
+    expect(plain.upstreams[0].nodes).toEqual([{ host: '127.0.0.1', port: 8085, weight: 1 }]);
+  });
+
+  it('reads plain scalars with lyaml\'s YAML 1.1 types (yes/on are booleans, y and dates stay strings)', () => {
+    const text = 'routes:\n  - {id: r, uri: /x, upstream_id: u, labels: {a: y, b: 2024-01-02}, plugins: {}}\n#END\n';
+    expect(parseStandaloneText(text, {}).routes[0].labels).toEqual({ a: 'y', b: '2024-01-02' });
+    const bool = 'routes:\n  - {id: r, uri: /x, upstream_id: u, status: on}\n#END\n';
+    expect(() => parseStandaloneText(bool, {})).toThrow(/status/);
+  });
+
+  // apisix/init.lua handle_upstream: `if not upstream then return core.response.exit(502)`.
+  it('loads a route that points to an unknown upstream; it answers 502 (see gateway.http.test.ts)', () => {
     const text = route('      request-id: {}').replace('upstream_id: up', 'upstream_id: nope');
-    expect(() => load(text, { APP_KEY: 'k' })).toThrow(/route "r1": upstream_id "nope" not found/);
+    expect(load(text, { APP_KEY: 'k' }).routeIds).toEqual(['r1']);
   });
 
   it('loads a valid file and lists its routes', () => {

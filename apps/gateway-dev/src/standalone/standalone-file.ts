@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
-import { parse } from 'yaml';
 import { GatewayConfigError } from './config-error';
-import { substituteDocument, type SubstitutionEnv } from './env-substitution';
+import { emptyVariables, substituteText, type SubstitutionEnv } from './env-substitution';
+import { parseLikeLyaml } from './lyaml';
 import {
+  apisixUpstreamSchema,
   consumerSchema,
   describeIssues,
   documentSchema,
@@ -19,6 +20,16 @@ export interface StandaloneConfig {
   readonly routes: readonly RouteConfig[];
   readonly upstreams: readonly UpstreamConfig[];
   readonly consumers: readonly ConsumerConfig[];
+  /** Upstreams APISIX's schema refuses: APISIX drops them and routes using them answer 502. */
+  readonly rejectedUpstreams: readonly RejectedUpstream[];
+  /** Variables that were substituted by an empty string (named in error messages). */
+  readonly emptyVariables: readonly string[];
+}
+
+/** An upstream dropped the way APISIX drops it, with the schema problem. */
+export interface RejectedUpstream {
+  readonly id: string;
+  readonly reason: string;
 }
 
 // apisix/core/config_yaml.lua reads the last 10 bytes and requires `#END\s*$` there.
@@ -49,13 +60,15 @@ export function parseStandaloneText(
   if (!hasEndMarker(text)) {
     throw new GatewayConfigError(`${source}: missing valid end flag (#END) at the end of the file`);
   }
+  // apisix/core/config_yaml.lua: substitute in the raw text (comments too), then parse.
+  const resolved = substituteText(text, env);
   let parsed: unknown;
   try {
-    parsed = parse(text);
+    parsed = parseLikeLyaml(resolved);
   } catch (error) {
     throw new GatewayConfigError(`${source}: invalid YAML: ${(error as Error).message}`);
   }
-  const document = documentSchema.safeParse(substituteDocument(parsed ?? {}, env));
+  const document = documentSchema.safeParse(parsed ?? {});
   if (!document.success) throw new GatewayConfigError(describeIssues(source, document.error));
   for (const section of UNSUPPORTED_SECTIONS) {
     const value: unknown = document.data[section];
@@ -63,13 +76,25 @@ export function parseStandaloneText(
       throw new GatewayConfigError(`${source}: section "${section}" is not implemented by gateway-dev`);
     }
   }
+  const kept: { upstream: unknown; index: number }[] = [];
+  const rejectedUpstreams: RejectedUpstream[] = [];
+  for (const [index, upstream] of document.data.upstreams.entries()) {
+    const checked = apisixUpstreamSchema.safeParse(upstream);
+    if (checked.success) kept.push({ upstream, index });
+    else {
+      const id = objectName(upstream, 'id', index);
+      rejectedUpstreams.push({ id, reason: describeIssues(`upstream "${id}"`, checked.error) });
+    }
+  }
   return {
     routes: document.data.routes.map((route, index) =>
       validate(routeSchema, route, `route "${objectName(route, 'id', index)}"`),
     ),
-    upstreams: document.data.upstreams.map((upstream, index) =>
+    upstreams: kept.map(({ upstream, index }) =>
       validate(upstreamSchema, upstream, `upstream "${objectName(upstream, 'id', index)}"`),
     ),
+    rejectedUpstreams,
+    emptyVariables: emptyVariables(text, env),
     consumers: document.data.consumers.map((consumer, index) =>
       validate(consumerSchema, consumer, `consumer "${objectName(consumer, 'username', index)}"`),
     ),

@@ -14,15 +14,50 @@ const upstreamNodeSchema = z.strictObject({
   priority: z.number().int().optional(),
 });
 
+// Upstream schemes of schema_def.lua; gateway-dev proxies the HTTP ones it implements.
+const APISIX_SCHEMES = ['grpc', 'grpcs', 'http', 'https', 'tcp', 'tls', 'udp', 'kafka'] as const;
+
+/**
+ * The part of APISIX's upstream schema (schema_def.lua `upstream_schema`) that decides whether
+ * APISIX keeps an upstream at all: types and ranges of the fields gateway-dev knows. An
+ * upstream that fails it is dropped by APISIX's loader (config_yaml.lua `sync_data` logs and
+ * skips it) and every route using it answers 502; gateway-dev does the same.
+ */
+export const apisixUpstreamSchema = z.looseObject({
+  nodes: z.union([
+    z.record(z.string(), z.number().int().min(0)),
+    z.array(
+      z.looseObject({
+        host: z.string(),
+        port: z.number().int().min(1).max(65535).optional(),
+        weight: z.number().int().min(0),
+        priority: z.number().int().optional(),
+      }),
+    ),
+  ]),
+  scheme: z.enum(APISIX_SCHEMES).optional(),
+  pass_host: z.enum(['pass', 'node', 'rewrite']).optional(),
+  type: z.string().optional(),
+  timeout: z
+    .looseObject({ connect: z.number().positive(), send: z.number().positive(), read: z.number().positive() })
+    .optional(),
+  tls: z.looseObject({ verify: z.boolean().optional() }).optional(),
+});
+
+/** The upstreams gateway-dev implements: a subset of what APISIX keeps; anything else is refused. */
 export const upstreamSchema = z.strictObject({
   id: objectId.optional(),
   name: z.string().optional(),
   desc: z.string().optional(),
   type: z.literal('roundrobin').default('roundrobin'),
-  scheme: z.literal('http').default('http'),
+  scheme: z.enum(['http', 'https']).default('http'),
   pass_host: z.enum(['pass', 'node']).default('pass'),
   nodes: z.union([z.array(upstreamNodeSchema).min(1), z.record(z.string(), z.number().int())]),
   timeout: z.strictObject({ connect: seconds, send: seconds, read: seconds }).optional(),
+  // schema_def.lua: `tls.verify` "currently only kafka upstream is supported"; APISIX 3.18 ignores
+  // it on http(s) upstreams (verification there is nginx's proxy_ssl_verify, see node-config.ts).
+  // Accepting `verify: true` would promise a check that does not happen, so only false is taken.
+  tls: z.strictObject({ verify: z.literal(false).optional() }).optional(),
 });
 
 const routeVarSchema = z.tuple([z.string(), z.string(), z.union([z.string(), z.number()])]);
