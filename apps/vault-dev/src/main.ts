@@ -6,8 +6,8 @@ import { loadConfig } from './config';
 import { startVaultDev, StateKeyError } from './server';
 
 function banner(
-  server: { address: string; rootToken: string; unsealKey: string; unsealKeyGenerated: boolean },
-  options: { dataDir: string | undefined; isRootTokenGiven: boolean },
+  server: { address: string; rootToken: string; unsealKey: string; unsealKeyGenerated: boolean; caCertFile?: string },
+  options: { dataDir: string | undefined; isRootTokenGiven: boolean; tlsCertFile?: string },
 ): string {
   const { dataDir } = options;
   const lines = [
@@ -28,7 +28,12 @@ function banner(
   } else {
     lines.push(`    Unseal Key:  ${server.unsealKey}`);
   }
-  lines.push('', `    export VAULT_ADDR='${server.address}'`, '');
+  if (server.caCertFile) lines.push(`    CA Cert:     ${server.caCertFile}`);
+  else if (options.tlsCertFile) lines.push(`    TLS Cert:    ${options.tlsCertFile} (trust the CA that signed it)`);
+  lines.push('', `    export VAULT_ADDR='${server.address}'`);
+  // As `vault server -dev-tls` prints it: the generated CA is what clients must trust.
+  if (server.caCertFile) lines.push(`    export VAULT_CACERT='${server.caCertFile}'`);
+  lines.push('');
   return lines.join('\n');
 }
 
@@ -44,6 +49,7 @@ async function main(): Promise<void> {
       dataDir: config.dataDir,
       unsealKey: config.unsealKey,
       apiAddress: config.apiAddress,
+      tls: config.tls,
       logger,
     });
   } catch (err) {
@@ -54,7 +60,8 @@ async function main(): Promise<void> {
     throw err;
   }
   // The banner is the dev-mode contract (like `vault server -dev`): it prints a generated root token on purpose.
-  process.stdout.write(banner(server, { dataDir: config.dataDir, isRootTokenGiven: config.rootTokenId !== undefined }));
+  const tlsCertFile = config.tls && typeof config.tls === 'object' && 'certFile' in config.tls ? config.tls.certFile : undefined;
+  process.stdout.write(banner(server, { dataDir: config.dataDir, isRootTokenGiven: config.rootTokenId !== undefined, tlsCertFile }));
   const running = server;
   let stopping = false;
   const stop = (signal: string): void => {

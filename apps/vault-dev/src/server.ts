@@ -4,6 +4,7 @@
  */
 import * as http from 'node:http';
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 import { pino, type Logger } from 'pino';
 import { buildApp, createRing, type InFlight } from './app';
 import { createDependencies, StateKeyError } from './compose';
@@ -11,6 +12,7 @@ import type { BackendFactory } from './core/backend';
 import { ListRewritingSocket } from './core/http/list-verb';
 import type { StateFs } from './core/state/state-file';
 import { backendFactories } from './engines/registry';
+import { prepareListenerTls, type ListenerTls, type VaultDevTlsOptions } from './tls/listener-tls';
 
 export interface VaultDevOptions {
   /** 0 = any free port. Default 8200. */
@@ -36,11 +38,23 @@ export interface VaultDevOptions {
   stateFs?: StateFs;
   /** Engine registry override (defaults to every engine in the registry). */
   factories?: Record<string, BackendFactory>;
+  /**
+   * Serve https. `true` or `{ certDir?, sans? }`: like `vault server -dev-tls`, a CA and a
+   * server certificate generated into `certDir` (default a new temporary directory) as
+   * vault-ca.pem / vault-cert.pem / vault-key.pem, removed on stop; `caCertFile` is the
+   * VAULT_CACERT. `{ certFile, keyFile }`: a certificate made elsewhere (a listener's
+   * tls_cert_file / tls_key_file), e.g. signed by a test's own CA.
+   */
+  tls?: VaultDevTlsOptions;
 }
 
 export interface VaultDevServer {
-  /** Base URL, e.g. `http://127.0.0.1:8200`. */
+  /** Base URL, e.g. `http://127.0.0.1:8200` (`https://` with `tls`). */
   address: string;
+  /** With generated TLS (`tls: true | { certDir, sans }`): the CA file to use as VAULT_CACERT. */
+  caCertFile?: string;
+  /** With generated TLS: the CA certificate (PEM), e.g. for `jwks_ca_pem` or a `vault-ca` ConfigMap. */
+  caCertPem?: string;
   host: string;
   port: number;
   rootToken: string;
@@ -66,7 +80,7 @@ function listen(server: net.Server, port: number, host: string): Promise<number>
 }
 
 /** Stops accepting, lets in-flight requests finish (bounded), then closes every connection. */
-function stopServer(deps: { tcp: net.Server; httpServer: http.Server; sockets: Set<net.Socket>; inFlight: InFlight; timeoutMs: number }): Promise<void> {
+function stopServer(deps: { tcp: net.Server; httpServer: http.Server; sockets: Set<net.Socket>; inFlight: InFlight; timeoutMs: number; tls?: ListenerTls }): Promise<void> {
   const closed = new Promise<void>((resolve) => deps.tcp.close(() => resolve()));
   deps.httpServer.closeIdleConnections();
   const drained = new Promise<void>((resolve) => {
@@ -81,7 +95,7 @@ function stopServer(deps: { tcp: net.Server; httpServer: http.Server; sockets: S
   return drained.then(() => {
     for (const socket of deps.sockets) socket.destroy();
     return closed;
-  });
+  }).finally(() => deps.tls?.cleanup());
 }
 
 /** Starts a Vault-API-compatible development server; resolves once it is listening. */
@@ -105,22 +119,48 @@ export async function startVaultDev(options: VaultDevOptions = {}): Promise<Vaul
   const inFlight: InFlight = { count: 0, onIdle: undefined };
   const httpServer = http.createServer({ keepAliveTimeout: 65_000 }, buildApp(core, { logger, isSealed: () => seal.info().sealed, ring, inFlight }));
   const sockets = new Set<net.Socket>();
-  const tcp = net.createServer((socket) => {
+  const track = (socket: net.Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
-    httpServer.emit('connection', new ListRewritingSocket(socket));
-  });
-  const port = await listen(tcp, options.port ?? 8200, host);
-  address = `http://${net.isIPv6(host) ? `[${host}]` : host}:${port}`;
+  };
+  const serve = (socket: net.Socket) => httpServer.emit('connection', new ListRewritingSocket(socket));
+  let listenerTls: ListenerTls | undefined;
+  let tcp: net.Server;
+  if (options.tls) {
+    listenerTls = prepareListenerTls(options.tls, host);
+    // TLS first, then the same LIST rewriting on the decrypted stream. Raw sockets are
+    // tracked too, so stop() also closes a connection stuck before its handshake.
+    tcp = tls.createServer({ cert: listenerTls.certPem, key: listenerTls.keyPem, ALPNProtocols: ['http/1.1'], minVersion: 'TLSv1.2' }, (socket) => {
+      track(socket);
+      serve(socket);
+    });
+    tcp.on('connection', track);
+    tcp.on('tlsClientError', (err: Error) => logger.debug({ err: err.message }, 'TLS handshake failed'));
+  } else {
+    tcp = net.createServer((socket) => {
+      track(socket);
+      serve(socket);
+    });
+  }
+  let port: number;
+  try {
+    port = await listen(tcp, options.port ?? 8200, host);
+  } catch (err) {
+    listenerTls?.cleanup();
+    throw err;
+  }
+  address = `${listenerTls ? 'https' : 'http'}://${net.isIPv6(host) ? `[${host}]` : host}:${port}`;
 
   return {
     address,
+    caCertFile: listenerTls?.caCertFile,
+    caCertPem: listenerTls?.caCertPem,
     host,
     port,
     rootToken: deps.rootToken,
     unsealKey: deps.unsealKey,
     unsealKeyGenerated: deps.unsealKeyGenerated,
     recentTraceparents: () => ring.values(),
-    stop: () => stopServer({ tcp, httpServer, sockets, inFlight, timeoutMs: options.shutdownTimeoutMs ?? 5000 }),
+    stop: () => stopServer({ tcp, httpServer, sockets, inFlight, timeoutMs: options.shutdownTimeoutMs ?? 5000, tls: listenerTls }),
   };
 }

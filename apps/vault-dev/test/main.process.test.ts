@@ -69,6 +69,19 @@ describe('vault-dev process', () => {
     expect(await proc.exited).toBe(0);
   }, 30_000);
 
+  it('with --dev-tls serves https and prints the CA to export as VAULT_CACERT, removed on exit (vault server -dev-tls)', async () => {
+    const proc = run(['--dev-tls', '--dev-tls-san', 'vault.test'], { VAULT_DEV_ROOT_TOKEN_ID: 'tls-root' });
+    const [, caFile] = await waitFor(proc.output, /export VAULT_CACERT='([^']+)'/);
+    const [, address] = await waitFor(proc.output, /export VAULT_ADDR='(https:[^']+)'/);
+    expect(proc.output()).toContain(`CA Cert:     ${caFile}`);
+    const ca = fs.readFileSync(caFile, 'utf8');
+    const res = await request(address, 'GET', '/v1/auth/token/lookup-self', { token: 'tls-root', ca, servername: 'vault.test' });
+    expect(res.json.data.policies).toEqual(['root']);
+    proc.child.kill('SIGTERM');
+    expect(await proc.exited).toBe(0);
+    expect(fs.existsSync(caFile)).toBe(false);
+  }, 30_000);
+
   it('fails fast on invalid configuration', async () => {
     const proc = run(['--what'], { VAULT_DEV_LISTEN_ADDRESS: 'nowhere' });
     expect(await proc.exited).toBe(1);

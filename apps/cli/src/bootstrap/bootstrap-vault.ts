@@ -23,6 +23,7 @@ export interface BootstrapOptions {
   /** The JWKS URL Vault itself can reach (default `<vaultAddr>/v1/identity/oidc/.well-known/keys`). */
   jwksUrl?: string;
   namespace?: string;
+  /** CA of Vault's certificate (the VAULT_CACERT file's contents); also the JWT auth method's `jwks_ca_pem` for an https JWKS URL. */
   caCertPem?: string;
   timeoutMs?: number;
   logger?: VaultLogger;
@@ -82,7 +83,10 @@ async function apply(vault: VaultClient, spec: PhaseSpec, options: BootstrapOpti
   if (spec.identity) Object.assign(result, await configureIdentity(vault, spec.identity, options.agentClientId, changes));
   if (spec.jwt && result.clientId && result.issuer) {
     result.jwksUrl = options.jwksUrl ?? `${options.vaultAddr.replace(/\/+$/, '')}/v1/identity/oidc/.well-known/keys`;
-    await configureJwt(vault, spec.jwt, { jwksUrl: result.jwksUrl, issuer: result.issuer, clientId: result.clientId }, changes);
+    // Vault reaches its own JWKS with the certificate the bootstrap just trusted: over https,
+    // hand it the same CA (VAULT_CACERT), or it trusts only the system CAs and refuses the URL.
+    const jwksCaPem = result.jwksUrl.startsWith('https:') ? options.caCertPem : undefined;
+    await configureJwt(vault, spec.jwt, { jwksUrl: result.jwksUrl, jwksCaPem, issuer: result.issuer, clientId: result.clientId }, changes);
   }
   if (spec.approleRole) await applyAppRole(vault, spec.approleRole, changes);
   if (options.outDir && spec.approleRole) {

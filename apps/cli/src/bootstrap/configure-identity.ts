@@ -48,14 +48,16 @@ export async function configureIdentity(
 export async function configureJwt(
   vault: VaultClient,
   spec: NonNullable<PhaseSpec['jwt']>,
-  trust: { jwksUrl: string; issuer: string; clientId: string },
+  trust: { jwksUrl: string; jwksCaPem?: string; issuer: string; clientId: string },
   changes: Changes,
 ): Promise<void> {
   const jwt = vault.auth.jwt(spec.mount);
   const config = await jwt.readConfig();
-  if (!config || config['jwksUrl'] !== trust.jwksUrl || config['boundIssuer'] !== trust.issuer) {
-    await jwt.writeConfig({ jwksUrl: trust.jwksUrl, boundIssuer: trust.issuer });
-    changes.push(`configured auth/${spec.mount} to trust ${trust.jwksUrl}`);
+  const caPem = trust.jwksCaPem ?? '';
+  if (!config || config['jwksUrl'] !== trust.jwksUrl || config['boundIssuer'] !== trust.issuer || (config['jwksCaPem'] ?? '') !== caPem) {
+    // A config write replaces the whole config: leaving jwks_ca_pem out clears an old one.
+    await jwt.writeConfig({ jwksUrl: trust.jwksUrl, boundIssuer: trust.issuer, ...(caPem ? { jwksCaPem: caPem } : {}) });
+    changes.push(`configured auth/${spec.mount} to trust ${trust.jwksUrl}${caPem ? ' (CA from VAULT_CACERT)' : ''}`);
   }
   const r = spec.role;
   const wanted = {

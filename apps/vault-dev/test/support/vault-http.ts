@@ -3,6 +3,7 @@
  * send any verb (LIST), any header and any raw body, and see status, headers and text.
  */
 import * as http from 'node:http';
+import * as https from 'node:https';
 import { startVaultDev, type VaultDevOptions, type VaultDevServer } from '../../src/index';
 
 export interface HttpResult {
@@ -19,6 +20,10 @@ export interface RequestOptions {
   body?: unknown;
   rawBody?: string | Buffer;
   headers?: Record<string, string>;
+  /** For an https address: the CA to trust instead of the public ones. */
+  ca?: string;
+  /** For an https address: the TLS server name to check (default: the URL's host). */
+  servername?: string;
 }
 
 export function request(address: string, method: string, path: string, opts: RequestOptions = {}): Promise<HttpResult> {
@@ -31,8 +36,9 @@ export function request(address: string, method: string, path: string, opts: Req
     headers['Content-Type'] ??= 'application/json';
   }
   return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: url.hostname, port: url.port, method, path, headers, agent: false },
+    const tlsOptions = url.protocol === 'https:' ? { ca: opts.ca, servername: opts.servername } : {};
+    const req = (url.protocol === 'https:' ? https : http).request(
+      { host: url.hostname, port: url.port, method, path, headers, agent: false, ...tlsOptions },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -81,8 +87,8 @@ export async function startTestVault(options: Partial<VaultDevOptions> = {}): Pr
     server,
     root: server.rootToken,
     clock,
-    call: (method, path, opts) => request(server.address, method, path, opts),
-    root$: (method, path, body) => request(server.address, method, path, { token: server.rootToken, body }),
+    call: (method, path, opts) => request(server.address, method, path, { ca: server.caCertPem, ...opts }),
+    root$: (method, path, body) => request(server.address, method, path, { token: server.rootToken, body, ca: server.caCertPem }),
   };
 }
 

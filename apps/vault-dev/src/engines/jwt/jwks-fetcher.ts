@@ -2,11 +2,47 @@
  * Fetches JWKS and OIDC discovery documents over node:http(s) and caches keys by
  * kid. An unknown kid triggers one refetch (single-flight), so a rotated issuer key
  * is picked up without refetching on every login.
+ *
+ * Whom https trusts follows Vault (hashicorp/cap jwt/keyset.go, createCAContext): with a
+ * `*_ca_pem`, exactly its certificates (a new x509.CertPool); without, the system CAs,
+ * here Node's bundled Mozilla store (`tls.rootCertificates`) passed explicitly so that
+ * NODE_EXTRA_CA_CERTS, which no Vault reads, cannot make a fetch pass that Vault's fails.
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
-import type { JsonWebKey, KeyObject } from 'node:crypto';
+import * as tls from 'node:tls';
+import { X509Certificate, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { importJwk } from './jws';
+
+/** cap's createCAContext error when a CA PEM holds no certificate. */
+export const CA_PEM_ERROR = 'could not parse CA PEM value successfully';
+
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)-----END \1-----/g;
+
+/**
+ * The certificates of a CA PEM, as Go's x509.CertPool.AppendCertsFromPEM takes them:
+ * `CERTIFICATE` blocks without headers that parse; every other block is skipped.
+ */
+export function caCertificates(pem: string): string[] {
+  const out: string[] = [];
+  for (const [, type, body] of pem.matchAll(PEM_BLOCK)) {
+    if (type !== 'CERTIFICATE' || body.includes(':')) continue;
+    try {
+      out.push(new X509Certificate(Buffer.from(body.replace(/\s+/g, ''), 'base64')).toString());
+    } catch {
+      // Not a certificate: skipped, as Go does.
+    }
+  }
+  return out;
+}
+
+/** The `ca` option for a fetch: the given CA's certificates only, or the system CAs. */
+export function trustFor(caPem: string | undefined): string[] {
+  if (!caPem) return [...tls.rootCertificates];
+  const certs = caCertificates(caPem);
+  if (certs.length === 0) throw new Error(CA_PEM_ERROR);
+  return certs;
+}
 
 const TIMEOUT_MS = 5_000;
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -31,12 +67,21 @@ export function fetchJson(url: string, caPem?: string): Promise<unknown> {
       reject(new Error(`unsupported URL scheme "${parsed.protocol}"`));
       return;
     }
+    let ca: string[] | undefined;
+    if (client === https) {
+      try {
+        ca = trustFor(caPem);
+      } catch (e) {
+        reject(e as Error);
+        return;
+      }
+    }
     const req = client.get(
       parsed,
       {
         timeout: TIMEOUT_MS,
         headers: { accept: 'application/json' },
-        ...(caPem ? { ca: caPem } : {}),
+        ...(ca ? { ca, agent: false } : {}),
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -91,15 +136,22 @@ export function parseJwks(
   return out;
 }
 
-/** Resolves the jwks_uri of an OIDC discovery URL. */
+/**
+ * Resolves the jwks_uri of an OIDC discovery URL. Like cap's NewOIDCDiscoveryKeySet, the
+ * document's issuer must equal the URL exactly as configured.
+ */
 export async function discoverJwksUri(
   discoveryUrl: string,
   caPem?: string,
 ): Promise<{ issuer: string; jwksUri: string }> {
   const doc = (await fetchJson(
-    `${discoveryUrl.replace(/\/+$/, '')}/.well-known/openid-configuration`,
+    `${discoveryUrl.replace(/\/$/, '')}/.well-known/openid-configuration`,
     caPem,
   )) as Record<string, unknown>;
+  if (doc?.['issuer'] !== discoveryUrl)
+    throw new Error(
+      `issuer did not match the returned issuer, expected "${discoveryUrl}" got "${String(doc?.['issuer'])}"`,
+    );
   if (typeof doc?.['jwks_uri'] !== 'string')
     throw new Error('discovery document has no jwks_uri');
   return {

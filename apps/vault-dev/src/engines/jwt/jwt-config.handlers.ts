@@ -7,12 +7,12 @@ import type {
 } from '../../core/backend';
 import {
   badField,
-  parseBool,
   parseString,
   parseStringList,
 } from '../approle/field-parsers';
 import { notFound } from '../approle/route-table';
 import {
+  caCertificates,
   createKeySetCache,
   discoverJwksUri,
   fetchJson,
@@ -120,23 +120,29 @@ export function createConfigHandlers(core: CoreServices, state: JwtState) {
       if (!isJwsAlgorithm(alg)) badField(`invalid jwt_supported_algs: ${alg}`);
     if (config.oidcDiscoveryUrl.includes('.well-known'))
       badField("'oidc_discovery_url' must not contain '.well-known'");
-    const skipCheck =
-      d['skip_jwks_validation'] !== undefined &&
-      parseBool(d['skip_jwks_validation'], 'skip_jwks_validation');
+    // The source is checked as Vault does (vault-plugin-auth-jwt path_config.go,
+    // pathConfigWrite / validateJWKSURL): the cause goes to Vault's log, not the reply.
     let fetched: unknown;
-    if (config.jwksUrl !== '' && !skipCheck) {
-      fetched = await check('error checking jwks URL', () =>
-        fetchJson(config.jwksUrl, config.jwksCaPem || undefined),
-      );
+    if (config.jwksUrl !== '') {
+      if (config.jwksCaPem !== '' && caCertificates(config.jwksCaPem).length === 0)
+        badField('error checking jwks_ca_pem');
+      fetched = await check(`error checking jwks URL ${config.jwksUrl}`, async () => {
+        const doc = await fetchJson(config.jwksUrl, config.jwksCaPem || undefined);
+        parseJwks(doc);
+        return doc;
+      });
     }
     if (config.oidcDiscoveryUrl !== '') {
-      fetched = await check('error checking oidc discovery URL', async () => {
-        const { jwksUri } = await discoverJwksUri(
+      // NewOIDCDiscoveryKeySet parses the CA first (whatever the scheme), then reads the
+      // discovery document only; the keys come at login.
+      if (config.oidcDiscoveryCaPem !== '' && caCertificates(config.oidcDiscoveryCaPem).length === 0)
+        badField('error checking oidc discovery URL');
+      await check('error checking oidc discovery URL', () =>
+        discoverJwksUri(
           config.oidcDiscoveryUrl,
           config.oidcDiscoveryCaPem || undefined,
-        );
-        return fetchJson(jwksUri, config.oidcDiscoveryCaPem || undefined);
-      });
+        ),
+      );
     }
     state.config = config;
     source = undefined;
@@ -177,15 +183,10 @@ export function createConfigHandlers(core: CoreServices, state: JwtState) {
   };
 }
 
-async function check(
-  prefix: string,
-  fetch: () => Promise<unknown>,
-): Promise<unknown> {
+async function check<T>(message: string, fetch: () => Promise<T>): Promise<T> {
   try {
-    const doc = await fetch();
-    parseJwks(doc);
-    return doc;
-  } catch (e) {
-    badField(`${prefix}: ${(e as Error).message}`);
+    return await fetch();
+  } catch {
+    badField(message);
   }
 }

@@ -338,7 +338,8 @@ describe('JWT auth method', () => {
       server = http.createServer((req, res) => {
         res.setHeader('content-type', 'application/json');
         if (req.url === '/idp/.well-known/openid-configuration') {
-          res.end(JSON.stringify({ issuer: ISSUER, jwks_uri: url }));
+          // cap's NewOIDCDiscoveryKeySet: the issuer must equal the configured URL.
+          res.end(JSON.stringify({ issuer: url.replace(/\/keys$/, '/idp'), jwks_uri: url }));
           return;
         }
         hits += 1;
@@ -425,13 +426,24 @@ describe('JWT auth method', () => {
       expect(wellKnown.status).toBe(400);
     });
 
+    it('refuses a CA PEM without a certificate even for http URLs (cap createCAContext runs first)', async () => {
+      const jwks = await failure(backend.handle(rq('update', 'config', { jwks_url: url, jwks_ca_pem: 'junk' })));
+      expect(jwks.errors).toEqual(['error checking jwks_ca_pem']);
+      const discovery = await failure(
+        backend.handle(rq('update', 'config', { oidc_discovery_url: url.replace(/\/keys$/, '/idp'), oidc_discovery_ca_pem: 'junk' })),
+      );
+      expect(discovery.errors).toEqual(['error checking oidc discovery URL']);
+    });
+
     it('refuses a jwks_url that cannot be fetched', async () => {
+
       const err = await failure(
         backend.handle(
           rq('update', 'config', { jwks_url: 'http://127.0.0.1:1/none' }),
         ),
       );
-      expect(err.errors[0]).toMatch(/^error checking jwks URL: /);
+      // validateJWKSURL in vault-plugin-auth-jwt path_config.go: the URL, not the cause.
+      expect(err.errors).toEqual(['error checking jwks URL http://127.0.0.1:1/none']);
     });
   });
 });
