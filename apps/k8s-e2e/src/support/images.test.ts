@@ -1,14 +1,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findRepoRoot } from '@secret-flows/cli';
-import { containerArgv, parseDockerfile } from './images';
+import { containerArgv, imageConfig, parseDockerfile } from './images';
 
 describe('how a container process is built from the image and the manifest', () => {
-  it("reads our Dockerfiles' last stage: exec-form ENTRYPOINT/CMD, WORKDIR, ENV with continuations", () => {
-    const cli = parseDockerfile(fs.readFileSync(path.join(findRepoRoot(), 'apps/cli/Dockerfile'), 'utf8'));
-    expect(cli).toMatchObject({ entrypoint: ['node', '/app/apps/cli/dist/main.js'], cmd: ['--help'], workdir: '/app', env: { NODE_ENV: 'production' } });
-    const agent = parseDockerfile(fs.readFileSync(path.join(findRepoRoot(), 'apps/agent/Dockerfile'), 'utf8'));
-    expect(agent).toMatchObject({ entrypoint: [], cmd: ['node', 'apps/agent/dist/main.js'], workdir: '/app', env: { NODE_ENV: 'production', HOST: '0.0.0.0', PORT: '8085' } });
+  it.each(['agent', 'wallet', 'cli'])('starts the %s image as node running a file of the repository (/app), in /app', (app) => {
+    const repoRoot = findRepoRoot();
+    const image = imageConfig(`registry.example.invalid/secret-flows/${app}:0.1.0`, repoRoot);
+    expect(image.workdir).toBe('/app');
+    expect(image.env['NODE_ENV']).toBe('production');
+    const [node, script] = containerArgv(image, undefined, undefined);
+    expect(node).toBe('node');
+    expect(fs.existsSync(path.resolve(repoRoot, path.posix.relative('/app', path.posix.resolve('/app', script))))).toBe(true);
   });
 
   it('applies the Kubernetes command/args rules', () => {
