@@ -59,7 +59,8 @@ function createWalletBackend(
     instrument: (instance) => instrumentAxios(instance),
     observe: (operation, status, seconds) => metrics.walletRequestDuration.observe({ operation, status }, seconds),
   });
-  const verifier = createJwksVerifier(config.tenantJwt);
+  // jwks_fetches_total{result} feeds the TenantJwksFetchFailing alert (deploy/k8s/components/monitoring).
+  const verifier = createJwksVerifier({ ...config.tenantJwt, onJwksFetch: (result) => metrics.counters.jwksFetches.inc({ result }) });
   // "One JWKS fetch per key id" (DESIGN §11) is checked by the benchmark through this gauge, as on the wallet.
   new Gauge({
     name: 'tenant_jwks_fetches',

@@ -42,6 +42,8 @@ export function createDependencies(config: WalletConfig, options: { tracer?: Tra
     issuer: config.tenantJwt.issuer,
     audience: config.tenantJwt.audience,
     tenantClaim: config.tenantJwt.tenantClaim,
+    // jwks_fetches_total{result} feeds the TenantJwksFetchFailing alert (deploy/k8s/components/monitoring).
+    onJwksFetch: (result) => metrics.counters.jwksFetches.inc({ result }),
   });
   registerCredentialGauges(metrics.registry, { vaultStatus: () => vault.status(), jwksStats: () => tenantTokens.stats() });
   const retryAfterSeconds = retryAfter(config);
