@@ -90,6 +90,7 @@ export function createDependencies(config: AgentConfig): AgentDependencies {
     },
     adminGuard: createAdminGuard({ source: config.adminKey, compare: checkApiKey }),
     tenancy: config.tenancy,
+    limits: config.limits,
     logger,
     metrics,
     tracing: tracingMiddleware(),
