@@ -15,6 +15,8 @@ export interface WalletCoreOptions {
   retryAfterSeconds?: number;
   /** Parallel KV reads while listing; default 8. */
   listConcurrency?: number;
+  /** KV LIST calls one page of secret names may make; default 32. */
+  listMaxCalls?: number;
   /** Seed entropy; default node:crypto randomBytes. */
   randomBytes?: (size: number) => Buffer;
 }
@@ -57,7 +59,7 @@ export function createWalletCore(options: WalletCoreOptions): WalletCore {
     return {
       tenantId: parsed.value,
       keys: createTenantKeys({ ...shared, listConcurrency }),
-      secrets: createTenantSecrets({ ...shared, listConcurrency }),
+      secrets: createTenantSecrets({ ...shared, listMaxCalls: options.listMaxCalls }),
       seed: createTenantSeed({ ...shared, randomBytes: options.randomBytes }),
       async destroyAll() {
         try {

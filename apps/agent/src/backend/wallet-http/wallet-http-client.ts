@@ -39,6 +39,8 @@ export interface WalletCall<S extends z.ZodType | undefined> {
   serviceClaims?: Pick<ServiceTokenClaims, 'scope'>;
   /** Schema of a successful answer; undefined for 204 answers. */
   schema: S;
+  /** Cancels the call when the client that asked for it went away. */
+  signal?: AbortSignal;
   /** Metric label naming the operation (`keys.create`); never a path, which would carry secret names. */
   operation: string;
 }
@@ -71,7 +73,7 @@ export function createWalletHttpClient(options: WalletHttpClientOptions) {
       accept: 'application/json',
     };
     if (call.bearerToken !== undefined) headers.authorization = `Bearer ${call.bearerToken}`;
-    return instance.request({ method: call.method, url: call.path, params: call.query, data: call.body, headers });
+    return instance.request({ method: call.method, url: call.path, params: call.query, data: call.body, headers, signal: call.signal });
   }
 
   async function sendWithRetry(call: WalletCall<z.ZodType | undefined>): Promise<AxiosResponse> {
