@@ -45,7 +45,7 @@ export function createDependencies(config: WalletConfig, options: { tracer?: Tra
   });
   registerCredentialGauges(metrics.registry, { vaultStatus: () => vault.status(), jwksStats: () => tenantTokens.stats() });
   const retryAfterSeconds = retryAfter(config);
-  const walletCore = createWalletCore({ kvMount: config.vault.kvMount, retryAfterSeconds });
+  const walletCore = createWalletCore({ kvMount: config.vault.kvMount, retryAfterSeconds, quotas: config.quotas });
   const { tenantData, tenants } = tenancy(config, { walletCore, vault, counters: metrics.counters, retryAfterSeconds });
   return {
     version: packageVersion(),

@@ -21,3 +21,5 @@ export type { TenantId, SecretName, KeyId, NameResult } from './names';
 export { tenantPaths } from './tenant-paths';
 export type { TenantPaths } from './tenant-paths';
 export { base58btcEncode, base58btcDecode } from './base58';
+export { createTenantUsage, DEFAULT_TENANT_QUOTAS } from './quota/tenant-usage';
+export type { TenantQuotas, TenantUsage } from './quota/tenant-usage';

@@ -5,6 +5,7 @@ import type { TenantKv } from '../tenant-kv';
 import type { TenantPaths } from '../tenant-paths';
 import { toIsoTimestamp } from '../time';
 import { listPage } from '../list-page';
+import type { TenantUsage } from '../quota/tenant-usage';
 
 export interface SecretValue {
   name: SecretName;
@@ -39,6 +40,8 @@ export interface TenantSecretsOptions {
   retryAfterSeconds: number;
   /** KV LIST calls one page may make; at least SECRET_NAME_MAX_SEGMENTS + 1 (default 32). */
   listMaxCalls?: number;
+  /** The tenant's quotas; none when absent. */
+  usage?: TenantUsage;
 }
 
 /** Default bound on the Vault work of one page of GET /secrets (attack 2 in docs/reliability.md). */
@@ -49,7 +52,20 @@ export const DEFAULT_LIST_MAX_CALLS = 32;
  * @example await createTenantSecrets({ kv, paths, retryAfterSeconds: 2 }).put('db/password', 's3cret', 0)
  */
 export function createTenantSecrets(options: TenantSecretsOptions): TenantSecrets {
-  const { kv, paths } = options;
+  const { kv, paths, usage } = options;
+
+  async function currentBytes(name: SecretName): Promise<number> {
+    const current = await kv.read(paths.secret(name));
+    const stored = current?.data?.['value'];
+    return typeof stored === 'string' ? Buffer.byteLength(stored, 'utf8') : 0;
+  }
+
+  // A new name counts as a secret; a new version changes the bytes by the difference in size.
+  async function usageChange(name: SecretName, value: string): Promise<{ secrets: number; bytes: number }> {
+    const exists = (await kv.readMetadata(paths.secret(name))) !== undefined;
+    const before = exists ? await currentBytes(name) : 0;
+    return { secrets: exists ? 0 : 1, bytes: Buffer.byteLength(value, 'utf8') - before };
+  }
   // From any position a leaf or the end of a folder is at most one call per segment away.
   const maxCalls = Math.max(SECRET_NAME_MAX_SEGMENTS + 1, options.listMaxCalls ?? DEFAULT_LIST_MAX_CALLS);
   const fail = (err: unknown) =>
@@ -68,7 +84,11 @@ export function createTenantSecrets(options: TenantSecretsOptions): TenantSecret
         throw new AppError('validation_failed', 'cas must be a non-negative integer');
       }
       try {
+        const change = usage ? await usageChange(name, value) : undefined;
+        if (usage && change) await usage.check({ ...change, valueBytes: Buffer.byteLength(value, 'utf8') });
         const written = await kv.write(paths.secret(name), { value }, cas === undefined ? {} : { cas });
+        // The write is done and acknowledged whatever happens to the bookkeeping (ADR 0009).
+        if (usage && change) await usage.record(change).catch(() => undefined);
         return { name, version: written.version };
       } catch (err) {
         throw fail(err);
@@ -111,7 +131,9 @@ export function createTenantSecrets(options: TenantSecretsOptions): TenantSecret
       const name = nameOrThrow(rawName);
       try {
         if ((await kv.readMetadata(paths.secret(name))) === undefined) throw notFound('Secret');
+        const bytes = usage ? await currentBytes(name) : 0;
         await kv.deleteMetadata(paths.secret(name));
+        if (usage) await usage.record({ secrets: -1, bytes: -bytes }).catch(() => undefined);
       } catch (err) {
         throw fail(err);
       }
