@@ -28,6 +28,8 @@ export interface AppDeps {
   bodyLimitBytes?: number;
   /** What requests in flight may hold (DEFAULT_LIMITS); beyond it they are shed with 503. */
   limits?: RequestLimits;
+  /** Counts requests the budget refused (http_requests_shed_total). */
+  onShed?: (reason: string) => void;
   /** True once the process is draining (SIGTERM); /_system/ready then answers 503. */
   isDraining?: () => boolean;
 }
@@ -58,6 +60,7 @@ export function buildApp(deps: AppDeps): Express {
       reason === 'overloaded'
         ? new AppError('service_unavailable', 'Too many requests in flight.', { retryAfterSeconds: 1 })
         : new AppError('request_timeout', `The request body did not arrive within ${limits.bodyTimeoutMs} ms.`),
+    onRefused: deps.onShed,
     refuseTenant: () => new AppError('rate_limited', 'This tenant has too many requests in flight.', { retryAfterSeconds: 1 }),
     // Health, readiness and metrics stay outside the budget: an overloaded service still says so.
     exempt: (req) => req.path.includes('/_system/'),

@@ -91,6 +91,7 @@ export function createDependencies(config: AgentConfig): AgentDependencies {
     adminGuard: createAdminGuard({ source: config.adminKey, compare: checkApiKey }),
     tenancy: config.tenancy,
     limits: config.limits,
+    onShed: (reason) => metrics.counters.requestsShed.inc({ reason }),
     logger,
     metrics,
     tracing: tracingMiddleware(),

@@ -63,6 +63,7 @@ export function buildApp(deps: AppDeps): Express {
       reason === 'overloaded'
         ? new AppError('service_unavailable', 'Too many requests in flight.', { retryAfterSeconds: 1 })
         : new AppError('request_timeout', `The request body did not arrive within ${limits.bodyTimeoutMs} ms.`),
+    onRefused: (reason) => deps.metrics.counters.requestsShed.inc({ reason }),
     refuseTenant: () => new AppError('rate_limited', 'This tenant has too many requests in flight.', { retryAfterSeconds: 1 }),
     // Health, readiness and metrics stay outside the budget: an overloaded service still says so.
     exempt: (req) => req.path.includes('/_system/'),

@@ -132,6 +132,9 @@ describe('attack 1: hundreds of withheld 250 KiB uploads (phase 4, production he
       } finally {
         clearInterval(sampler);
       }
+      // Operators see the shedding.
+      const metrics = await (await fetch(`${platform.urls[service]}/_system/metrics`)).text();
+      expect(metrics).toMatch(/^http_requests_shed_total\{reason="(tenant_share|overloaded)"[^}]*\} [1-9]/m);
       // Still healthy afterwards.
       expect((await agentCall(platform, bob, { path: '/secrets/during-flood' })).status).toBe(200);
     },
