@@ -36,7 +36,7 @@ describe('agent composition', () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   afterEach(() => jest.resetModules());
 
-  const base = { host: '127.0.0.1', port: 0, logLevel: 'silent', serviceName: 'agent', shutdownTimeoutMs: 1000, adminKey: { kind: 'none' } } as const;
+  const base = { host: '127.0.0.1', port: 0, logLevel: 'silent', serviceName: 'agent', shutdownTimeoutMs: 1000, limits: { maxInflightRequests: 128, maxInflightBodyBytes: 4 << 20, bodyTimeoutMs: 10_000 }, adminKey: { kind: 'none' } } as const;
 
   it('never loads vault-client, wallet-core or the vault adapter in wallet mode', async () => {
     const { loaded, close } = composeRecordingLoads({

@@ -91,6 +91,8 @@ export function createDependencies(config: AgentConfig): AgentDependencies {
     },
     adminGuard: createAdminGuard({ source: config.adminKey, compare: checkApiKey }),
     tenancy: config.tenancy,
+    limits: config.limits,
+    onShed: (reason) => metrics.counters.requestsShed.inc({ reason }),
     logger,
     metrics,
     tracing: tracingMiddleware(),

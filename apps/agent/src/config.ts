@@ -9,6 +9,9 @@ export const ENV_KEYS = [
   'OTEL_EXPORTER_OTLP_ENDPOINT',
   'OTEL_SERVICE_NAME',
   'SHUTDOWN_TIMEOUT_MS',
+  'AGENT_MAX_INFLIGHT_REQUESTS',
+  'AGENT_MAX_INFLIGHT_BODY_BYTES',
+  'AGENT_BODY_TIMEOUT_MS',
   'AGENT_SECRET_BACKEND',
   'AGENT_TENANCY',
   'WALLET_URL',
@@ -51,6 +54,10 @@ const envSchema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default('agent'),
   SHUTDOWN_TIMEOUT_MS: positiveMs(10_000),
+  // What requests in flight may hold, well below the launcher's 96 MB heap (docs/reliability.md).
+  AGENT_MAX_INFLIGHT_REQUESTS: z.coerce.number().int().positive().default(128),
+  AGENT_MAX_INFLIGHT_BODY_BYTES: z.coerce.number().int().positive().default(4 * 1024 * 1024),
+  AGENT_BODY_TIMEOUT_MS: positiveMs(10_000),
   AGENT_SECRET_BACKEND: z.enum(['vault', 'wallet'], { error: 'must be "vault" (phases 1-2) or "wallet" (phases 3-4)' }),
   AGENT_TENANCY: z.enum(['single', 'multi']).default('single'),
   WALLET_URL: z.url().optional(),
@@ -125,6 +132,7 @@ export interface AgentConfig {
   serviceName: string;
   otlpEndpoint?: string;
   shutdownTimeoutMs: number;
+  limits: { maxInflightRequests: number; maxInflightBodyBytes: number; bodyTimeoutMs: number };
   tenancy: 'single' | 'multi';
   adminKey: AdminKeySource;
   backend: VaultBackendConfig | WalletBackendConfig;
@@ -242,6 +250,11 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
     serviceName: env.OTEL_SERVICE_NAME,
     otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    limits: {
+      maxInflightRequests: env.AGENT_MAX_INFLIGHT_REQUESTS,
+      maxInflightBodyBytes: env.AGENT_MAX_INFLIGHT_BODY_BYTES,
+      bodyTimeoutMs: env.AGENT_BODY_TIMEOUT_MS,
+    },
     tenancy: env.AGENT_TENANCY,
     adminKey: adminKey(env, problems),
     backend,

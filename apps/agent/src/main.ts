@@ -1,6 +1,6 @@
 // Telemetry must load before express and http so its instrumentations can patch them; this
 // import stays the first line (STYLE §7).
-import { initTelemetry } from '@secret-flows/telemetry';
+import { createBoundedServer, initTelemetry } from '@secret-flows/telemetry';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { buildApp } from './app';
 import { createDependencies } from './compose';
@@ -31,7 +31,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const deps = createDependencies(config);
   const app = buildApp(deps);
-  const server = app.listen(config.port, config.host, () => {
+  // Header and whole-request deadlines enforced by Node itself (a slow upload cannot stay open).
+  const server = createBoundedServer(app).listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     deps.logger.info({ host: config.host, port, backend: config.backend.kind, tenancy: config.tenancy }, 'agent listening');

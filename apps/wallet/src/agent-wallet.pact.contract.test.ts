@@ -82,6 +82,12 @@ describe('wallet as the Pact provider for the agent', () => {
           await tenantWallet().secrets.put('db/password', 's3cret', 0);
           return undefined;
         },
+        'tenant has secrets db/password and db/user': async (params?: unknown) => {
+          forTenant(params);
+          await tenantWallet().secrets.put('db/password', 's3cret');
+          await tenantWallet().secrets.put('db/user', 'admin');
+          return undefined;
+        },
       },
     }).verifyProvider();
   });

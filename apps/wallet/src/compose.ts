@@ -47,7 +47,7 @@ export function createDependencies(config: WalletConfig, options: { tracer?: Tra
   });
   registerCredentialGauges(metrics.registry, { vaultStatus: () => vault.status(), jwksStats: () => tenantTokens.stats() });
   const retryAfterSeconds = retryAfter(config);
-  const walletCore = createWalletCore({ kvMount: config.vault.kvMount, retryAfterSeconds });
+  const walletCore = createWalletCore({ kvMount: config.vault.kvMount, retryAfterSeconds, quotas: config.quotas });
   const { tenantData, tenants } = tenancy(config, { walletCore, vault, counters: metrics.counters, retryAfterSeconds });
   return {
     version: packageVersion(),
@@ -63,6 +63,7 @@ export function createDependencies(config: WalletConfig, options: { tracer?: Tra
     tenantData,
     tenants,
     readiness: createVaultReadiness({ vault }),
+    limits: config.limits,
     // The per-tenant limit belongs to phase 4 (issue 6); phase 3 has the gateway's per-consumer limit.
     tenantRateLimitPerMinute: config.tenancy === 'multi' ? config.tenantRateLimitPerMinute : undefined,
     vault,

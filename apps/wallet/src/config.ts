@@ -31,6 +31,13 @@ export const ENV_KEYS = [
   'VAULT_USERPASS_MOUNT',
   'WALLET_ALLOW_TOKEN_AUTH',
   'WALLET_TENANT_RATE_LIMIT_PER_MINUTE',
+  'WALLET_MAX_INFLIGHT_REQUESTS',
+  'WALLET_MAX_INFLIGHT_BODY_BYTES',
+  'WALLET_BODY_TIMEOUT_MS',
+  'WALLET_QUOTA_SECRETS',
+  'WALLET_QUOTA_KEYS',
+  'WALLET_QUOTA_VALUE_BYTES',
+  'WALLET_QUOTA_TOTAL_BYTES',
 ] as const;
 
 const optionalText = z.string().trim().min(1).optional();
@@ -70,6 +77,15 @@ const envSchema = z.object({
   VAULT_USERPASS_MOUNT: mountPath('userpass'),
   WALLET_ALLOW_TOKEN_AUTH: flag,
   WALLET_TENANT_RATE_LIMIT_PER_MINUTE: positiveInt(600),
+  // What requests in flight may hold, well below the launcher's 96 MB heap (docs/reliability.md).
+  WALLET_MAX_INFLIGHT_REQUESTS: positiveInt(128),
+  WALLET_MAX_INFLIGHT_BODY_BYTES: positiveInt(4 * 1024 * 1024),
+  WALLET_BODY_TIMEOUT_MS: positiveInt(10_000),
+  // Per-tenant quotas (ADR 0009).
+  WALLET_QUOTA_SECRETS: positiveInt(1000),
+  WALLET_QUOTA_KEYS: positiveInt(1000),
+  WALLET_QUOTA_VALUE_BYTES: positiveInt(64 * 1024).refine((n) => n <= 64 * 1024, 'must be at most 65536 (the API maximum)'),
+  WALLET_QUOTA_TOTAL_BYTES: positiveInt(16 * 1024 * 1024),
 });
 type Env = z.infer<typeof envSchema>;
 
@@ -105,6 +121,16 @@ export interface WalletConfig {
   serviceJwt: { publicKeysFile: string };
   tenancy: 'single' | 'multi';
   tenantRateLimitPerMinute: number;
+  limits: { maxInflightRequests: number; maxInflightBodyBytes: number; bodyTimeoutMs: number };
+  quotas: TenantQuotas;
+}
+
+/** What one tenant may store (ADR 0009); checked by the wallet before each write. */
+export interface TenantQuotas {
+  secrets: number;
+  keys: number;
+  valueBytes: number;
+  totalBytes: number;
 }
 
 /** Thrown when the environment is unusable; the message lists every problem (never a value). */
@@ -209,6 +235,17 @@ function toConfig(env: Env, auth: VaultAuthConfig): WalletConfig {
     serviceJwt: { publicKeysFile: env.SERVICE_JWT_PUBLIC_KEYS_FILE },
     tenancy: env.WALLET_TENANCY,
     tenantRateLimitPerMinute: env.WALLET_TENANT_RATE_LIMIT_PER_MINUTE,
+    limits: {
+      maxInflightRequests: env.WALLET_MAX_INFLIGHT_REQUESTS,
+      maxInflightBodyBytes: env.WALLET_MAX_INFLIGHT_BODY_BYTES,
+      bodyTimeoutMs: env.WALLET_BODY_TIMEOUT_MS,
+    },
+    quotas: {
+      secrets: env.WALLET_QUOTA_SECRETS,
+      keys: env.WALLET_QUOTA_KEYS,
+      valueBytes: env.WALLET_QUOTA_VALUE_BYTES,
+      totalBytes: env.WALLET_QUOTA_TOTAL_BYTES,
+    },
   };
 }
 

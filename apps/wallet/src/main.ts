@@ -1,7 +1,7 @@
 // Telemetry comes first (STYLE §7). Tracing is explicit (express middleware, axios
 // interceptor), so nothing needs monkey-patching before express loads; initTelemetry only has
 // to run before the first request is accepted.
-import { initTelemetry } from '@secret-flows/telemetry';
+import { createBoundedServer, initTelemetry } from '@secret-flows/telemetry';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { buildApp } from './app';
 import { createDependencies } from './compose';
@@ -24,7 +24,8 @@ async function main(): Promise<void> {
   // Secret may come later): it retries until one login succeeds, and readiness waits for that.
   keepLoggingInUntilFirstSuccess({ vault, onError: (err) => logger.warn({ err }, 'initial Vault login failed; will retry') });
 
-  const server = buildApp(deps).listen(config.http.port, config.http.host);
+  // Header and whole-request deadlines enforced by Node itself (a slow upload cannot stay open).
+  const server = createBoundedServer(buildApp(deps)).listen(config.http.port, config.http.host);
   server.once('listening', () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.http.port;

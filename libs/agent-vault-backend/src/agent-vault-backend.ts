@@ -36,6 +36,8 @@ export interface AgentVaultBackendOptions {
 /** The tenant context the agent passes; in phases 1-2 it is always `default` and is not consulted. */
 export interface CallContext {
   requestId: string;
+  /** Aborted when the client went away: the listing stops. */
+  signal?: AbortSignal;
 }
 
 /** Structurally the agent's SecretBackend port (apps/agent/src/backend/secret-backend.ts). */
@@ -51,7 +53,7 @@ export interface AgentVaultBackend {
   readonly secrets: {
     put(ctx: CallContext, name: string, request: PutSecretRequest): Promise<PutSecretResponse>;
     get(ctx: CallContext, name: string, version?: number): Promise<Secret>;
-    list(ctx: CallContext): Promise<SecretNameList>;
+    list(ctx: CallContext, query?: { limit?: number; cursor?: string }): Promise<SecretNameList>;
     delete(ctx: CallContext, name: string): Promise<void>;
   };
   readiness(): Promise<Record<string, ReadinessCheck>>;
@@ -105,7 +107,7 @@ export function createAgentVaultBackend(options: AgentVaultBackendOptions): Agen
     secrets: {
       put: (_ctx, name, { value, cas }) => withSeed(() => wallet.secrets.put(name, value, cas)),
       get: (_ctx, name, version) => withSeed(() => wallet.secrets.get(name, version)),
-      list: () => withSeed(async () => ({ names: await wallet.secrets.list() })),
+      list: (ctx, query) => withSeed(() => wallet.secrets.list({ limit: query?.limit, cursor: query?.cursor, signal: ctx.signal })),
       delete: (_ctx, name) => withSeed(() => wallet.secrets.delete(name)),
     },
     readiness: () => readiness(client, seed),

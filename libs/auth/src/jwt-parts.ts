@@ -18,8 +18,18 @@ export interface DecodedJwt {
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
+/**
+ * True when `segment` is the one base64url encoding of its bytes. RFC 7515 §2 encodes JWS parts
+ * as base64url without padding, and RFC 4648 §3.5 lets a decoder reject an encoding whose unused
+ * (pad) bits are not zero. We do: otherwise a 64-byte ES256 signature has 16 spellings (its last
+ * character carries 4 unused bits), each a different token with the same meaning.
+ */
+function isCanonicalBase64url(segment: string): boolean {
+  return BASE64URL.test(segment) && segment.length % 4 !== 1 && Buffer.from(segment, 'base64url').toString('base64url') === segment;
+}
+
 function decodeJsonSegment(segment: string): unknown {
-  if (!BASE64URL.test(segment)) throw new AuthError('malformed');
+  if (!isCanonicalBase64url(segment)) throw new AuthError('malformed');
   try {
     return JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
   } catch {
@@ -56,7 +66,7 @@ export function decodeJwt(
   if (header['crit'] !== undefined) throw new AuthError('malformed');
   const payload = decodeJsonSegment(payloadPart);
   if (!isObject(payload)) throw new AuthError('malformed');
-  if (signaturePart !== '' && !BASE64URL.test(signaturePart))
+  if (signaturePart !== '' && !isCanonicalBase64url(signaturePart))
     throw new AuthError('malformed');
   return {
     header: header as JwtHeader,

@@ -63,6 +63,10 @@ export {
   PutSecretResponseSchema,
   SecretSchema,
   SecretNameListSchema,
+  SecretListQuerySchema,
+  SecretListCursorSchema,
+  DEFAULT_SECRET_LIST_LIMIT,
+  MAX_SECRET_LIST_LIMIT,
   SecretNameParamsSchema,
   SecretVersionQuerySchema,
 } from './secrets';
@@ -72,6 +76,7 @@ export type {
   PutSecretResponse,
   Secret,
   SecretNameList,
+  SecretListQuery,
   SecretVersionQuery,
 } from './secrets';
 

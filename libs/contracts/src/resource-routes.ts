@@ -12,6 +12,7 @@ import {
   PutSecretRequestSchema,
   PutSecretResponseSchema,
   SecretNameListSchema,
+  SecretListQuerySchema,
   SecretNameParamsSchema,
   SecretSchema,
   SecretVersionQuerySchema,
@@ -162,10 +163,12 @@ export function secretRoutes(o: ResourceOptions) {
       method: 'get',
       path: `${o.prefix}/secrets`,
       auth: o.auth,
-      summary: "List the tenant's secret names.",
+      summary:
+        "List the tenant's secret names, a page at a time (`limit`, `cursor`); `next` is set when more follow. A page may hold fewer than `limit` names (its Vault work is bounded).",
+      query: SecretListQuerySchema,
       status: 200,
       response: SecretNameListSchema,
-      errors: errors(),
+      errors: errors('validation_failed'),
     },
     deleteSecret: {
       operationId: 'deleteSecret',

@@ -70,10 +70,38 @@ export const SecretSchema = z.object({
 });
 export type Secret = z.infer<typeof SecretSchema>;
 
+/** Names per page of GET /secrets when `limit` is not given, and the most a page may hold. */
+export const DEFAULT_SECRET_LIST_LIMIT = 100;
+export const MAX_SECRET_LIST_LIMIT = 1000;
+/** Longest cursor: an encoded position (a name or a folder) of at most 256 characters. */
+const MAX_CURSOR_LENGTH = 400;
+
+export const SecretListCursorSchema = z
+  .string()
+  .min(1)
+  .max(MAX_CURSOR_LENGTH)
+  .regex(/^[A-Za-z0-9_-]+$/, 'cursor must be a value returned as `next`')
+  .describe('Opaque: the `next` of the previous page');
+
 export const SecretNameListSchema = z.object({
   names: z.array(SecretNameSchema),
+  next: SecretListCursorSchema.optional().describe(
+    'Present when more names follow: pass it as `cursor` to get the next page',
+  ),
 });
 export type SecretNameList = z.infer<typeof SecretNameListSchema>;
+
+/** `?limit&cursor` of GET /secrets; names come in lexicographic order, one bounded page at a time. */
+export const SecretListQuerySchema = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_SECRET_LIST_LIMIT)
+    .default(DEFAULT_SECRET_LIST_LIMIT),
+  cursor: SecretListCursorSchema.optional(),
+});
+export type SecretListQuery = z.infer<typeof SecretListQuerySchema>;
 
 export const SecretNameParamsSchema = z.object({ name: SecretNameSchema });
 

@@ -90,6 +90,11 @@ export function createMetrics(options: MetricsOptions) {
       'Audit events, by operation and result.',
       ['operation', 'result'],
     ),
+    requestsShed: counter(
+      'http_requests_shed_total',
+      'Requests refused by the request budget, by reason (overloaded, tenant_share, body_timeout).',
+      ['reason'],
+    ),
   };
 
   function httpMetricsMiddleware(): RequestHandler {

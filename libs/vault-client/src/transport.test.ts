@@ -38,6 +38,19 @@ describe('http transport', () => {
     expect(server.seen[0].headers['x-vault-token']).toBeUndefined();
   });
 
+  it('aborts a call in flight when its signal aborts, and never retries it', async () => {
+    replies = ['hang'];
+    transport = createHttpTransport({ address: server.address, timeoutMs: 10_000, sleep: noSleep });
+    const controller = new AbortController();
+    const call = transport.send({ method: 'LIST', path: 'secret/metadata/tenants/a/', signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('the caller went away')), 50);
+    await expect(call).rejects.toThrow('the caller went away');
+    expect(server.seen).toHaveLength(1);
+    // An already aborted signal sends nothing.
+    await expect(transport.send({ method: 'GET', path: 'secret/data/x', signal: controller.signal })).rejects.toThrow('the caller went away');
+    expect(server.seen).toHaveLength(1);
+  });
+
   it('sends LIST as GET ?list=true', async () => {
     await transport.send({ method: 'LIST', path: 'secret/metadata/tenants/' });
     expect(server.seen[0].method).toBe('GET');

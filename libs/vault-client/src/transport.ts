@@ -31,6 +31,11 @@ export interface VaultRequest {
   unauthenticated?: boolean;
   /** Span/log name; defaults to `<method> <mount>`. */
   operation?: string;
+  /**
+   * Cancels the call (the caller went away or its deadline passed): the HTTP request is aborted
+   * and no retry follows; the call rejects with the signal's reason.
+   */
+  signal?: AbortSignal;
 }
 
 export interface VaultHttpResponse {
@@ -111,6 +116,7 @@ export function createHttpTransport(options: TransportOptions): Transport {
       // An idle-socket timeout armed by axios: a per-request AbortSignal.timeout cost ~25 % more
       // client CPU in bench/kv-read.bench.ts. A silent Vault still fails after timeoutMs.
       timeout: timeoutMs,
+      signal: req.signal,
     });
     return { status: res.status, body: parseBody(res.data as string) };
   }
@@ -141,11 +147,14 @@ export function createHttpTransport(options: TransportOptions): Transport {
     const idempotent = req.idempotent ?? (req.method === 'GET' || req.method === 'LIST' || req.method === 'DELETE');
     for (let n = 1; ; n++) {
       let failure: { error: Error; safeToRepeat: boolean };
+      req.signal?.throwIfAborted();
       try {
         const res = await attempt(req, span);
         if ((res.status >= 200 && res.status < 300) || req.okStatuses?.includes(res.status)) return res;
         failure = classifyStatus(req, res, idempotent, n);
       } catch (error) {
+        // A cancelled call is not a Vault failure: nothing to retry, nothing to count.
+        req.signal?.throwIfAborted();
         failure = classifyNetworkError(req, error, idempotent, n, timeoutMs);
       }
       if (!failure.safeToRepeat || n >= maxAttempts) throw failure.error;

@@ -4,6 +4,8 @@ import type { KeyId, SecretName, TenantId } from './names';
 export interface TenantPaths {
   root: string;
   seed: string;
+  /** The tenant's usage record (quotas, ADR 0009). */
+  usage: string;
   keysFolder: string;
   key(id: KeyId): string;
   secretsFolder: string;
@@ -21,6 +23,7 @@ export function tenantPaths(tenantId: TenantId): TenantPaths {
   return {
     root,
     seed: `${root}/seed`,
+    usage: `${root}/usage`,
     keysFolder: `${root}/keys`,
     key: (id) => `${root}/keys/${id}`,
     secretsFolder: `${root}/secrets`,

@@ -13,7 +13,7 @@ describe('createWalletCore', () => {
     await alice.secrets.put('shared-name', 'alice value');
 
     expect(await bob.keys.list()).toEqual([]);
-    expect(await bob.secrets.list()).toEqual([]);
+    expect((await bob.secrets.list()).names).toEqual([]);
     await expect(bob.keys.get(key.id)).rejects.toMatchObject({ code: 'not_found' });
     await expect(bob.keys.sign(key.id, Buffer.from('x'))).rejects.toMatchObject({ code: 'not_found' });
     await expect(bob.secrets.get('shared-name')).rejects.toMatchObject({ code: 'not_found' });

@@ -7,6 +7,7 @@ import { createTenantSeed, type TenantSeed } from './seed/tenant-seed';
 import type { KvSource, TenantKv } from './tenant-kv';
 import { tenantPaths } from './tenant-paths';
 import { mapLimited } from './map-limited';
+import { createTenantUsage, type TenantQuotas } from './quota/tenant-usage';
 
 export interface WalletCoreOptions {
   /** KV v2 mount of the tenant data (DESIGN §4; Identus hard-codes `secret`). */
@@ -15,6 +16,10 @@ export interface WalletCoreOptions {
   retryAfterSeconds?: number;
   /** Parallel KV reads while listing; default 8. */
   listConcurrency?: number;
+  /** KV LIST calls one page of secret names may make; default 32. */
+  listMaxCalls?: number;
+  /** Per-tenant quotas (ADR 0009); none when absent (phases 1-2). */
+  quotas?: TenantQuotas;
   /** Seed entropy; default node:crypto randomBytes. */
   randomBytes?: (size: number) => Buffer;
 }
@@ -54,10 +59,11 @@ export function createWalletCore(options: WalletCoreOptions): WalletCore {
     if (!parsed.ok) throw invalidName('tenantId', parsed);
     const paths = tenantPaths(parsed.value);
     const shared = { kv, paths, retryAfterSeconds };
+    const usage = options.quotas ? createTenantUsage({ kv, path: paths.usage, quotas: options.quotas }) : undefined;
     return {
       tenantId: parsed.value,
-      keys: createTenantKeys({ ...shared, listConcurrency }),
-      secrets: createTenantSecrets({ ...shared, listConcurrency }),
+      keys: createTenantKeys({ ...shared, listConcurrency, usage }),
+      secrets: createTenantSecrets({ ...shared, listMaxCalls: options.listMaxCalls, usage }),
       seed: createTenantSeed({ ...shared, randomBytes: options.randomBytes }),
       async destroyAll() {
         try {

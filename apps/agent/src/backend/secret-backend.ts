@@ -10,6 +10,7 @@ import type {
   ReadinessCheck,
   Secret,
   SecretNameList,
+  SecretListQuery,
   SignRequest,
   SignResponse,
   Wallet,
@@ -23,6 +24,8 @@ export interface TenantContext {
   /** The tenant's verified bearer JWT, forwarded to the wallet (phases 3-4 only). */
   bearerToken?: string;
   requestId: string;
+  /** Aborted when the client goes away: calls made for it are cancelled. */
+  signal?: AbortSignal;
 }
 
 /** An admin call, already authorised by the agent with x-admin-api-key. */
@@ -41,7 +44,7 @@ export interface KeyOperations {
 export interface SecretOperations {
   put(ctx: TenantContext, name: string, request: PutSecretRequest): Promise<PutSecretResponse>;
   get(ctx: TenantContext, name: string, version?: number): Promise<Secret>;
-  list(ctx: TenantContext): Promise<SecretNameList>;
+  list(ctx: TenantContext, query?: SecretListQuery): Promise<SecretNameList>;
   delete(ctx: TenantContext, name: string): Promise<void>;
 }
 

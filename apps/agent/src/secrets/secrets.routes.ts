@@ -6,6 +6,7 @@ import {
   PutSecretRequestSchema,
   PutSecretResponseSchema,
   SecretNameListSchema,
+  SecretListQuerySchema,
   SecretNameSchema,
   SecretSchema,
   SecretVersionQuerySchema,
@@ -33,8 +34,9 @@ function existingName(req: Request): string {
 export function createSecretsRouter(deps: { secrets: SecretOperations }): Router {
   const { secrets } = deps;
   const router = Router();
-  router.get(toExpressPath(AGENT_ROUTES.listSecrets), async (_req, res) => {
-    sendValid(res, 200, SecretNameListSchema, await secrets.list(tenantOf(res)));
+  router.get(toExpressPath(AGENT_ROUTES.listSecrets), async (req, res) => {
+    const query = parseOrThrow(SecretListQuerySchema, req.query, 'limit must be an integer from 1 to 1000; cursor a value returned as next.');
+    sendValid(res, 200, SecretNameListSchema, await secrets.list(tenantOf(res), query));
   });
   router.put(toExpressPath(AGENT_ROUTES.putSecret), async (req, res) => {
     const name = parseOrThrow(SecretNameSchema, rawName(req), 'The secret name is not valid.');

@@ -12,7 +12,12 @@ import type { TenantResolver } from './tenant-resolver';
 export function tenantMiddleware(resolver: TenantResolver): RequestHandler {
   return async (req, res, next) => {
     const tenant = await resolver.resolve(req);
-    const context: TenantContext = { ...tenant, requestId: requestIdOf(res) };
+    // The client going away (or the gateway giving up) stops the work at every hop below.
+    const controller = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) controller.abort(new Error('the client closed the connection'));
+    });
+    const context: TenantContext = { ...tenant, requestId: requestIdOf(res), signal: controller.signal };
     res.locals.tenant = context;
     // DESIGN §7: spans name the tenant (an id, never a token or a value).
     trace.getActiveSpan()?.setAttribute('tenant.id', tenant.tenantId);

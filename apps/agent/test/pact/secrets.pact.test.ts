@@ -102,6 +102,18 @@ describe('agent -> wallet: secrets', () => {
     });
   });
 
+  it('lists one page of names and where the next page starts', async () => {
+    pact
+      .given('tenant has secrets db/password and db/user', { tenantId: TENANT_ID })
+      .uponReceiving('a request for the first page of one secret name')
+      .withRequest({ method: 'GET', path: '/v1/secrets', query: { limit: '1' }, headers: walletHeaders({ tenant: true }) })
+      .willRespondWith({ status: 200, body: { names: [NAME], next: regex('^[A-Za-z0-9_-]+$', 'ZGIvcGFzc3dvcmQ') } });
+    await pact.executeTest(async (mock) => {
+      const page = await backendFor(mock.url).secrets.list(tenantContext, { limit: 1 });
+      expect(page).toEqual({ names: [NAME], next: expect.any(String) });
+    });
+  });
+
   it('deletes a secret', async () => {
     pact
       .given(HAS_SECRET, { tenantId: TENANT_ID })

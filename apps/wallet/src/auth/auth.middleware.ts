@@ -8,6 +8,9 @@ export interface TenantPrincipal {
   tenantId: string;
   subject: string;
   expiresAt: Date;
+  /** Verified `iss` and `iat` (seconds; undefined when absent): with the above, what the token means. */
+  issuer: string;
+  issuedAt?: number;
   /** The verified JWT itself, kept for the phase 4 exchange (auth/jwt/login); never logged. */
   jwt: string;
 }
@@ -33,7 +36,15 @@ export function requireTenant(deps: { verifier: Pick<JwksVerifier, 'verify'>; co
     try {
       const jwt = bearerToken(req.get('authorization'));
       const claims = await deps.verifier.verify(jwt);
-      const principal: TenantPrincipal = { tenantId: claims.tenantId, subject: claims.subject, expiresAt: claims.expiresAt, jwt };
+      const iat = claims.claims['iat'];
+      const principal: TenantPrincipal = {
+        tenantId: claims.tenantId,
+        subject: claims.subject,
+        expiresAt: claims.expiresAt,
+        issuer: String(claims.claims['iss']),
+        issuedAt: typeof iat === 'number' ? iat : undefined,
+        jwt,
+      };
       res.locals['tenant'] = principal;
       next();
     } catch (err) {

@@ -10,6 +10,8 @@ export interface RouteInput {
   body: unknown;
   tenant: TenantPrincipal;
   requestId: string;
+  /** Aborted when the caller goes away before the answer is sent: its work stops (Vault calls too). */
+  signal: AbortSignal;
 }
 
 export interface RouteResult {
@@ -34,6 +36,10 @@ export function mountTenantRoute(
     const tenant = tenantOf(res);
     const requestId = requestIdOf(res);
     const params = collectParams(req, route);
+    const controller = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) controller.abort(new Error('the caller closed the connection'));
+    });
     const event = { tenantId: tenant.tenantId, operation: route.operationId, requestId, ...auditTarget(params) };
     try {
       const input: RouteInput = {
@@ -42,6 +48,7 @@ export function mountTenantRoute(
         body: route.body ? parseOrThrow(route.body, req.body ?? {}) : undefined,
         tenant,
         requestId,
+        signal: controller.signal,
       };
       const result = await handler(input);
       audit.record({ ...event, ...result.audit }, 'ok');

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { WALLET_ROUTES, type PutSecretRequest, type SecretVersionQuery } from '@secret-flows/contracts';
+import { WALLET_ROUTES, type PutSecretRequest, type SecretListQuery, type SecretVersionQuery } from '@secret-flows/contracts';
 import type { Audit } from '../audit/audit';
 import { mountTenantRoute } from '../http/contract-route';
 import type { TenantDataAccess } from '../tenancy/tenant-data-access';
@@ -12,9 +12,10 @@ export function createSecretsRouter(deps: { tenantData: TenantDataAccess; audit:
   const router = Router();
   const { tenantData, audit } = deps;
 
-  mountTenantRoute(router, WALLET_ROUTES.listSecrets, audit, async ({ tenant }) => ({
-    body: { names: await (await tenantData.walletFor(tenant)).secrets.list() },
-  }));
+  mountTenantRoute(router, WALLET_ROUTES.listSecrets, audit, async ({ tenant, query, signal }) => {
+    const { limit, cursor } = query as SecretListQuery;
+    return { body: await (await tenantData.walletFor(tenant)).secrets.list({ limit, cursor, signal }) };
+  });
 
   mountTenantRoute(router, WALLET_ROUTES.putSecret, audit, async ({ params, body, tenant }) => {
     const { value, cas } = body as PutSecretRequest;

@@ -36,7 +36,7 @@ function setup() {
     withToken: (token) => ({ kvV2: () => kvFor(token) as never }),
     isTokenValid: async (token) => !dead.has(token),
   });
-  const principal = (jwt: string, tenantId = 'acme'): TenantPrincipal => ({ tenantId, subject: 'e', jwt, expiresAt: new Date(Date.now() + 600_000) });
+  const principal = (jwt: string, tenantId = 'acme'): TenantPrincipal => ({ tenantId, subject: `e-${jwt}`, issuer: 'http://vault', jwt, expiresAt: new Date(Date.now() + 600_000) });
   return { access, logins, dead, principal };
 }
 

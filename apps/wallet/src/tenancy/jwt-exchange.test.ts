@@ -28,9 +28,13 @@ function setup(options: { leaseSeconds?: number; maxEntries?: number; fail?: unk
     maxEntries: options.maxEntries,
     now: () => nowMs,
   });
+  // Distinct test tokens are distinct issuances (a new iat each); the same string is the same one.
+  const issued = new Map<string, number>();
   const principal = (jwt: string, tenantId = 'acme', expiresInSeconds = 600): TenantPrincipal => ({
     tenantId,
     subject: 'entity',
+    issuer: 'http://vault/v1/identity/oidc',
+    issuedAt: issued.get(jwt) ?? (issued.set(jwt, issued.size + 1), issued.size),
     jwt,
     expiresAt: new Date(nowMs + expiresInSeconds * 1000),
   });
@@ -58,6 +62,19 @@ describe('JWT exchange tenant data access', () => {
     expect(s.logins).toEqual(['jwt-a']);
     expect(new Set(s.tokensUsed)).toEqual(new Set(['token-for-jwt-a-1']));
     expect(s.access.stats()).toMatchObject({ exchanges: 1, cacheHits: 1 });
+  });
+
+  it('makes one exchange for different token strings with the same verified meaning (attack 4)', async () => {
+    const s = setup();
+    const original = s.principal('jwt-original');
+    // e.g. the same claims signed with s and with n - s: both verify, the strings differ.
+    const variants = ['jwt-high-s', 'jwt-other-kid', 'jwt-original'].map((jwt) => ({ ...original, jwt }));
+    for (const p of [original, ...variants]) await (await s.access.walletFor(p)).secrets.put('x', 'v');
+    expect(s.logins).toEqual(['jwt-original']);
+    // A different issuance (another iat) or another subject is another exchange.
+    await s.access.walletFor({ ...original, issuedAt: (original.issuedAt ?? 0) + 1 });
+    await s.access.walletFor({ ...original, subject: 'someone-else' });
+    expect(s.logins).toHaveLength(3);
   });
 
   it('makes one exchange for many concurrent requests carrying the same JWT', async () => {

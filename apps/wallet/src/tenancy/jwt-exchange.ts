@@ -117,8 +117,12 @@ export function createJwtExchangeTenantDataAccess(options: JwtExchangeOptions): 
   }
 
   async function sourceFor(principal: TenantPrincipal): Promise<KvSource> {
-    // Keyed by a hash: the cache never holds a bearer credential as a map key.
-    const key = createHash('sha256').update(principal.jwt).digest('base64url');
+    // Keyed by what the verified token means, not by its bytes: an ES256 signature has two valid
+    // forms (s and n - s, which RFC 7518 §3.4 does not forbid and Vault's signer does not
+    // normalise), so two token strings can carry one meaning and must cost one exchange. Hashed,
+    // so the key reveals nothing.
+    const meaning = JSON.stringify([principal.issuer, principal.subject, principal.tenantId, principal.issuedAt ?? null, principal.expiresAt.getTime()]);
+    const key = createHash('sha256').update(meaning).digest('base64url');
     const hit = cached(key);
     if (hit) {
       cacheHits++;

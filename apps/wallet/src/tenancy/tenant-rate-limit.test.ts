@@ -7,7 +7,7 @@ function setup(limitPerMinute: number, maxTenants?: number) {
   let nowMs = 0;
   const app = express();
   app.use((req, res, next) => {
-    res.locals['tenant'] = { tenantId: req.get('x-tenant'), subject: 's', expiresAt: new Date(), jwt: 'j' };
+    res.locals['tenant'] = { tenantId: req.get('x-tenant'), subject: 's', issuer: 'i', expiresAt: new Date(), jwt: 'j' };
     next();
   });
   app.use(tenantRateLimit({ limitPerMinute, now: () => nowMs, maxTenants }));

@@ -51,8 +51,8 @@ export interface KvV2Api {
   readMetadata(path: string): Promise<KvMetadata | undefined>;
   writeMetadata(path: string, metadata: KvMetadataInput): Promise<void>;
   deleteMetadata(path: string): Promise<void>;
-  /** Immediate children, folders ending in `/`; [] when none. */
-  list(path: string): Promise<string[]>;
+  /** Immediate children, folders ending in `/`; [] when none. `signal` cancels the call. */
+  list(path: string, opts?: { signal?: AbortSignal }): Promise<string[]>;
   readConfig(): Promise<{ casRequired: boolean; deleteVersionAfter: string; maxVersions: number }>;
   writeConfig(config: { casRequired?: boolean; deleteVersionAfter?: string; maxVersions?: number }): Promise<void>;
 }
@@ -98,8 +98,8 @@ export function createKvV2Api(caller: VaultCaller, mount: string): KvV2Api {
     async deleteMetadata(path) {
       await caller.send({ method: 'DELETE', path: at('metadata', path), operation: op('deleteMetadata') });
     },
-    async list(path) {
-      const res = await caller.send({ method: 'LIST', path: `${at('metadata', path)}/`, okStatuses: [404], operation: op('list') });
+    async list(path, opts) {
+      const res = await caller.send({ method: 'LIST', path: `${at('metadata', path)}/`, okStatuses: [404], operation: op('list'), signal: opts?.signal });
       return res.status === 404 ? [] : ((dataOf(res)['keys'] as string[] | undefined) ?? []);
     },
     async readConfig() {

@@ -1,3 +1,4 @@
+import type { TenantUsage } from '../quota/tenant-usage';
 import { randomUUID, type JsonWebKey } from 'node:crypto';
 import { AppError } from '@secret-flows/contracts';
 import { invalidName, notFound, toDomainError } from '../errors';
@@ -55,6 +56,8 @@ export interface TenantKeysOptions {
   paths: TenantPaths;
   retryAfterSeconds: number;
   listConcurrency: number;
+  /** The tenant's quotas; none when absent. */
+  usage?: TenantUsage;
 }
 
 /**
@@ -81,11 +84,13 @@ export function createTenantKeys(options: TenantKeysOptions): TenantKeys {
   return {
     async create(type) {
       if (!isKeyType(type)) throw new AppError('validation_failed', 'Unknown key type.');
+      if (options.usage) await options.usage.check({ keys: 1 }).catch((err: unknown) => Promise.reject(fail(err)));
       const id = randomUUID() as KeyId;
       const { privateJwk, publicJwk } = generateKeyMaterial(type);
       const stored: StoredKey = { type, did: didKeyFromPublicJwk(type, publicJwk), publicJwk, privateJwk };
       // cas 0: a key id is written once; an overwrite would silently replace someone's key.
       const written = await kv.write(paths.key(id), { ...stored }, { cas: 0 }).catch((err: unknown) => Promise.reject(fail(err)));
+      await options.usage?.record({ keys: 1 }).catch(() => undefined);
       return toPublic(id, stored, toIsoTimestamp(written.createdTime));
     },
 
@@ -115,6 +120,7 @@ export function createTenantKeys(options: TenantKeysOptions): TenantKeys {
       try {
         if ((await kv.readMetadata(paths.key(id))) === undefined) throw notFound('Key');
         await kv.deleteMetadata(paths.key(id));
+        await options.usage?.record({ keys: -1 }).catch(() => undefined);
       } catch (err) {
         throw fail(err);
       }

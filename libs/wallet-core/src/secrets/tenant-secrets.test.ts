@@ -60,7 +60,67 @@ describe('tenant secrets', () => {
   it('lists names recursively, including names with slashes', async () => {
     const { secrets } = setup();
     for (const name of ['z', 'a/b/c', 'a/d', 'credential-definitions/7']) await secrets.put(name, 'v');
-    expect(await secrets.list()).toEqual(['a/b/c', 'a/d', 'credential-definitions/7', 'z']);
+    expect(await secrets.list()).toEqual({ names: ['a/b/c', 'a/d', 'credential-definitions/7', 'z'] });
+  });
+
+  it('pages through names in sorted order, each page within its limit and its Vault calls', async () => {
+    const fake = createFakeKv();
+    let calls = 0;
+    const kv = { ...fake.kv, list: (path: string) => (calls++, fake.kv.list(path)) };
+    const secrets = createWalletCore({ kvMount: 'secret', listMaxCalls: 20 }).forTenant('acme', kv).secrets;
+    // Attack 2's shape: many names, each down its own chain of 15 folders, plus shallow ones.
+    const names: string[] = [];
+    for (let i = 0; i < 30; i++) names.push(`deep${i % 7}/${Array.from({ length: 14 }, (_, d) => `f${i}-${d}`).join('/')}/leaf`);
+    for (let i = 0; i < 40; i++) names.push(`flat-${String(i).padStart(2, '0')}`, `a.b-${i}`, `a_${i}/x`);
+    for (const name of names) await secrets.put(name, 'v');
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      calls = 0;
+      const page = await secrets.list({ limit: 25, cursor });
+      expect(calls).toBeLessThanOrEqual(20);
+      expect(page.names.length).toBeLessThanOrEqual(25);
+      seen.push(...page.names);
+      cursor = page.next;
+      pages++;
+    } while (cursor !== undefined && pages < 1000);
+    expect(seen).toEqual([...names].sort());
+  });
+
+  it('keeps the unpaginated call within the default page and says where the next starts', async () => {
+    const { secrets } = setup();
+    for (let i = 0; i < 120; i++) await secrets.put(`s${String(i).padStart(3, '0')}`, 'v');
+    const first = await secrets.list();
+    expect(first.names).toHaveLength(100);
+    expect(first.next).toEqual(expect.any(String));
+    const second = await secrets.list({ cursor: first.next });
+    expect(second).toEqual({ names: Array.from({ length: 20 }, (_, i) => `s${String(100 + i).padStart(3, '0')}`) });
+  });
+
+  it('refuses a cursor it did not issue and a limit out of range', async () => {
+    const { secrets } = setup();
+    for (const cursor of ['..', Buffer.from('../x').toString('base64url'), Buffer.from('a//b').toString('base64url'), 'YQ=']) {
+      expect((await rejection(secrets.list({ cursor }))).code).toBe('validation_failed');
+    }
+    for (const limit of [0, 1001, 1.5]) expect((await rejection(secrets.list({ limit }))).code).toBe('validation_failed');
+  });
+
+  it('stops listing as soon as the signal aborts, making no further Vault call', async () => {
+    const fake = createFakeKv();
+    const controller = new AbortController();
+    let calls = 0;
+    const kv = {
+      ...fake.kv,
+      list: (path: string) => {
+        if (++calls === 3) controller.abort(new Error('client went away'));
+        return fake.kv.list(path);
+      },
+    };
+    const secrets = createWalletCore({ kvMount: 'secret' }).forTenant('acme', kv).secrets;
+    for (let i = 0; i < 5; i++) await secrets.put(`d${i}/e/f/g`, 'v');
+    await expect(secrets.list({ signal: controller.signal })).rejects.toThrow('client went away');
+    expect(calls).toBe(3);
   });
 
   it('deletes every version of a secret', async () => {

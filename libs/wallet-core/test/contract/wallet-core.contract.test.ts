@@ -55,11 +55,11 @@ describe('wallet-core against vault-dev with the wallet policy', () => {
     expect(await alice.secrets.get('db/password')).toMatchObject({ value: 'v2', version: 2 });
     expect(await alice.secrets.get('db/password', 1)).toMatchObject({ value: 'v1', version: 1 });
     await alice.secrets.put('api-key', 'k');
-    expect(await alice.secrets.list()).toEqual(['api-key', 'db/password']);
+    expect((await alice.secrets.list()).names).toEqual(['api-key', 'db/password']);
 
     await alice.secrets.delete('db/password');
     await expect(alice.secrets.get('db/password', 1)).rejects.toMatchObject({ code: 'not_found' });
-    expect(await alice.secrets.list()).toEqual(['api-key']);
+    expect((await alice.secrets.list()).names).toEqual(['api-key']);
   });
 
   it('creates a wallet seed once, with cas 0', async () => {
@@ -72,13 +72,13 @@ describe('wallet-core against vault-dev with the wallet policy', () => {
   it("keeps tenants apart and destroys one tenant's data completely", async () => {
     expect((await alice.keys.list()).map((k) => k.type).sort()).toEqual(['Ed25519', 'P-256', 'secp256k1']);
     await bob.secrets.put('mine', 'b');
-    expect(await bob.secrets.list()).toEqual(['mine']);
+    expect((await bob.secrets.list()).names).toEqual(['mine']);
     expect((await bob.keys.list()).length).toBe(0);
 
     const destroyed = await bob.destroyAll();
     expect(destroyed).toBe(2);
     expect(await root.kvV2('secret').list('tenants/bob')).toEqual([]);
-    expect((await alice.secrets.list()).length).toBeGreaterThan(0);
+    expect((await alice.secrets.list()).names.length).toBeGreaterThan(0);
   });
 
   it('reports an unreachable Vault as vault_unavailable', async () => {

@@ -26,7 +26,7 @@ const keyPath = (id: string) => buildPath(R.getKey.path, { id });
 const tenantPath = (id: string) => buildPath(R.getWallet.path, { id });
 
 function asTenant(ctx: TenantContext) {
-  return { requestId: ctx.requestId, bearerToken: ctx.bearerToken };
+  return { requestId: ctx.requestId, bearerToken: ctx.bearerToken, signal: ctx.signal };
 }
 
 /** Creates the `wallet` secret backend (phases 3-4): every operation is one call to the wallet's /v1 API. */
@@ -48,7 +48,8 @@ export function createWalletHttpBackend(options: WalletHttpClientOptions): Secre
         client.call({ ...asTenant(ctx), operation: 'secrets.put', method: 'PUT', path: secretPath(name), body, schema: PutSecretResponseSchema }),
       get: (ctx, name, version) =>
         client.call({ ...asTenant(ctx), operation: 'secrets.get', method: 'GET', path: secretPath(name), query: { version }, schema: SecretSchema }),
-      list: (ctx) => client.call({ ...asTenant(ctx), method: 'GET', operation: 'secrets.list', path: R.listSecrets.path, schema: SecretNameListSchema }),
+      list: (ctx, query) =>
+        client.call({ ...asTenant(ctx), method: 'GET', operation: 'secrets.list', path: R.listSecrets.path, query: { limit: query?.limit, cursor: query?.cursor }, schema: SecretNameListSchema }),
       delete: (ctx, name) => client.call({ ...asTenant(ctx), operation: 'secrets.delete', method: 'DELETE', path: secretPath(name), schema: undefined }),
     },
     tenants: {

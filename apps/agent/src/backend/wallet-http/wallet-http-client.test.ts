@@ -89,6 +89,24 @@ describe('wallet HTTP client', () => {
     client.close();
   });
 
+  it.each([
+    ['PUT with cas', { method: 'PUT' as const, path: '/v1/secrets/db', body: { value: 'v', cas: 1 } }],
+    ['PUT without cas', { method: 'PUT' as const, path: '/v1/secrets/db', body: { value: 'v' } }],
+    ['DELETE', { method: 'DELETE' as const, path: '/v1/secrets/db' }],
+  ])('never replays a %s that reached the wallet when the connection drops before the answer', async (_label, write) => {
+    // The wallet read the whole request (and may have written a version) before the socket went:
+    // a replay would answer a spurious 409 (cas), add a second version, or a spurious 404.
+    const wallet = await start((req) => {
+      req.resume();
+      req.on('end', () => req.socket.destroy());
+    });
+    const { client } = clientFor(wallet.url);
+    const err = await failure(client.call({ ...listKeys, ...write, operation: 'secrets.write', schema: undefined }));
+    expect(err.code).toBe('wallet_unavailable');
+    expect(wallet.hits()).toBe(1);
+    client.close();
+  });
+
   it('answers wallet_unavailable with Retry-After when nothing listens', async () => {
     const wallet = await start(() => undefined);
     await wallet.close();

@@ -39,15 +39,21 @@ export interface WalletCall<S extends z.ZodType | undefined> {
   serviceClaims?: Pick<ServiceTokenClaims, 'scope'>;
   /** Schema of a successful answer; undefined for 204 answers. */
   schema: S;
+  /** Cancels the call when the client that asked for it went away. */
+  signal?: AbortSignal;
   /** Metric label naming the operation (`keys.create`); never a path, which would carry secret names. */
   operation: string;
 }
 
 export type WalletResult<S> = S extends z.ZodType ? z.output<S> : void;
 
-// PUT and DELETE are idempotent by HTTP semantics (RFC 9110 §9.2.2), so one retry on a dropped
-// keep-alive socket is safe; a POST (key creation, signing, tenant creation) is never repeated.
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
+// A dropped connection (ECONNRESET, EPIPE) says nothing about whether the wallet already acted on
+// the request: PUT and DELETE are idempotent by HTTP semantics (RFC 9110 §9.2.2) but not by their
+// answers here — a replayed PUT with cas comes back as a spurious 409, one without cas adds a second
+// version, a replayed DELETE a spurious 404. So only reads are repeated after a drop; any call is
+// repeated when its connection was refused (no byte left). Node's agent closes an idle keep-alive
+// socket before the wallet's Keep-Alive timeout hint, which is what made reused-socket drops common.
+const SAFE_AFTER_DROP = new Set(['GET', 'HEAD']);
 
 /** Creates the agent's HTTP client of the wallet's internal /v1 API. */
 export function createWalletHttpClient(options: WalletHttpClientOptions) {
@@ -71,7 +77,7 @@ export function createWalletHttpClient(options: WalletHttpClientOptions) {
       accept: 'application/json',
     };
     if (call.bearerToken !== undefined) headers.authorization = `Bearer ${call.bearerToken}`;
-    return instance.request({ method: call.method, url: call.path, params: call.query, data: call.body, headers });
+    return instance.request({ method: call.method, url: call.path, params: call.query, data: call.body, headers, signal: call.signal });
   }
 
   async function sendWithRetry(call: WalletCall<z.ZodType | undefined>): Promise<AxiosResponse> {
@@ -79,7 +85,7 @@ export function createWalletHttpClient(options: WalletHttpClientOptions) {
       return await send(call);
     } catch (err) {
       if (!axios.isAxiosError(err)) throw err;
-      if (IDEMPOTENT.has(call.method.toUpperCase()) && isRetryableNetworkError(err)) {
+      if (isRetryableNetworkError(err) && (err.code === 'ECONNREFUSED' || SAFE_AFTER_DROP.has(call.method.toUpperCase()))) {
         try {
           return await send(call);
         } catch (second) {
