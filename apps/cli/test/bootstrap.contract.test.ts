@@ -54,6 +54,18 @@ describe('secret-flows bootstrap against a fresh vault-dev', () => {
     expect(out.join('\n')).not.toContain(vault.rootToken);
   });
 
+  // Vault 1.13+ locks a userpass user after 5 bad logins (request_handling.go
+  // failedUserLoginProcess); the bootstrap turns that off on the tenant mount only
+  // (deploy/vault/bootstrap.yaml): generated passwords cannot be guessed, a lock could be forced.
+  it('turns user lockout off on userpass, so wrong passwords cannot lock a tenant out, and keeps it on approle', async () => {
+    const { entityId } = await createTenant(vault.root, 'victim', 'victim-password');
+    const as = (password: string) => vault.client({ address: vault.server.address, auth: userpassAuth({ username: 'victim', password }) });
+    for (let i = 0; i < 6; i++) await expect(as('wrong').login()).rejects.toThrow(/invalid username or password/);
+    expect((await as('victim-password').auth.token.lookupSelf()).entityId).toBe(entityId);
+    expect(await vault.root.sys.readAuthTune('userpass')).toMatchObject({ user_lockout_disable: true });
+    expect(await vault.root.sys.readAuthTune('approle')).not.toHaveProperty('user_lockout_disable', true);
+  });
+
   it('keeps the client id Vault generated when none is given', async () => {
     const other = await startVault();
     try {

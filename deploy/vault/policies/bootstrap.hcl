@@ -28,6 +28,11 @@ path "sys/auth/userpass" {
   capabilities = ["create", "update", "read", "sudo"]
 }
 
+# The tenant login mount's user lockout setting (tune is root-protected, hence sudo).
+path "sys/auth/userpass/tune" {
+  capabilities = ["read", "update", "sudo"]
+}
+
 path "sys/auth/jwt" {
   capabilities = ["create", "update", "read", "sudo"]
 }

@@ -76,6 +76,7 @@ async function apply(vault: VaultClient, spec: PhaseSpec, options: BootstrapOpti
   for (const a of spec.authMethods) {
     const { changed } = await vault.sys.enableAuthMethod(a.path, { type: a.type, description: a.description });
     if (changed) changes.push(`enabled auth method ${a.path}/`);
+    if (a.userLockout) await applyUserLockout(vault, a.path, a.userLockout.disable, changes);
   }
   const accessors = Object.fromEntries(Object.entries(await vault.sys.listAuthMethods()).map(([p, m]) => [p.replace(/\/$/, ''), m.accessor]));
   await applyPolicies(vault, spec, accessors, changes);
@@ -156,4 +157,12 @@ function writeSummary(options: BootstrapOptions, result: BootstrapResult, change
   };
   if (writePrivateFile(file, `${JSON.stringify(summary, null, 2)}\n`)) changes.push(`wrote ${file}`);
   return file;
+}
+
+/** Tunes the mount's user lockout only when Vault's tune read differs (idempotent). */
+async function applyUserLockout(vault: VaultClient, mountPath: string, disable: boolean, changes: string[]): Promise<void> {
+  const tune = await vault.sys.readAuthTune(mountPath);
+  if (tune['user_lockout_disable'] === disable) return;
+  await vault.sys.tuneAuthMethod(mountPath, { user_lockout_config: { lockout_disable: disable } });
+  changes.push(`${disable ? 'disabled' : 'enabled'} user lockout on ${mountPath}/`);
 }

@@ -12,7 +12,16 @@ const name = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digi
 
 const specSchema = z.object({
   mounts: z.array(z.object({ path: name, type: z.string(), options: z.record(z.string(), z.string()).optional(), description: z.string().optional(), phases })),
-  authMethods: z.array(z.object({ path: name, type: z.enum(['approle', 'userpass', 'jwt']), description: z.string().optional(), phases })),
+  authMethods: z.array(
+    z.object({
+      path: name,
+      type: z.enum(['approle', 'userpass', 'jwt']),
+      description: z.string().optional(),
+      // Vault's per-mount user lockout (auth tune `user_lockout_config`); absent = Vault's defaults.
+      userLockout: z.object({ disable: z.boolean() }).strict().optional(),
+      phases,
+    }),
+  ),
   policies: z.array(z.object({ name, phases })),
   approleRoles: z.array(
     z.object({

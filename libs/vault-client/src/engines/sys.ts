@@ -40,6 +40,10 @@ export interface SysApi {
   /** Idempotent like enableSecretsEngine; needs `sudo` on `sys/auth/<path>`. */
   enableAuthMethod(path: string, method: MountInput): Promise<{ changed: boolean }>;
   disableAuthMethod(path: string): Promise<void>;
+  /** `sys/auth/<path>/tune` as Vault answers it (snake_case keys kept); needs `sudo` there. */
+  readAuthTune(path: string): Promise<Record<string, unknown>>;
+  /** Writes `sys/auth/<path>/tune` (e.g. `{ user_lockout_config: { lockout_disable: true } }`). */
+  tuneAuthMethod(path: string, tune: Record<string, unknown>): Promise<void>;
   /** Accessor of an auth mount (`auth_jwt_…`), for templated policies and entity aliases. */
   authAccessor(path: string): Promise<string | undefined>;
   readPolicy(name: string): Promise<string | undefined>;
@@ -104,6 +108,12 @@ export function createSysApi(caller: VaultCaller): SysApi {
     enableAuthMethod: (path, method) => enable('auth', path, method),
     async disableAuthMethod(path) {
       await caller.send({ method: 'DELETE', path: joinPath('sys/auth', path), operation: op('disableAuthMethod') });
+    },
+    async readAuthTune(path) {
+      return dataOf(await caller.send({ method: 'GET', path: joinPath('sys/auth', path, 'tune'), operation: op('readAuthTune') }));
+    },
+    async tuneAuthMethod(path, tune) {
+      await caller.send({ method: 'POST', path: joinPath('sys/auth', path, 'tune'), body: tune, idempotent: true, operation: op('tuneAuthMethod') });
     },
     async authAccessor(path) {
       return (await listMounts('auth'))[`${path.replace(/^\/+|\/+$/g, '')}/`]?.accessor;
