@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { K8S_DIR, REPO_ROOT, kubectlStatus, kustomizeBuild } from './manifests';
+import type { StandaloneConfig } from './apisix-config';
+import { K8S_DIR, REPO_ROOT, kubectlStatus, kustomizeBuild, readYaml } from './manifests';
 import { OVERLAYS } from './rendered';
 import { gatewayConfiguration, runValidator, validatorStatus, VALIDATOR } from './apisix-validator';
 
@@ -13,6 +14,9 @@ const APISIX_YAML = path.join(DEPLOY_APISIX, 'apisix.yaml');
 const CONFIG_YAML = path.join(DEPLOY_APISIX, 'config.yaml');
 // The only variable without a default; any non-empty value stands for the operator's key.
 const REQUIRED = { GATEWAY_DEMO_API_KEY: 'validator-demo-key' };
+// What the tool must report as loaded: every item of the file, none dropped by a schema.
+const items = readYaml<StandaloneConfig>(APISIX_YAML);
+const LOADED_ALL = `ok: ${items.routes.length} routes, ${items.upstreams?.length ?? 0} upstreams, ${items.consumers?.length ?? 0} consumers`;
 
 const validator = validatorStatus();
 const kubectl = kubectlStatus();
@@ -30,7 +34,7 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 describe('deploy/apisix checked by APISIX 3.18 (apisix-validate)', () => {
   itWithValidator('accepts apisix.yaml with its defaults and config.yaml', () => {
     const result = runValidator(APISIX_YAML, CONFIG_YAML, REQUIRED);
-    expect(result.stdout).toMatch(/^ok: 5 routes, 2 upstreams, 1 consumers/);
+    expect(result.stdout.trim()).toBe(LOADED_ALL);
     expect(result.status).toBe(0);
   });
 
@@ -68,7 +72,8 @@ describe.each(OVERLAYS.map((overlay) => overlay.dir))('the gateway of %s checked
       // On failure the tool's lines say what APISIX would refuse, and why.
       expect({ status: result.status, stdout: result.stdout.trim().split('\n') }).toEqual({
         status: 0,
-        stdout: [expect.stringMatching(/^ok: \d+ routes, \d+ upstreams, \d+ consumers/)],
+        // The overlays ship the same apisix.yaml (a byte copy, apisix.e2e.test.ts).
+        stdout: [LOADED_ALL],
       });
     } finally {
       fs.rmSync(gateway.dir, { recursive: true, force: true });

@@ -53,6 +53,10 @@ export function roleAllows(
  * A tiny Kubernetes API server for the real kubectl: discovery for the core group (which every
  * authenticated user may read, through the system:discovery ClusterRole), and Secrets guarded by
  * one Role exactly as RBAC would (verbs and resourceNames). An allowed merge PATCH is applied.
+ *
+ * apps/k8s-e2e/src/support/fake-apiserver.ts is the fuller one (HTTPS, ServiceAccount tokens,
+ * RoleBindings, ConfigMaps, get/create/update). This one stays small and plain HTTP so that these
+ * offline tests need neither openssl nor the e2e project (an app, with its build) as a dependency.
  */
 export async function startFakeApiServer(
   role: Manifest,

@@ -69,6 +69,11 @@ export async function runOverlay(options: RunOptions): Promise<RunningOverlay> {
     // kube-controller-manager publishes the cluster CA in every namespace (root-ca-cert-publisher).
     api.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kube-root-ca.crt' }, data: { 'ca.crt': apiCert.caPem } });
 
+    // Workloads other than Deployments and Jobs: a CronJob (the secret_id rotation) is not run;
+    // apps/deploy-tests/src/rotation.e2e.test.ts runs its containers. Any other kind fails the run.
+    for (const cron of rendered.objects.filter((o) => o.kind === 'CronJob')) say(`cronjob ${cron.metadata.name}: not run here (scheduled; see apps/deploy-tests rotation.e2e.test.ts)`);
+    const unrun = rendered.objects.filter((o) => ['StatefulSet', 'DaemonSet', 'ReplicaSet', 'Pod'].includes(o.kind));
+    if (unrun.length > 0) throw new Error(`the run does not start ${unrun.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
     const deployments = rendered.of<Workload>('Deployment');
     const runsVault = deployments.some((d) => d.spec.template.spec.containers.some((c) => c.image.startsWith('hashicorp/vault:')));
     if (!runsVault) vault = await startOperatorVault(options.repoRoot, rendered, baseDir, say);
