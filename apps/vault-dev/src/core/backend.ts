@@ -91,6 +91,17 @@ export class VaultError extends Error {
   }
 }
 
+/**
+ * A login refused for bad credentials (Vault's `logical.ErrInvalidCredentials`): rendered like
+ * any VaultError, and counted by the core's user lockout.
+ */
+export class InvalidCredentialsError extends VaultError {
+  constructor(message: string) {
+    super(400, [message]);
+    this.name = 'InvalidCredentialsError';
+  }
+}
+
 /** Services the core lends to engines. Everything stateful goes through here. */
 export interface CoreServices {
   /** Injectable clock (ms since epoch); never use Date.now() in engines. */
@@ -153,7 +164,7 @@ export interface IdentityAccess {
   aliasByFactors(mountAccessor: string, name: string): AliasRecord | undefined;
   listAliases(): AliasRecord[];
   createAlias(fields: { canonicalId: string; mountAccessor: string; name: string; metadata?: Record<string, string>; customMetadata?: Record<string, string> }): AliasRecord;
-  updateAlias(id: string, fields: Partial<Pick<AliasRecord, 'name' | 'canonicalId' | 'metadata' | 'customMetadata'>>): AliasRecord;
+  updateAlias(id: string, fields: Partial<Pick<AliasRecord, 'name' | 'canonicalId' | 'mountAccessor' | 'metadata' | 'customMetadata'>>): AliasRecord;
   deleteAlias(id: string): void;
 }
 
@@ -186,11 +197,18 @@ export interface Backend {
   exists?(path: string): boolean | undefined;
   handle(req: BackendRequest): Promise<BackendResponse>;
   /**
+   * Optional, auth methods with user lockout (userpass, approle): the alias name a login
+   * request is for, before it is handled (Vault's alias lookahead); undefined = not a login.
+   */
+  loginAliasLookahead?(path: string, data: Record<string, unknown>): string | undefined;
+  /**
    * Optional: called by token renew for tokens this mount issued. Return the TTLs that apply
    * now (the role's or user's current token_ttl / token_max_ttl), or throw a VaultError to
-   * refuse (§4 `role "x" does not exist during renewal`). Without it, the TTLs from login apply.
+   * refuse (§4 `role "x" does not exist during renewal`), or return null for Vault's nil answer
+   * (204, the token is not renewed: userpass when the user is gone). Without it, the TTLs from
+   * login apply.
    */
-  renew?(token: { metadata: Record<string, string>; aliasName: string }): RenewTtls | Promise<RenewTtls>;
+  renew?(token: { metadata: Record<string, string>; aliasName: string; policies: string[] }): RenewTtls | null | Promise<RenewTtls | null>;
 }
 
 /** Factory signature every engine module exports (one instance per mount). */

@@ -10,6 +10,7 @@ import type { MountTable } from './mounts/mount-table';
 import type { TokenStore } from './tokens/token-store';
 import type { MountEntry, TokenEntry, VaultState } from './state/vault-state';
 import type { WrappingStore } from './wrapping/wrapping-store';
+import type { UserLockout } from './lockout/user-lockout';
 
 export interface CoreInternals {
   state: VaultState;
@@ -19,6 +20,7 @@ export interface CoreInternals {
   tokens: TokenStore;
   identity: IdentityStore;
   wrapping: WrappingStore;
+  lockout: UserLockout;
   factories: Record<string, BackendFactory>;
   persist(): Promise<void>;
   backendFor(mountPath: string): Backend | undefined;
@@ -26,6 +28,8 @@ export interface CoreInternals {
   mount(entry: MountEntry): void;
   /** Removes a mount, its engine state, and (for auth mounts) its tokens and aliases. */
   unmount(path: string): MountEntry | undefined;
+  /** Moves a mount (sys/remount): revokes the tokens issued under the old path, keeps its state. */
+  remount(from: string, to: string): MountEntry | undefined;
   /** Identity policies of the token's entity (empty without an entity). */
   identityPolicies(entry: TokenEntry): string[];
   aclFor(entry: TokenEntry): Acl;

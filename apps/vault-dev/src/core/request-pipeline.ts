@@ -4,7 +4,7 @@
  * (with sudo on root-protected paths), call the backend, render its answer, mint
  * login tokens, wrap responses on request, and persist before replying.
  */
-import { VaultError, type Backend, type BackendRequest, type BackendResponse, type Operation } from './backend';
+import { InvalidCredentialsError, VaultError, type Backend, type BackendRequest, type BackendResponse, type Operation } from './backend';
 import type { CoreInternals } from './core-internals';
 import { aclDenied, envelope, errorReply, injectsTopLevel, tokenDenied, withTopLevelData, type Reply } from './http/reply';
 import type { VaultRequest } from './http/vault-request';
@@ -158,9 +158,17 @@ export function createRequestPipeline(core: CoreInternals): (req: VaultRequest, 
       const exhausted = counted && core.tokens.use(entry);
       mutated ||= counted;
       if (exhausted) spent.add(entry.id);
+      // User lockout on login paths of userpass / approle mounts (see lockout/user-lockout.ts).
+      const lockoutAlias =
+        unauthenticated && core.lockout.applies(route.mount) ? route.backend.loginAliasLookahead?.(route.relPath, req.data) : undefined;
+      if (lockoutAlias !== undefined && core.lockout.isLocked(route.mount, lockoutAlias)) throw new VaultError(403, ['permission denied']);
       let result: BackendResponse;
       try {
         result = await route.backend.handle(toBackendRequest(req, route, operation, entry));
+        if (lockoutAlias !== undefined && result.kind === 'login') core.lockout.clear(route.mount, lockoutAlias);
+      } catch (err) {
+        if (lockoutAlias !== undefined && err instanceof InvalidCredentialsError) core.lockout.recordFailure(route.mount, lockoutAlias);
+        throw err;
       } finally {
         if (exhausted) {
           core.tokens.revokeTree(entry.id);

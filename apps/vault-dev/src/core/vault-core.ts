@@ -11,7 +11,7 @@ import type { CoreInternals } from './core-internals';
 import type { Reply } from './http/reply';
 import type { VaultRequest } from './http/vault-request';
 import { createIdentityStore } from './identity/identity-store';
-import { createMountTable, newMountEntry } from './mounts/mount-table';
+import { createMountTable, MOUNT_ALIASES, newMountEntry } from './mounts/mount-table';
 import { createRequestPipeline } from './request-pipeline';
 import type { Persistence } from './state/persistence';
 import type { MountEntry, VaultState } from './state/vault-state';
@@ -20,6 +20,7 @@ import { createTokenBackend } from './tokens/token.backend';
 import { createTokenStore } from './tokens/token-store';
 import { randomBase62, uuid } from './util/ids';
 import { createWrappingStore } from './wrapping/wrapping-store';
+import { createUserLockout } from './lockout/user-lockout';
 
 export interface VaultCoreOptions {
   state: VaultState;
@@ -93,6 +94,7 @@ export function createVaultCore(options: VaultCoreOptions): VaultCore {
     tokens,
     identity,
     wrapping,
+    lockout: createUserLockout(now),
     factories: options.factories,
     persist,
     backendFor: (path) => backends.get(path),
@@ -114,6 +116,19 @@ export function createVaultCore(options: VaultCoreOptions): VaultCore {
       }
       return removed;
     },
+    remount(from, to) {
+      const entry = mounts.remove(from);
+      if (!entry) return undefined;
+      backends.delete(from);
+      // Vault revokes every lease and token issued under the old path (RevokePrefix in
+      // remountSecretsEngine / remountCredential), then moves the entry.
+      for (const t of Object.values(state.tokens)) if (t.path.startsWith(from)) tokens.revokeTree(t.id);
+      entry.path = to;
+      mounts.add(entry);
+      backends.set(to, instantiate(entry));
+      for (const a of identity.listAliases()) if (a.mountAccessor === entry.accessor) a.mountPath = to;
+      return entry;
+    },
     identityPolicies,
     aclFor(entry): Acl {
       const names = [...entry.policies, ...identityPolicies(entry)];
@@ -134,7 +149,7 @@ export function createVaultCore(options: VaultCoreOptions): VaultCore {
     if (entry.type === 'system') return createSysBackend(internals, options.seal);
     if (entry.type === 'token') return createTokenBackend(internals);
     if (entry.type === 'cubbyhole') return createCubbyholeBackend(servicesFor(entry).state<CubbyholeState>(() => ({ byToken: {} })), tokens);
-    const factory = options.factories[entry.type];
+    const factory = options.factories[MOUNT_ALIASES[entry.type] ?? entry.type];
     if (!factory) throw new Error(`no engine registered for mount type "${entry.type}" at ${entry.path}`);
     return factory(servicesFor(entry), { path: entry.path, accessor: entry.accessor, options: entry.options });
   }

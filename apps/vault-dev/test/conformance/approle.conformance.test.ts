@@ -1,7 +1,7 @@
 /**
  * Conformance: the AppRole auth method over HTTP (vault-api.md §4, §13 #60-#77, #95, #99).
  */
-import { request, startTestVault, type TestVault } from '../support/vault-http';
+import { request, startTestVault, type TestVault, itDevOnly } from '../support/vault-http';
 
 // RSA key generation and scrypt are CPU-bound; on the shared two-core machine they can
 // take seconds under load. This bounds the wait, it asserts nothing about speed.
@@ -200,7 +200,7 @@ describe('vault-dev AppRole', () => {
     });
   });
 
-  it('[#69] rejects a secret_id at its expiration time', async () => {
+  itDevOnly('[#69] rejects a secret_id at its expiration time', async () => {
     const id = await roleId();
     const { secret_id } = await secretId('wallet', { ttl: '60s' });
     vault.clock.advanceSeconds(60);
@@ -336,7 +336,7 @@ describe('vault-dev AppRole', () => {
     ).toBe(200);
   });
 
-  it('[#76] renews an AppRole token up to the role token_max_ttl', async () => {
+  itDevOnly('[#76] renews an AppRole token up to the role token_max_ttl', async () => {
     const { secret_id } = await secretId();
     const token = (await login({ role_id: await roleId(), secret_id })).json
       .auth.client_token as string;

@@ -5,7 +5,7 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { startTestVault, type TestVault } from '../support/vault-http';
+import { startTestVault, type TestVault, itDevOnly } from '../support/vault-http';
 
 // RSA key generation and scrypt are CPU-bound; on the shared two-core machine they can
 // take seconds under load. This bounds the wait, it asserts nothing about speed.
@@ -206,7 +206,7 @@ describe('vault-dev JWT auth', () => {
     ).toBe(403);
   });
 
-  it('[#111] refuses an identity token expired beyond the 60 s skew', async () => {
+  itDevOnly('[#111] refuses an identity token expired beyond the 60 s skew', async () => {
     const token = await idToken();
     vault.clock.advanceSeconds(3600 + 61);
     const res = await login('jwt', { role: 'tenant', jwt: token });

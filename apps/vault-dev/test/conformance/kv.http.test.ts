@@ -1,7 +1,7 @@
 /**
  * Conformance: KV v2 (vault-api.md §3, §13 #37–#59).
  */
-import { ACL_DENIED, startTestVault, tokenWithPolicy, type TestVault } from '../support/vault-http';
+import { ACL_DENIED, startTestVault, tokenWithPolicy, type TestVault, itDevOnly } from '../support/vault-http';
 
 const INVALID_PATH =
   "Invalid path for a versioned K/V secrets engine. See the API docs for the appropriate API endpoints to use. If using the Vault CLI, use 'vault kv get' for this operation.";
@@ -22,7 +22,7 @@ describe('vault-dev KV v2', () => {
     expect(res.json).toEqual({ errors: [] });
   });
 
-  it('[#38] answers the first write with version 1 metadata', async () => {
+  itDevOnly('[#38] answers the first write with version 1 metadata', async () => {
     const res = await write('first', { data: { k: 'v' } });
     expect(res.status).toBe(200);
     expect(res.json.data).toEqual({
@@ -84,7 +84,7 @@ describe('vault-dev KV v2', () => {
     expect((await write('strict', { data: { v: 1 }, options: { cas: 0 } })).status).toBe(200);
   });
 
-  it('[#45] soft-deletes with 204 and then answers the 404 envelope with data:null and no errors key', async () => {
+  itDevOnly('[#45] soft-deletes with 204 and then answers the 404 envelope with data:null and no errors key', async () => {
     await write('soft', { data: { v: 1 } });
     const del = await vault.root$('DELETE', '/v1/secret/data/soft');
     expect(del.status).toBe(204);
@@ -147,7 +147,7 @@ describe('vault-dev KV v2', () => {
     expect((await vault.call('LIST', '/v1/secret/metadata/kept', { token: vault.root })).json.data.keys).toEqual(['destroyed']);
   });
 
-  it('[#52] reads key metadata with every field and per-version entries', async () => {
+  itDevOnly('[#52] reads key metadata with every field and per-version entries', async () => {
     await write('meta', { data: { v: 1 } });
     await write('meta', { data: { v: 2 } });
     const res = await vault.root$('GET', '/v1/secret/metadata/meta');
@@ -195,7 +195,7 @@ describe('vault-dev KV v2', () => {
     expect(tooMany.status).toBe(400);
   });
 
-  it('[#54] sets a future deletion_time from delete_version_after, and the version reads until then', async () => {
+  itDevOnly('[#54] sets a future deletion_time from delete_version_after, and the version reads until then', async () => {
     await vault.root$('POST', '/v1/secret/metadata/expiring', { delete_version_after: '10s' });
     const written = await write('expiring', { data: { v: 1 } });
     expect(written.json.data.deletion_time).toBe('2026-01-01T12:00:10Z');

@@ -1,7 +1,7 @@
 /**
  * Conformance: sys endpoints and policy management (vault-api.md §2, §13 #23–#36).
  */
-import { startTestVault, tokenWithPolicy, type TestVault } from '../support/vault-http';
+import { itDevOnly, startTestVault, tokenWithPolicy, type TestVault } from '../support/vault-http';
 
 const HCL = 'path "secret/data/wallet/*" {\n  capabilities = ["create", "read", "update"]\n}\n';
 
@@ -12,7 +12,7 @@ describe('vault-dev sys', () => {
   });
   afterAll(() => vault.server.stop());
 
-  it('[#23] serves sys/health without a token as raw JSON', async () => {
+  itDevOnly('[#23] serves sys/health without a token as raw JSON', async () => {
     const res = await vault.call('GET', '/v1/sys/health');
     expect(res.status).toBe(200);
     expect(res.json).toEqual(
@@ -35,7 +35,7 @@ describe('vault-dev sys', () => {
     expect(res.json).toEqual(expect.objectContaining({ type: 'shamir', initialized: true, sealed: false, t: 1, n: 1, progress: 0, nonce: '', version: expect.any(String) }));
   });
 
-  it('[#24][#26] when sealed answers 503 "Vault is sealed" and health 503 (or sealedcode), until unsealed with the key', async () => {
+  itDevOnly('[#24][#26] when sealed answers 503 "Vault is sealed" and health 503 (or sealedcode), until unsealed with the key', async () => {
     expect((await vault.root$('PUT', '/v1/sys/seal')).status).toBe(204);
     const blocked = await vault.root$('GET', '/v1/secret/config');
     expect([blocked.status, blocked.json]).toEqual([503, { errors: ['Vault is sealed'] }]);

@@ -1,7 +1,7 @@
 /**
  * Conformance: the token store (vault-api.md §5, §13 #79–#89).
  */
-import { PERMISSION_DENIED, startTestVault, type TestVault } from '../support/vault-http';
+import { itDevOnly, PERMISSION_DENIED, startTestVault, type TestVault } from '../support/vault-http';
 
 describe('vault-dev tokens', () => {
   let vault: TestVault;
@@ -16,7 +16,7 @@ describe('vault-dev tokens', () => {
   });
   afterAll(() => vault.server.stop());
 
-  it('[#79] looks up itself with every documented field', async () => {
+  itDevOnly('[#79] looks up itself with every documented field', async () => {
     const { client_token } = await create({ policies: ['p'], ttl: '1h' });
     const res = await vault.call('GET', '/v1/auth/token/lookup-self', { token: client_token });
     expect(res.json.data).toEqual(
@@ -53,7 +53,7 @@ describe('vault-dev tokens', () => {
     expect(empty.json.auth.lease_duration).toBe(600);
   });
 
-  it('[#81] caps a renewal at the max TTL with Vault\'s warning', async () => {
+  itDevOnly('[#81] caps a renewal at the max TTL with Vault\'s warning', async () => {
     const { client_token } = await create({ policies: ['p'], ttl: '10m', explicit_max_ttl: '1h' });
     vault.clock.advanceSeconds(20);
     const res = await vault.call('PUT', '/v1/auth/token/renew-self', { token: client_token, body: { increment: 7200 } });
@@ -61,7 +61,7 @@ describe('vault-dev tokens', () => {
     expect(res.json.warnings).toEqual(['TTL of "2h" exceeded the effective max_ttl of "59m40s"; TTL value is capped accordingly']);
   });
 
-  it('[#82] refuses every request once the TTL has elapsed', async () => {
+  itDevOnly('[#82] refuses every request once the TTL has elapsed', async () => {
     const { client_token } = await create({ policies: ['p'], ttl: '30s' });
     expect((await vault.call('GET', '/v1/auth/token/lookup-self', { token: client_token })).status).toBe(200);
     vault.clock.advanceSeconds(31);
@@ -126,7 +126,7 @@ describe('vault-dev tokens', () => {
     expect(renew.json).toEqual({ errors: ['invalid lease ID'] });
   });
 
-  it('[#89] looks up, renews and revokes by accessor; an unknown token lookup is "bad token"', async () => {
+  itDevOnly('[#89] looks up, renews and revokes by accessor; an unknown token lookup is "bad token"', async () => {
     const { client_token, accessor } = await create({ policies: ['p'], ttl: '5m' });
     const look = await vault.root$('POST', '/v1/auth/token/lookup-accessor', { accessor });
     expect(look.json.data).toEqual(expect.objectContaining({ id: '', accessor, ttl: 300 }));

@@ -1,7 +1,7 @@
 /**
  * Conformance: response wrapping (vault-api.md §9, §13 #75, #119, #120).
  */
-import { startTestVault, type TestVault } from '../support/vault-http';
+import { startTestVault, type TestVault, itDevOnly } from '../support/vault-http';
 
 const INVALID = { errors: ['wrapping token is not valid or does not exist'] };
 
@@ -18,7 +18,7 @@ describe('vault-dev response wrapping', () => {
   const wrappedRead = () =>
     vault.call('GET', '/v1/secret/data/wrapped', { token: vault.root, headers: { 'X-Vault-Wrap-TTL': '60s' } });
 
-  it('[#119] answers a wrapped request with only wrap_info and request_id ""', async () => {
+  itDevOnly('[#119] answers a wrapped request with only wrap_info and request_id ""', async () => {
     const res = await wrappedRead();
     expect(res.status).toBe(200);
     expect(res.json).toEqual(
@@ -54,7 +54,7 @@ describe('vault-dev response wrapping', () => {
     expect([again.status, again.json]).toEqual([400, INVALID]);
   });
 
-  it('[#119] refuses an expired wrapping token', async () => {
+  itDevOnly('[#119] refuses an expired wrapping token', async () => {
     const token = (await wrappedRead()).json.wrap_info.token;
     vault.clock.advanceSeconds(61);
     const res = await vault.root$('POST', '/v1/sys/wrapping/unwrap', { token });

@@ -146,11 +146,18 @@ function parametersAllowed(rules: ParameterRules, data: Record<string, unknown>)
 
 export function createAcl(policies: Policy[], ctx: TemplateContext): Acl {
   const rules = compile(policies, ctx);
+  const exactRule = (path: string): CompiledRule | undefined => rules.find((r) => !r.isGlob && r.segments === null && r.prefix === path);
   const match = (path: string, isList: boolean): CompiledRule | undefined => {
-    const found = matchOnce(rules, path);
-    if (found || !isList || !path.endsWith('/')) return found;
-    // A LIST on `dir/` is also allowed by an exact rule on `dir` (reference §6, checklist #98).
-    return matchOnce(rules, path.slice(0, -1));
+    // Vault's AllowOperation order (policy/acl.go): the exact rule, then for LIST the exact
+    // rule without the trailing slash, then the wildcard rules, then for LIST the wildcard
+    // rules for the path without the trailing slash (checklist #98, #134).
+    const trimmed = isList && path.endsWith('/') ? path.slice(0, -1) : undefined;
+    return (
+      exactRule(path) ??
+      (trimmed !== undefined ? exactRule(trimmed) : undefined) ??
+      matchOnce(rules, path) ??
+      (trimmed !== undefined ? matchOnce(rules, trimmed) : undefined)
+    );
   };
   const capabilities = (path: string, isList = false): string[] => {
     const rule = match(path, isList);

@@ -103,6 +103,20 @@ export function createIdentityStore(options: IdentityStoreOptions): IdentityStor
       if (!state.entities[fields.canonicalId]) throw new VaultError(400, ['invalid canonical ID "' + fields.canonicalId + '"']);
       alias.canonicalId = fields.canonicalId;
     }
+    if (fields.mountAccessor !== undefined && fields.mountAccessor !== alias.mountAccessor) {
+      // Vault checks the new accessor against the mount table (identity store_aliases.go handleAliasUpdate).
+      const target = fields.mountAccessor;
+      if (aliasesOf(alias.canonicalId).some((a) => a.id !== alias.id && a.mountAccessor === target)) {
+        throw new VaultError(400, ["Alias cannot be updated as the entity already has an alias for the given 'mount_accessor' "]);
+      }
+      const mount = mounts.byAccessor(target);
+      if (!mount) throw new VaultError(400, ['invalid mount accessor "' + target + '"']);
+      const clash = aliasByFactors(mount.accessor, fields.name ?? alias.name);
+      if (clash && clash.id !== alias.id) throw new VaultError(400, ['alias with combination of mount accessor and name already exists']);
+      alias.mountAccessor = mount.accessor;
+      alias.mountPath = mount.path;
+      alias.mountType = mount.type;
+    }
     if (fields.name !== undefined) alias.name = fields.name;
     if (fields.metadata !== undefined) alias.metadata = fields.metadata;
     if (fields.customMetadata !== undefined) alias.customMetadata = fields.customMetadata;

@@ -8,6 +8,9 @@ import type { MountEntry } from '../state/vault-state';
 
 export const SYSTEM_MAX_TTL_SECONDS = 768 * 3600;
 
+/** Legacy mount type names and the engine that serves them (Vault's mountAliases in vault/mount.go). */
+export const MOUNT_ALIASES: Record<string, string> = { generic: 'kv' };
+
 export const AUTH_TYPES = new Set(['token', 'approle', 'userpass', 'jwt', 'oidc', 'cert', 'ldap', 'kubernetes']);
 
 /** Vault names mount accessors `<type>_<8hex>`, auth ones `auth_<type>_<8hex>`. */
@@ -97,6 +100,15 @@ export function mountInfo(entry: MountEntry): Record<string, unknown> {
     max_lease_ttl: entry.config.maxLeaseTtlSeconds,
   };
   if (entry.isAuth) config['token_type'] = 'default-service';
+  const lockout = entry.config.userLockout;
+  if (lockout) {
+    config['user_lockout_config'] = {
+      user_lockout_counter_reset_duration: lockout.counterResetSeconds,
+      user_lockout_threshold: lockout.threshold,
+      user_lockout_duration: lockout.durationSeconds,
+      user_lockout_disable: lockout.disable,
+    };
+  }
   return {
     accessor: entry.accessor,
     config,

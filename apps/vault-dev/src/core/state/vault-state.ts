@@ -12,10 +12,23 @@ export interface MountEntry {
   uuid: string;
   description: string;
   options: Record<string, string>;
-  config: { defaultLeaseTtlSeconds: number; maxLeaseTtlSeconds: number; forceNoCache: boolean };
+  config: {
+    defaultLeaseTtlSeconds: number;
+    maxLeaseTtlSeconds: number;
+    forceNoCache: boolean;
+    /** Tuned `user_lockout_config` (auth mounts); 0 / absent = the default. */
+    userLockout?: UserLockoutTune;
+  };
   local: boolean;
   sealWrap: boolean;
   isAuth: boolean;
+}
+
+export interface UserLockoutTune {
+  threshold: number;
+  durationSeconds: number;
+  counterResetSeconds: number;
+  disable: boolean;
 }
 
 export interface TokenEntry {
@@ -67,4 +80,6 @@ export interface VaultState {
   identity: { entities: Record<string, EntityRecord>; aliases: Record<string, AliasRecord> };
   wrapping: Record<string, WrappedResponse>;
   engines: Record<string, object>;
+  /** sys/remount migrations by id (absent in state files written before remount existed). */
+  remountMigrations?: Record<string, { source_mount: string; target_mount: string; status: string }>;
 }

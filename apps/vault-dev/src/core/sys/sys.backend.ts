@@ -5,9 +5,10 @@ import { timingSafeEqual } from 'node:crypto';
 import { VaultError, type Backend, type BackendRequest, type BackendResponse } from '../backend';
 import type { CoreInternals } from '../core-internals';
 import { health, sealStatus, type SealInfo } from './health.handlers';
-import { handleMounts, handleUiMounts } from './mounts.handlers';
+import { handleLockedUsers, handleMounts, handleRemount, handleUiMounts } from './mounts.handlers';
 import { handleCapabilities, handlePolicies } from './policies.handlers';
 import { handleWrapping } from './wrapping.handlers';
+import { withUnknownFieldsWarning } from '../util/unknown-fields';
 
 /** Runtime seal state: the dev server starts unsealed; sys/seal and sys/unseal toggle it. */
 export interface SealControl {
@@ -33,8 +34,59 @@ export function createSealControl(options: { unsealKey: string; clusterName: str
   };
 }
 
+const MOUNT_FIELDS = ['path', 'type', 'description', 'config', 'options', 'local', 'seal_wrap', 'external_entropy_access', 'plugin_name', 'plugin_version'];
+const TUNE_FIELDS = [
+  'path',
+  'default_lease_ttl',
+  'max_lease_ttl',
+  'description',
+  'audit_non_hmac_request_keys',
+  'audit_non_hmac_response_keys',
+  'options',
+  'listing_visibility',
+  'passthrough_request_headers',
+  'allowed_response_headers',
+  'token_type',
+  'allowed_managed_keys',
+  'plugin_version',
+  'user_lockout_config',
+];
+
+/**
+ * The fields Vault's system backend declares for the write paths vault-dev serves
+ * (vault/logical_system_paths.go); undefined = arbitrary input (wrapping/wrap) or not a path.
+ */
+function sysWriteFields(path: string): readonly string[] | undefined {
+  const p = path.replace(/\/+$/, '');
+  if (/^(mounts|auth)\/.+\/tune$/.test(p)) return TUNE_FIELDS;
+  if (/^(mounts|auth)\/.+/.test(p)) return MOUNT_FIELDS;
+  if (/^(policies\/acl|policy)\/[^/]+$/.test(p)) return ['name', 'policy', 'rules'];
+  if (p === 'capabilities' || p === 'capabilities-self') return ['token', 'path', 'paths'];
+  if (p === 'capabilities-accessor') return ['accessor', 'path', 'paths'];
+  if (p === 'wrapping/unwrap' || p === 'wrapping/lookup' || p === 'wrapping/rewrap') return ['token'];
+  if (p === 'remount') return ['from', 'to'];
+  if (p === 'seal' || /^locked-users\/[^/]+\/unlock\/.+$/.test(p)) return p === 'seal' ? [] : ['mount_accessor', 'alias_identifier'];
+  return undefined;
+}
+
 function unsupportedPath(): VaultError {
   return new VaultError(404, ['1 error occurred:\n\t* unsupported path\n\n']);
+}
+
+/**
+ * sys/leader of a server without HA storage, as Vault's GetLeaderStatus answers it
+ * (vault/logical_system.go LeaderResponse; http/sys_leader.go): HA disabled, no leader address.
+ */
+function leader(): Record<string, unknown> {
+  return {
+    ha_enabled: false,
+    is_self: false,
+    active_time: '0001-01-01T00:00:00Z',
+    leader_address: '',
+    leader_cluster_address: '',
+    performance_standby: false,
+    performance_standby_last_remote_wal: 0,
+  };
 }
 
 function route(core: CoreInternals, seal: SealControl, req: BackendRequest): BackendResponse {
@@ -58,6 +110,18 @@ function route(core: CoreInternals, seal: SealControl, req: BackendRequest): Bac
     }
     case 'mounts':
       return handleMounts(core, req, rest, false);
+    case 'locked-users':
+      return handleLockedUsers(core, req, rest);
+    case 'remount':
+      return handleRemount(core, req, rest);
+    case 'init':
+      // A dev server is initialised (Vault's handleSysInitGet in http/sys_init.go).
+      if (rest !== '') throw unsupportedPath();
+      if (req.operation !== 'read') throw new VaultError(400, ['Vault is already initialized']);
+      return { kind: 'raw', status: 200, body: { initialized: true } };
+    case 'leader':
+      if (rest !== '' || req.operation !== 'read') throw unsupportedPath();
+      return { kind: 'raw', status: 200, body: leader() };
     case 'auth':
       return handleMounts(core, req, rest, true);
     case 'policy':
@@ -82,7 +146,7 @@ function route(core: CoreInternals, seal: SealControl, req: BackendRequest): Bac
 export function createSysBackend(core: CoreInternals, seal: SealControl): Backend {
   return {
     type: 'system',
-    unauthenticatedPaths: ['health', 'seal-status', 'unseal', 'wrapping/lookup', 'internal/ui/mounts', 'internal/ui/mounts/*'],
+    unauthenticatedPaths: ['health', 'seal-status', 'unseal', 'init', 'leader', 'wrapping/lookup', 'internal/ui/mounts', 'internal/ui/mounts/*'],
     exists(path) {
       if (path.startsWith('policies/acl/') || path.startsWith('policy/')) {
         const name = path.split('/').pop() ?? '';
@@ -91,7 +155,9 @@ export function createSysBackend(core: CoreInternals, seal: SealControl): Backen
       return undefined;
     },
     async handle(req) {
-      return route(core, seal, req);
+      const res = route(core, seal, req);
+      const known = req.operation === 'create' || req.operation === 'update' ? sysWriteFields(req.path) : undefined;
+      return known ? withUnknownFieldsWarning(res, req.data, known) : res;
     },
   };
 }

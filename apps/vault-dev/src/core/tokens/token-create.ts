@@ -53,6 +53,12 @@ export function createToken(
 ): BackendResponse {
   if (!parent || parent.numUses > 0) throw new VaultError(400, ['restricted use token cannot generate child tokens']);
   if (parent.type === 'batch') throw new VaultError(400, ['batch tokens cannot create more tokens']);
+  // Token roles are not implemented (ADR 0002): refuse what Vault would honour rather than ignore it.
+  for (const field of ['role_name', 'entity_alias']) {
+    if (data[field] !== undefined && data[field] !== null && data[field] !== '') {
+      throw new VaultError(400, [`vault-dev does not implement token roles: "${field}" is not supported`]);
+    }
+  }
   const parentIsRoot = isRootEntry(parent);
   const privileged = parentIsRoot || options.isSudo;
   if (data['id'] !== undefined && !privileged) throw new VaultError(400, ['root or sudo privileges required to specify token id']);
@@ -68,7 +74,9 @@ export function createToken(
   const { policies, warnings } = policiesFor(core, parent, data, parentIsRoot);
   if (type === 'batch' && policies.includes('root')) throw new VaultError(400, ['batch tokens cannot be root tokens']);
   if (type === 'batch' && period > 0) throw new VaultError(400, ['batch tokens cannot be periodic']);
-  const ttl = duration(data, 'ttl');
+  // The deprecated `lease` is the TTL when `ttl` is absent (token_store.go, "This block is compatibility").
+  const given = (name: string): boolean => data[name] !== undefined && data[name] !== null && data[name] !== '';
+  const ttl = given('ttl') ? duration(data, 'ttl') : given('lease') ? duration(data, 'lease') : 0;
   const explicitMax = duration(data, 'explicit_max_ttl');
   const meta = data['meta'] && typeof data['meta'] === 'object' ? Object.fromEntries(Object.entries(data['meta'] as object).map(([k, v]) => [k, String(v)])) : null;
   const displayName = typeof data['display_name'] === 'string' && data['display_name'] !== '' ? `token-${data['display_name'].replace(/[^A-Za-z0-9_-]/g, '-')}` : 'token';

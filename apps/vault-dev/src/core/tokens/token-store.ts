@@ -39,7 +39,8 @@ export interface TokenStore extends TokenAccess {
   use(entry: TokenEntry): boolean;
   revokeTree(id: string): void;
   revokeByEntity(entityId: string): void;
-  renew(entry: TokenEntry, incrementSeconds: number, limits: { mountDefaultSeconds: number; mountMaxSeconds: number }): string[];
+  /** Renews from one clock reading; `ttlSeconds` is the TTL granted at that reading. */
+  renew(entry: TokenEntry, incrementSeconds: number, limits: { mountDefaultSeconds: number; mountMaxSeconds: number }): { ttlSeconds: number; warnings: string[] };
   ttlRemaining(entry: TokenEntry): number;
   accessors(): string[];
 }
@@ -178,7 +179,7 @@ export function createTokenStore(options: { state: VaultState; now: () => number
       });
       entry.expireMs = nowMs + result.ttlSeconds * 1000;
       entry.lastRenewalMs = nowMs;
-      return result.warnings;
+      return { ttlSeconds: result.ttlSeconds, warnings: result.warnings };
     },
     ttlRemaining(entry) {
       return entry.expireMs === 0 ? 0 : Math.max(0, Math.floor((entry.expireMs - now()) / 1000));

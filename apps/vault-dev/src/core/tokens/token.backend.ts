@@ -8,7 +8,42 @@ import { mountTtls } from '../mounts/mount-table';
 import type { TokenEntry } from '../state/vault-state';
 import { parseDurationSeconds } from '../util/time-format';
 import { createToken } from './token-create';
+import { withUnknownFieldsWarning } from '../util/unknown-fields';
 import { authBlock, isRootEntry, lookupData } from './token-store';
+
+const CREATE_FIELDS = [
+  'id',
+  'role_name',
+  'policies',
+  'meta',
+  'no_parent',
+  'no_default_policy',
+  'renewable',
+  'ttl',
+  'lease',
+  'type',
+  'explicit_max_ttl',
+  'display_name',
+  'num_uses',
+  'period',
+  'entity_alias',
+];
+
+/** The fields of auth/token/* write paths (vault/token_store.go). */
+const TOKEN_WRITE_FIELDS: Record<string, readonly string[]> = {
+  create: CREATE_FIELDS,
+  'create-orphan': CREATE_FIELDS,
+  lookup: ['token'],
+  'lookup-self': ['token'],
+  'lookup-accessor': ['accessor'],
+  renew: ['token', 'increment'],
+  'renew-self': ['token', 'increment'],
+  'renew-accessor': ['accessor', 'increment'],
+  revoke: ['token'],
+  'revoke-self': [],
+  'revoke-accessor': ['accessor'],
+  'revoke-orphan': ['token'],
+};
 
 function unsupportedPath(): VaultError {
   return new VaultError(404, ['1 error occurred:\n\t* unsupported path\n\n']);
@@ -43,14 +78,17 @@ export function createTokenBackend(core: CoreInternals): Backend {
     const issuer = mount?.isAuth && mount.type !== 'token' ? core.backendFor(mount.path) : undefined;
     if (issuer?.renew && mount && entry.type === 'service' && entry.renewable && entry.expireMs !== 0) {
       const aliasName = core.identity.aliasesOf(entry.entityId).find((a) => a.mountAccessor === mount.accessor)?.name ?? '';
-      const ttls = await issuer.renew({ metadata: entry.meta ?? {}, aliasName });
+      const ttls = await issuer.renew({ metadata: entry.meta ?? {}, aliasName, policies: entry.policies });
+      // Vault's RenewToken passes a nil answer of the auth method through: 204, not renewed.
+      if (ttls === null) return { kind: 'empty' };
       entry.backendTtlSeconds = ttls.ttlSeconds;
       entry.maxTtlSeconds = ttls.maxTtlSeconds;
       entry.periodSeconds = ttls.periodSeconds ?? entry.periodSeconds;
     }
     const limits = mountTtls(mount);
-    const warnings = core.tokens.renew(entry, increment, { mountDefaultSeconds: limits.defaultTtlSeconds, mountMaxSeconds: limits.maxTtlSeconds });
-    return { kind: 'auth', auth: authBlock(entry, core.identityPolicies(entry), core.tokens.ttlRemaining(entry), showId), warnings };
+    // lease_duration is the TTL granted at the renewal's own clock reading, not re-read later.
+    const { ttlSeconds, warnings } = core.tokens.renew(entry, increment, { mountDefaultSeconds: limits.defaultTtlSeconds, mountMaxSeconds: limits.maxTtlSeconds });
+    return { kind: 'auth', auth: authBlock(entry, core.identityPolicies(entry), ttlSeconds, showId), warnings };
   };
 
   const revoke = (entry: TokenEntry | undefined, orphanChildren: boolean): BackendResponse => {
@@ -100,7 +138,9 @@ export function createTokenBackend(core: CoreInternals): Backend {
   return {
     type: 'token',
     async handle(req) {
-      return route(req);
+      const res = await route(req);
+      const known = req.operation === 'create' || req.operation === 'update' ? TOKEN_WRITE_FIELDS[req.path.replace(/\/$/, '')] : undefined;
+      return known ? withUnknownFieldsWarning(res, req.data, known) : res;
     },
   };
 }

@@ -1,5 +1,6 @@
 /** AppRole login (reference §4): role_id + secret_id in, an auth block for the core out. */
 import {
+  InvalidCredentialsError,
   VaultError,
   type BackendRequest,
   type BackendResponse,
@@ -36,7 +37,9 @@ export function createLoginHandler(core: CoreServices, state: AppRoleState) {
       const entry = liveSecretId(role, hash, core.now());
       if (!entry) {
         await core.persist();
-        throw new VaultError(400, [INVALID]);
+        // Only a wrong secret_id for an existing role counts toward user lockout
+        // (approle path_login.go returns logical.ErrInvalidCredentials there alone).
+        throw new InvalidCredentialsError(INVALID);
       }
       if (
         entry.cidrList.length > 0 &&

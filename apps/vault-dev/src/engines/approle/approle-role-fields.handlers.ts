@@ -11,7 +11,7 @@ import type { createRoleHandlers } from './approle-roles.handlers';
 type RoleHandlers = ReturnType<typeof createRoleHandlers>;
 
 /** URL segment -> [field in role reads and writes, its default, deprecated alias]. */
-const FIELDS: Record<string, [string, unknown, string?]> = {
+export const ROLE_FIELD_TABLE: Record<string, [string, unknown, string?]> = {
   policies: ['token_policies', [], 'policies'],
   'token-policies': ['token_policies', []],
   period: ['token_period', 0, 'period'],
@@ -29,14 +29,14 @@ const FIELDS: Record<string, [string, unknown, string?]> = {
   'local-secret-ids': ['local_secret_ids', false],
 };
 
-export const ROLE_FIELD_SEGMENTS = Object.keys(FIELDS);
+export const ROLE_FIELD_SEGMENTS = Object.keys(ROLE_FIELD_TABLE);
 
 export function createRoleFieldHandlers(roles: RoleHandlers) {
   async function read(
     req: BackendRequest,
     [name, segment]: string[],
   ): Promise<BackendResponse> {
-    const [field, , alias] = FIELDS[segment];
+    const [field, , alias] = ROLE_FIELD_TABLE[segment];
     const whole = await roles.readRole(req, [name]);
     if (whole.kind !== 'data') notFound();
     const value = whole.data[field];
@@ -50,7 +50,7 @@ export function createRoleFieldHandlers(roles: RoleHandlers) {
     req: BackendRequest,
     [name, segment]: string[],
   ): Promise<BackendResponse> {
-    const [field, , alias] = FIELDS[segment];
+    const [field, , alias] = ROLE_FIELD_TABLE[segment];
     if (segment === 'local-secret-ids')
       badField('local_secret_ids can only be set when the role is created');
     roles.roleOrThrow(name);
@@ -63,7 +63,7 @@ export function createRoleFieldHandlers(roles: RoleHandlers) {
     req: BackendRequest,
     [name, segment]: string[],
   ): Promise<BackendResponse> {
-    const [field, fallback] = FIELDS[segment];
+    const [field, fallback] = ROLE_FIELD_TABLE[segment];
     if (segment === 'local-secret-ids')
       badField('local_secret_ids can only be set when the role is created');
     roles.roleOrThrow(name);

@@ -9,6 +9,7 @@ import {
   type BackendResponse,
   type Operation,
 } from '../../core/backend';
+import { withUnknownFieldsWarning } from '../../core/util/unknown-fields';
 
 export type RouteHandler = (
   req: BackendRequest,
@@ -18,6 +19,12 @@ export type RouteHandler = (
 export interface Route {
   pattern: RegExp;
   ops: Partial<Record<Operation | 'write', RouteHandler>>;
+  /**
+   * The fields the path declares (Vault's framework.Path Fields). On writes, body keys outside
+   * it earn Vault's "Endpoint ignored these unrecognized parameters" warning on a non-204
+   * answer. Absent = the path takes arbitrary input (no warning).
+   */
+  fields?: readonly string[] | ((params: string[]) => readonly string[]);
 }
 
 /** Go multierror text, which Vault uses for routing errors (reference §1.5). */
@@ -39,7 +46,14 @@ export function createRouteTable(
         route.ops[req.operation] ?? (isWrite ? route.ops.write : undefined);
       if (!handler)
         throw new VaultError(405, [multiError('unsupported operation')]);
-      return handler(req, match.slice(1));
+      const params = match.slice(1);
+      const res = await handler(req, params);
+      if (!isWrite || !route.fields) return res;
+      const known =
+        typeof route.fields === 'function'
+          ? route.fields(params)
+          : route.fields;
+      return withUnknownFieldsWarning(res, req.data, known);
     }
     throw new VaultError(404, [multiError('unsupported path')]);
   };

@@ -64,9 +64,16 @@ export function createAliasHandlers(core: CoreServices) {
     if (!alias) throw new VaultError(400, ['invalid alias ID provided']);
     const d = req.data;
     const fields: Partial<
-      Pick<AliasRecord, 'name' | 'canonicalId' | 'customMetadata'>
+      Pick<
+        AliasRecord,
+        'name' | 'canonicalId' | 'mountAccessor' | 'customMetadata'
+      >
     > = {};
     if (d['name'] !== undefined) fields.name = parseString(d['name'], 'name');
+    if (d['mount_accessor'] !== undefined) {
+      const accessor = parseString(d['mount_accessor'], 'mount_accessor');
+      if (accessor !== '') fields.mountAccessor = accessor;
+    }
     if (d['canonical_id'] !== undefined) {
       fields.canonicalId = parseString(d['canonical_id'], 'canonical_id');
       if (!id.entityById(fields.canonicalId)) badField('invalid canonical ID');
@@ -76,9 +83,18 @@ export function createAliasHandlers(core: CoreServices) {
         d['custom_metadata'],
         'custom_metadata',
       );
-    id.updateAlias(alias.id, fields);
+    // Vault's handleAliasUpdate: nil (204) when nothing changes, else the alias and entity ids.
+    const comparable = (a: AliasRecord) =>
+      JSON.stringify({ ...a, lastUpdateTime: '' });
+    const before = comparable(alias);
+    const updated = id.updateAlias(alias.id, fields);
+    const changed = comparable(updated) !== before;
     await core.persist();
-    return { kind: 'empty' };
+    if (!changed) return { kind: 'empty' };
+    return {
+      kind: 'data',
+      data: { id: updated.id, canonical_id: updated.canonicalId },
+    };
   }
 
   return {

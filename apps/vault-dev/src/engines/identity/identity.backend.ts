@@ -15,10 +15,15 @@ export const createIdentityBackend: BackendFactory = (core): Backend => {
   const keys = createOidcKeyHandlers(core, state);
   const tokens = createOidcTokenHandlers(core, state);
   const route = createRouteTable([
-    { pattern: /^entity$/, ops: { write: entities.upsertEntity } },
+    {
+      pattern: /^entity$/,
+      fields: ['id', 'name', 'metadata', 'policies', 'disabled'],
+      ops: { write: entities.upsertEntity },
+    },
     { pattern: /^entity\/id$/, ops: { list: entities.listEntitiesById } },
     {
       pattern: new RegExp(`^entity/id/${SEGMENT}$`),
+      fields: ['id', 'name', 'metadata', 'policies', 'disabled'],
       ops: {
         read: entities.readEntityById,
         write: entities.updateEntityById,
@@ -28,39 +33,71 @@ export const createIdentityBackend: BackendFactory = (core): Backend => {
     { pattern: /^entity\/name$/, ops: { list: entities.listEntitiesByName } },
     {
       pattern: new RegExp(`^entity/name/${SEGMENT}$`),
+      fields: ['id', 'name', 'metadata', 'policies', 'disabled'],
       ops: {
         read: entities.readEntityByName,
         write: entities.updateEntityByName,
         delete: entities.deleteEntityByName,
       },
     },
-    { pattern: /^entity-alias$/, ops: { write: aliases.createAlias } },
+    {
+      pattern: /^entity-alias$/,
+      fields: [
+        'id',
+        'name',
+        'canonical_id',
+        'mount_accessor',
+        'custom_metadata',
+      ],
+      ops: { write: aliases.createAlias },
+    },
     { pattern: /^entity-alias\/id$/, ops: { list: aliases.listAliases } },
     {
       pattern: new RegExp(`^entity-alias/id/${SEGMENT}$`),
+      fields: [
+        'id',
+        'name',
+        'canonical_id',
+        'mount_accessor',
+        'custom_metadata',
+      ],
       ops: {
         read: aliases.readAlias,
         write: aliases.updateAliasById,
         delete: aliases.deleteAlias,
       },
     },
-    { pattern: /^lookup\/entity$/, ops: { write: entities.lookupEntity } },
+    {
+      pattern: /^lookup\/entity$/,
+      fields: ['name', 'id', 'alias_id', 'alias_name', 'alias_mount_accessor'],
+      ops: { write: entities.lookupEntity },
+    },
     {
       pattern: /^oidc\/config$/,
+      fields: ['issuer'],
       ops: { read: keys.readConfig, write: keys.writeConfig },
     },
     { pattern: /^oidc\/key$/, ops: { list: keys.listKeys } },
     {
       pattern: new RegExp(`^oidc/key/${SEGMENT}$`),
+      fields: [
+        'name',
+        'rotation_period',
+        'verification_ttl',
+        'algorithm',
+        'allowed_client_ids',
+      ],
       ops: { read: keys.readKey, write: keys.writeKey, delete: keys.deleteKey },
     },
     {
       pattern: new RegExp(`^oidc/key/${SEGMENT}/rotate$`),
+      fields: ['name', 'verification_ttl'],
       ops: { write: keys.rotate },
     },
     { pattern: /^oidc\/role$/, ops: { list: tokens.listRoles } },
     {
       pattern: new RegExp(`^oidc/role/${SEGMENT}$`),
+      fields: ['name', 'key', 'template', 'client_id', 'ttl'],
       ops: {
         read: tokens.readRole,
         write: tokens.writeRole,
@@ -76,7 +113,11 @@ export const createIdentityBackend: BackendFactory = (core): Backend => {
       pattern: /^oidc\/\.well-known\/openid-configuration$/,
       ops: { read: tokens.discovery },
     },
-    { pattern: /^oidc\/introspect$/, ops: { write: tokens.introspect } },
+    {
+      pattern: /^oidc\/introspect$/,
+      fields: ['token', 'client_id'],
+      ops: { write: tokens.introspect },
+    },
   ]);
   return {
     type: 'identity',

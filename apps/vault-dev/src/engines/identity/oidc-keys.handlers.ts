@@ -41,6 +41,11 @@ export async function ensureDefaultKey(
   return key;
 }
 
+export const ISSUER_WARNING =
+  'If "issuer" is set explicitly, all tokens must be validated against that address, ' +
+  'including those issued by secondary clusters. Setting issuer to "" will restore the ' +
+  "default behavior of using the cluster's api_addr as the issuer.";
+
 export function createOidcKeyHandlers(core: CoreServices, state: OidcState) {
   function readConfig(): BackendResponse {
     return { kind: 'data', data: { issuer: state.issuer } };
@@ -59,6 +64,9 @@ export function createOidcKeyHandlers(core: CoreServices, state: OidcState) {
       }
       state.issuer = issuer;
       await core.persist();
+      // Vault answers an explicit issuer with this warning (identity store_oidc.go
+      // pathOIDCUpdateConfig); clearing it ("") answers 204.
+      if (issuer !== '') return { kind: 'empty', warnings: [ISSUER_WARNING] };
     }
     return { kind: 'empty' };
   }

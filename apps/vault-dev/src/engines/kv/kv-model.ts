@@ -125,11 +125,28 @@ export function checkCas(body: Record<string, unknown>, key: KvKey | undefined, 
     if (required) throw new VaultError(400, ['check-and-set parameter required for this call']);
     return;
   }
-  const cas = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isInteger(cas) || cas < 0) throw new VaultError(400, ['error parsing check-and-set parameter']);
+  // Vault weak-decodes `cas` into a Go int (mapstructure.WeakDecode in the KV plugin's
+  // path_data.go) and compares uint64(cas) with the current version: a negative number is a
+  // well-formed value that never matches, not a parse error.
+  const cas = weakDecodeInt(raw);
+  if (cas === undefined) throw new VaultError(400, ['error parsing check-and-set parameter']);
   if (cas !== (key?.currentVersion ?? 0)) {
     throw new VaultError(400, ['check-and-set parameter did not match the current version']);
   }
+}
+
+/** mapstructure's weak decoding of a JSON value into an int; undefined when it fails. */
+function weakDecodeInt(raw: unknown): number | undefined {
+  if (typeof raw === 'boolean') return raw ? 1 : 0;
+  if (typeof raw === 'number') return Number.isInteger(raw) ? raw : undefined;
+  if (typeof raw !== 'string') return undefined;
+  if (raw === '') return 0;
+  // strconv.ParseInt(s, 0, 64): optional sign, decimal, 0x hex, 0o/0 octal, 0b binary.
+  const m = /^([+-]?)(0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO]?[0-7]*|[1-9][0-9]*)$/.exec(raw);
+  if (!m) return undefined;
+  const body = m[2];
+  const value = /^0[oO]/.test(body) ? parseInt(body.slice(2), 8) : /^0[0-7]+$/.test(body) ? parseInt(body.slice(1), 8) : Number(body);
+  return m[1] === '-' ? -value : value;
 }
 
 /** Parses an integer field (JSON number or numeric string); throws Vault's 400 otherwise. */

@@ -1,5 +1,6 @@
 /** The userpass auth method (reference §8b): tenant logins by username and password. */
 import {
+  InvalidCredentialsError,
   VaultError,
   type Backend,
   type BackendFactory,
@@ -15,13 +16,16 @@ import {
 import {
   createRouteTable,
   listResponse,
+  multiError,
   notFound,
   SEGMENT,
 } from '../approle/route-table';
 import {
   defaultTokenParams,
   loginResultFrom,
+  loginTtls,
   parseTokenParams,
+  TOKEN_FIELDS,
   tokenParamsResponse,
   type TokenParams,
 } from '../approle/token-params';
@@ -31,6 +35,37 @@ import { hashPassword, verifyPassword } from './password-hash';
 interface UserEntry {
   passwordHash: string;
   token: TokenParams;
+  /** The pre-token_* fields, kept for reads as Vault keeps them (absent = none set). */
+  legacy?: { ttl: number; maxTtl: number; boundCidrs: string[] };
+}
+
+/** Legacy userpass fields and their token_* successors (tokenutil.UpgradeValue in path_users.go). */
+const LEGACY_FIELDS = [
+  ['ttl', 'token_ttl', 'ttl'],
+  ['max_ttl', 'token_max_ttl', 'maxTtl'],
+  ['bound_cidrs', 'token_bound_cidrs', 'boundCidrs'],
+] as const;
+
+/**
+ * Vault upgrades `ttl` / `max_ttl` / `bound_cidrs` to their token_* fields when only the old
+ * name is given; when both are, the new one wins and the old one mirrors it; when only the
+ * new one is, the old one is cleared.
+ */
+function upgradeLegacy(
+  data: Record<string, unknown>,
+  previous: UserEntry['legacy'],
+): { data: Record<string, unknown>; given: Set<string>; keep: Set<string> } {
+  const out = { ...data };
+  const given = new Set<string>();
+  const keep = new Set<string>();
+  for (const [oldKey, newKey, slot] of LEGACY_FIELDS) {
+    const hasOld = data[oldKey] !== undefined;
+    const hasNew = data[newKey] !== undefined;
+    if (!hasNew && hasOld) out[newKey] = data[oldKey];
+    if (hasOld) given.add(slot);
+    else if (!hasNew && previous) keep.add(slot);
+  }
+  return { data: out, given, keep };
 }
 
 interface UserpassState {
@@ -39,6 +74,17 @@ interface UserpassState {
 }
 
 const INVALID = 'invalid username or password';
+
+/** The fields of users/:username (path_users.go): the legacy names and the token_* set. */
+const USER_FIELDS = [
+  'username',
+  'password',
+  'policies',
+  'ttl',
+  'max_ttl',
+  'bound_cidrs',
+  ...TOKEN_FIELDS,
+];
 
 /** Creates a userpass backend bound to one mount's state. */
 export const createUserpassBackend: BackendFactory = (core): Backend => {
@@ -56,15 +102,34 @@ export const createUserpassBackend: BackendFactory = (core): Backend => {
         ? ''
         : parseString(req.data['password'], 'password');
     if (!existing && password === '') badField('missing password');
+    const upgraded = upgradeLegacy(req.data, existing?.legacy);
     const token = parseTokenParams(
-      req.data,
+      upgraded.data,
       existing?.token ?? defaultTokenParams(),
     );
+    const before = existing?.legacy;
+    const legacy = {
+      ttl: upgraded.given.has('ttl')
+        ? token.tokenTtl
+        : upgraded.keep.has('ttl')
+          ? (before?.ttl ?? 0)
+          : 0,
+      maxTtl: upgraded.given.has('maxTtl')
+        ? token.tokenMaxTtl
+        : upgraded.keep.has('maxTtl')
+          ? (before?.maxTtl ?? 0)
+          : 0,
+      boundCidrs: upgraded.given.has('boundCidrs')
+        ? token.tokenBoundCidrs
+        : upgraded.keep.has('boundCidrs')
+          ? (before?.boundCidrs ?? [])
+          : [],
+    };
     const passwordHash =
       password !== ''
         ? await hashPassword(password)
         : (existing?.passwordHash ?? '');
-    state.users[name] = { passwordHash, token };
+    state.users[name] = { passwordHash, token, legacy };
     await core.persist();
     return { kind: 'empty' };
   }
@@ -72,7 +137,14 @@ export const createUserpassBackend: BackendFactory = (core): Backend => {
   function readUser(_req: BackendRequest, [name]: string[]): BackendResponse {
     const user = userOf(name) ?? notFound();
     // The password hash never leaves the server.
-    return { kind: 'data', data: tokenParamsResponse(user.token) };
+    const data = tokenParamsResponse(user.token);
+    // Vault's pathUserRead shows the legacy fields only when they hold a value.
+    if (user.legacy && user.legacy.ttl > 0) data['ttl'] = user.legacy.ttl;
+    if (user.legacy && user.legacy.maxTtl > 0)
+      data['max_ttl'] = user.legacy.maxTtl;
+    if (user.legacy && user.legacy.boundCidrs.length > 0)
+      data['bound_cidrs'] = user.legacy.boundCidrs;
+    return { kind: 'data', data };
   }
 
   async function deleteUser(
@@ -132,7 +204,7 @@ export const createUserpassBackend: BackendFactory = (core): Backend => {
     const user = own(state.users, name);
     // Unknown users and wrong passwords look identical, in text and in timing.
     if (!(await verifyPassword(password, user?.passwordHash)) || !user)
-      throw new VaultError(400, [INVALID]);
+      throw new InvalidCredentialsError(INVALID);
     if (
       user.token.tokenBoundCidrs.length > 0 &&
       !addressInCidrs(req.remoteAddress, user.token.tokenBoundCidrs)
@@ -148,21 +220,28 @@ export const createUserpassBackend: BackendFactory = (core): Backend => {
   }
 
   const route = createRouteTable([
-    { pattern: new RegExp(`^login/${SEGMENT}$`), ops: { write: login } },
+    {
+      pattern: new RegExp(`^login/${SEGMENT}$`),
+      fields: ['username', 'password'],
+      ops: { write: login },
+    },
     {
       pattern: /^users$/,
       ops: { list: () => listResponse(Object.keys(state.users).sort()) },
     },
     {
       pattern: new RegExp(`^users/${SEGMENT}$`),
+      fields: USER_FIELDS,
       ops: { read: readUser, write: writeUser, delete: deleteUser },
     },
     {
       pattern: new RegExp(`^users/${SEGMENT}/password$`),
+      fields: ['username', 'password'],
       ops: { write: updatePassword },
     },
     {
       pattern: new RegExp(`^users/${SEGMENT}/policies$`),
+      fields: ['username', 'policies', 'token_policies'],
       ops: { write: updatePolicies },
     },
   ]);
@@ -175,5 +254,35 @@ export const createUserpassBackend: BackendFactory = (core): Backend => {
       return m ? userOf(m[1]) !== undefined : undefined;
     },
     handle: route,
+    // Vault's alias lookahead for login/<username>: the lower-cased username.
+    loginAliasLookahead(path) {
+      const m = /^login\/([^/]+)\/?$/.exec(path);
+      return m ? m[1].toLowerCase() : undefined;
+    },
+    // Vault's pathLoginRenew (userpass path_login.go): a deleted user answers nil (no renewal),
+    // changed policies fail, otherwise the user's current token_* TTLs apply.
+    renew({ metadata, policies }) {
+      const user = userOf(metadata['username'] ?? '');
+      if (!user) return null;
+      if (!equivalentPolicies(user.token.tokenPolicies, policies))
+        throw new VaultError(500, [
+          multiError(
+            'failed to renew entry: policies have changed, not renewing',
+          ),
+        ]);
+      const { ttlSeconds, maxTtlSeconds } = loginTtls(user.token);
+      return {
+        ttlSeconds,
+        maxTtlSeconds,
+        periodSeconds: user.token.tokenPeriod,
+      };
+    },
   };
 };
+
+/** policyutil.EquivalentPolicies: the same set, ignoring order, duplicates and `default`. */
+function equivalentPolicies(a: string[], b: string[]): boolean {
+  const norm = (list: string[]) =>
+    [...new Set(list.filter((p) => p !== 'default'))].sort().join(',');
+  return norm(a) === norm(b);
+}
