@@ -3,6 +3,8 @@ export { createWalletCore } from './wallet-core';
 export type { WalletCore, WalletCoreOptions, TenantWallet } from './wallet-core';
 export type { TenantKv, KvSource } from './tenant-kv';
 export type { TenantKeys, PublicKeyInfo, Signature } from './keys/tenant-keys';
+export type { CustodyKeys, CustodyKeyInfo, CustodySignature, KeyCustody, KeyVersionInfo, TransitAdmin, TransitCustodyOptions } from './keys/transit-keys';
+export { transitKeyName, transitEligible } from './keys/transit-keys';
 export type { TenantSecrets, SecretValue } from './secrets/tenant-secrets';
 export type { TenantSeed } from './seed/tenant-seed';
 export { WALLET_SEED_BYTES } from './seed/tenant-seed';

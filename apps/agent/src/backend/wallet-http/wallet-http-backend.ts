@@ -42,6 +42,8 @@ export function createWalletHttpBackend(options: WalletHttpClientOptions): Secre
       delete: (ctx, id) => client.call({ ...asTenant(ctx), operation: 'keys.delete', method: 'DELETE', path: keyPath(id), schema: undefined }),
       sign: (ctx, id, body) =>
         client.call({ ...asTenant(ctx), method: 'POST', operation: 'keys.sign', path: buildPath(R.signWithKey.path, { id }), body, schema: SignResponseSchema }),
+      rotate: (ctx, id) =>
+        client.call({ ...asTenant(ctx), method: 'POST', operation: 'keys.rotate', path: buildPath(R.rotateKey.path, { id }), schema: KeySchema }),
     },
     secrets: {
       put: (ctx, name, body) =>
