@@ -43,7 +43,8 @@ export function createWalletHttpBackend(options: WalletHttpClientOptions): Secre
       sign: (ctx, id, body) =>
         client.call({ ...asTenant(ctx), method: 'POST', operation: 'keys.sign', path: buildPath(R.signWithKey.path, { id }), body, schema: SignResponseSchema }),
       rotate: (ctx, id) =>
-        client.call({ ...asTenant(ctx), method: 'POST', operation: 'keys.rotate', path: buildPath(R.rotateKey.path, { id }), schema: KeySchema }),
+        // An empty JSON object: the action has no parameters, and a POST always says what it carries.
+        client.call({ ...asTenant(ctx), method: 'POST', operation: 'keys.rotate', path: buildPath(R.rotateKey.path, { id }), body: {}, schema: KeySchema }),
     },
     secrets: {
       put: (ctx, name, body) =>
