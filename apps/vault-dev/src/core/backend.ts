@@ -204,7 +204,7 @@ export interface Backend {
   /**
    * Optional: called by token renew for tokens this mount issued. Return the TTLs that apply
    * now (the role's or user's current token_ttl / token_max_ttl), or throw a VaultError to
-   * refuse (§4 `role "x" does not exist during renewal`), or return null for Vault's nil answer
+   * refuse (AppRole: `role "x" does not exist during renewal`), or return null for Vault's nil answer
    * (204, the token is not renewed: userpass when the user is gone). Without it, the TTLs from
    * login apply.
    */

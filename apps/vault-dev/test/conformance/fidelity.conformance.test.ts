@@ -429,6 +429,17 @@ describe('vault-dev fidelity (#121-#136)', () => {
       200,
     );
 
+    // handleEnableAuth takes the same config when the method is enabled.
+    await vault.root$('POST', '/v1/sys/auth/userpass-enabled', {
+      type: 'userpass',
+      config: { user_lockout_config: { lockout_threshold: '3' } },
+    });
+    const enabled = await vault.root$(
+      'GET',
+      '/v1/sys/auth/userpass-enabled/tune',
+    );
+    expect(enabled.json.data.user_lockout_threshold).toBe(3);
+
     const onToken = await vault.root$('POST', '/v1/sys/auth/token/tune', {
       user_lockout_config: { lockout_threshold: '3' },
     });
@@ -1003,6 +1014,33 @@ describe('vault-dev fidelity (#121-#136)', () => {
         expect([200, 202]).toContain(res.status);
         expect(res.json.warnings).toContain(UNKNOWN);
       }
+    });
+
+    it('refuses mount and tune settings Vault honours but vault-dev does not implement, instead of a silent 204', async () => {
+      if (isRealVault) return; // a real Vault honours them.
+      const tune = await vault.root$('POST', '/v1/sys/auth/userpass/tune', {
+        listing_visibility: 'unauth',
+        token_type: 'batch',
+      });
+      expect([tune.status, tune.json]).toEqual([
+        400,
+        {
+          errors: [
+            'vault-dev does not implement these tune settings: [listing_visibility token_type]',
+          ],
+        },
+      ]);
+      const mount = await vault.root$('POST', '/v1/sys/mounts/u136cfg', {
+        type: 'kv',
+        config: { passthrough_request_headers: ['X-Custom'] },
+      });
+      expect(mount.status).toBe(400);
+      // Defaults and empty values pass, as clients often send them.
+      const defaults = await vault.root$('POST', '/v1/sys/auth/userpass/tune', {
+        listing_visibility: '',
+        token_type: 'default-service',
+      });
+      expect(defaults.status).toBe(204);
     });
 
     it('refuses token-role fields vault-dev does not implement with a 400', async () => {

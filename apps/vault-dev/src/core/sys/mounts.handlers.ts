@@ -22,7 +22,44 @@ function ttlFrom(config: Record<string, unknown>, name: string): number {
   return s;
 }
 
+/**
+ * Mount settings Vault honours (MountConfigInput in vault/logical_system.go) that vault-dev does
+ * not implement: a non-default value is refused with a 400 rather than answered 204 and ignored.
+ * Empty values and the defaults pass (clients often send them).
+ */
+const UNSUPPORTED_MOUNT_CONFIG: Record<string, (v: unknown) => boolean> = {
+  audit_non_hmac_request_keys: isEmptyValue,
+  audit_non_hmac_response_keys: isEmptyValue,
+  listing_visibility: (v) => isEmptyValue(v) || v === 'hidden',
+  passthrough_request_headers: isEmptyValue,
+  allowed_response_headers: isEmptyValue,
+  allowed_managed_keys: isEmptyValue,
+  plugin_version: isEmptyValue,
+  token_type: (v) => isEmptyValue(v) || v === 'default-service',
+  force_no_cache: (v) => v === undefined || v === null || v === false,
+};
+
+function isEmptyValue(v: unknown): boolean {
+  return v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
+}
+
+function refuseUnsupported(values: Record<string, unknown>, where: string): void {
+  const refused = Object.keys(UNSUPPORTED_MOUNT_CONFIG)
+    .filter((k) => k in values && !UNSUPPORTED_MOUNT_CONFIG[k](values[k]))
+    .sort();
+  if (refused.length > 0) {
+    throw new VaultError(400, [`vault-dev does not implement these ${where} settings: [${refused.join(' ')}]`]);
+  }
+}
+
 function enable(core: CoreInternals, rawPath: string, body: Record<string, unknown>, isAuth: boolean): BackendResponse {
+  const rawConfig = body['config'];
+  if (rawConfig !== undefined && rawConfig !== null && (typeof rawConfig !== 'object' || Array.isArray(rawConfig))) {
+    throw new VaultError(400, ['error converting input for field "config"']);
+  }
+  refuseUnsupported((rawConfig ?? {}) as Record<string, unknown>, 'mount config');
+  if (body['external_entropy_access'] === true) throw new VaultError(400, ['vault-dev does not implement these mount settings: [external_entropy_access]']);
+  if (typeof body['plugin_version'] === 'string' && body['plugin_version'] !== '') throw new VaultError(400, ['vault-dev does not implement these mount settings: [plugin_version]']);
   const type = body['type'];
   if (typeof type !== 'string' || type === '') throw new VaultError(400, ['backend type must be specified as a string']);
   const options = stringMap(body['options'], 'options');
@@ -59,6 +96,8 @@ function enable(core: CoreInternals, rawPath: string, body: Record<string, unkno
     local: body['local'] === true,
     sealWrap: body['seal_wrap'] === true,
   });
+  // handleEnableAuth applies config.user_lockout_config as the tune does.
+  if (isAuth) tuneLockout(entry, config['user_lockout_config']);
   try {
     core.mount(entry);
   } catch (err) {
@@ -148,6 +187,7 @@ function tuneLockout(entry: MountEntry, raw: unknown): void {
 }
 
 function tune(entry: MountEntry, body: Record<string, unknown>): BackendResponse {
+  refuseUnsupported(body, 'tune');
   if (entry.isAuth) tuneLockout(entry, body['user_lockout_config']);
   if (body['default_lease_ttl'] !== undefined) entry.config.defaultLeaseTtlSeconds = ttlFrom(body, 'default_lease_ttl');
   if (body['max_lease_ttl'] !== undefined) entry.config.maxLeaseTtlSeconds = ttlFrom(body, 'max_lease_ttl');
