@@ -130,7 +130,7 @@ describe('key custody', () => {
     expect(await keys.create('Ed25519', 'vault-transit').catch((e: unknown) => isAppError(e) && e.code)).toBe('validation_failed');
   });
 
-  it('reads the key when Vault answers create and rotate without a key body (204 before Vault 1.14)', async () => {
+  it('reads the key when Vault answers create and rotate without a key body (204, as older Vaults do)', async () => {
     const { fake, transit, core } = setup();
     const silent = { ...transit.api, createKey: async (n: string, f?: object) => (await transit.api.createKey(n, f), { keys: {} } as unknown as TransitKey), rotateKey: async (n: string) => (await transit.api.rotateKey(n), { keys: {} } as unknown as TransitKey) };
     const keys = core.forTenant('acme', fake.kv, silent).keys;

@@ -135,7 +135,7 @@ export function createCustodyKeys(options: CustodyKeysOptions): CustodyKeys {
 
   async function transitInfo(id: KeyId, record: TransitRecord, createdAt: string, key?: TransitKey): Promise<CustodyKeyInfo | undefined> {
     if (!transit) throw new AppError('internal', 'This key is held by Vault Transit, which this deployment has not enabled.');
-    // Vault versions before 1.14 answer key creation and rotation with 204 and no key body.
+    // Older Vault versions answer key creation and rotation with 204 and no key body.
     const hasVersions = key !== undefined && Object.keys(key.keys ?? {}).length > 0;
     const found = hasVersions ? key : await transit.readKey(record.transitKey);
     if (!found) return undefined;
