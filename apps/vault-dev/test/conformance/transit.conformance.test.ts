@@ -236,10 +236,9 @@ describe('vault-dev transit: signing inputs, key config and deletion', () => {
     }
   });
 
-  it('Ed25519 signs the raw input whatever hash_algorithm says; an unknown hash is refused', async () => {
+  it('Ed25519 signs the raw input (pure Ed25519); an unknown hash is refused before the key type is looked at', async () => {
     const res = await vault.root$('POST', '/v1/transit/sign/ed', {
       input: input.toString('base64'),
-      hash_algorithm: 'sha2-512',
     });
     const raw = Buffer.from(
       String(res.json.data.signature).split(':')[2],
@@ -262,6 +261,41 @@ describe('vault-dev transit: signing inputs, key config and deletion', () => {
     expect([bad.status, bad.json]).toEqual([
       400,
       { errors: ['invalid hash algorithm "md5"'] },
+    ]);
+  });
+
+  it('marshaling_algorithm=jws picks unpadded base64url for Ed25519 too, and verify decodes it the same way', async () => {
+    const res = await vault.root$('POST', '/v1/transit/sign/ed', {
+      input: input.toString('base64'),
+      marshaling_algorithm: 'jws',
+    });
+    const text = String(res.json.data.signature).split(':')[2];
+    expect(text).toMatch(/^[A-Za-z0-9_-]{86}$/);
+    const ok = await vault.root$('POST', '/v1/transit/verify/ed', {
+      input: input.toString('base64'),
+      marshaling_algorithm: 'jws',
+      signature: res.json.data.signature,
+    });
+    expect(ok.json.data).toEqual({ valid: true });
+    const wrongEncoding = await vault.root$('POST', '/v1/transit/verify/ed', {
+      input: input.toString('base64'),
+      signature: res.json.data.signature,
+    });
+    expect(wrongEncoding.status).toBe(400);
+  });
+
+  it('refuses signing versions with policy.go texts', async () => {
+    const above = await vault.root$('POST', '/v1/transit/sign/ed', {
+      input: input.toString('base64'),
+      key_version: 9,
+    });
+    expect([above.status, above.json]).toEqual([
+      400,
+      {
+        errors: [
+          'requested version for signing is higher than the latest key version',
+        ],
+      },
     ]);
   });
 

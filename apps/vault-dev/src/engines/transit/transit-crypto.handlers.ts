@@ -85,6 +85,23 @@ function versionFor(
   return version;
 }
 
+/** keysutil/policy.go SignWithOptions' version checks, with its texts. */
+function signingVersion(key: TransitKey, item: Item): number {
+  const requested =
+    item['key_version'] === undefined
+      ? 0
+      : parseInteger(item['key_version'], 'key_version');
+  if (requested < 0) fail('requested version for signing is negative');
+  const version = requested === 0 ? key.latestVersion : requested;
+  if (version > key.latestVersion)
+    fail('requested version for signing is higher than the latest key version');
+  if (key.minEncryptionVersion > 0 && version < key.minEncryptionVersion)
+    fail(
+      'requested version for signing is less than the minimum encryption key version',
+    );
+  return version;
+}
+
 function signOptions(item: Item, pathHash: string | undefined): SignOptions {
   const hash =
     pathHash ??
@@ -177,7 +194,7 @@ export function createCryptoHandlers(keys: KeyHandlers) {
       fail(`key type ${key.type} does not support signing`);
     return batch(req, (item) => {
       const input = base64Field(item, 'input', '');
-      const version = versionFor(key, item, false);
+      const version = signingVersion(key, item);
       const opts = signOptions(item, pathHash);
       checkPrehashedSupported(key, opts);
       return {

@@ -125,7 +125,12 @@ export function decryptWith(
 
 export interface SignOptions {
   hash: string;
-  /** ECDSA only: DER (`asn1`) or raw r||s (`jws`). */
+  /**
+   * ECDSA: DER (`asn1`) or raw r||s (`jws`). For every key type it also picks the text
+   * encoding: keysutil/policy.go SignWithOptions ends with "Convert to base64" — std base64 for
+   * asn1, unpadded base64url (RawURLEncoding) for jws — and VerifySignatureWithOptions decodes
+   * the same way before looking at the key type.
+   */
   marshaling: 'asn1' | 'jws';
   /** RSA only. */
   rsaScheme: 'pss' | 'pkcs1v15';
@@ -178,7 +183,7 @@ function signingInput(
   };
 }
 
-/** Signs `input` with one key version; the JWS marshaling is base64url like Vault's. */
+/** Signs `input` with one key version; the JWS marshaling is unpadded base64url like Vault's. */
 export function signWith(
   key: TransitKey,
   version: number,
@@ -191,7 +196,7 @@ export function signWith(
     ? marshalDigestSignature(signDigest(privateKey, input), opts)
     : sign(algorithm, input, signKey);
   const encoded =
-    opts.marshaling === 'jws' && key.type.startsWith('ecdsa-')
+    opts.marshaling === 'jws'
       ? sig.toString('base64url')
       : sig.toString('base64');
   return `vault:v${version}:${encoded}`;
@@ -204,9 +209,13 @@ export function verifyWith(
   payload: string,
   opts: SignOptions,
 ): boolean {
-  const jws = opts.marshaling === 'jws' && key.type.startsWith('ecdsa-');
-  if (!(jws ? /^[A-Za-z0-9_-]*$/ : /^[A-Za-z0-9+/]*={0,2}$/).test(payload))
-    fail('invalid base64 signature value');
+  const jws = opts.marshaling === 'jws';
+  // Go's decoders are strict: StdEncoding needs the padding (length a multiple of 4),
+  // RawURLEncoding refuses it (and a length of 4n+1 cannot encode any bytes).
+  const valid = jws
+    ? /^[A-Za-z0-9_-]*$/.test(payload) && payload.length % 4 !== 1
+    : /^[A-Za-z0-9+/]*={0,2}$/.test(payload) && payload.length % 4 === 0;
+  if (!valid) fail('invalid base64 signature value');
   const publicKey = createPublicKey(key.versions[String(version)].material);
   if (usesDigest(key, opts)) {
     const raw = Buffer.from(payload, jws ? 'base64url' : 'base64');
