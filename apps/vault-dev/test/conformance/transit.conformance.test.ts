@@ -161,9 +161,10 @@ describe('vault-dev transit', () => {
 /**
  * What Transit-custody signing uses (docs/adr/0015-key-custody-modes.md). Vault facts:
  * builtin/logical/transit/path_sign_verify.go (hash only when `HashSignatureInput() &&
- * !prehashed`; `invalid hash algorithm %q`; `marshaling_algorithm=jws` = raw r||s in
- * url-safe base64, "currently only valid for ECDSA"; Ed25519 signs the raw input),
- * path_keys.go / keysutil lock_manager.go DeletePolicy (delete error texts), and
+ * !prehashed`; `invalid hash algorithm %q`; Ed25519 signs the raw input), keysutil
+ * policy.go SignWithOptions / VerifySignatureWithOptions (`jws` = raw r||s for ECDSA, and
+ * RawURLEncoding text for every key type; signing-version texts), path_keys.go / keysutil
+ * lock_manager.go DeletePolicy (delete error texts), and
  * Vault's ACL rules (policy on `transit/sign/<name>` decides who may sign).
  */
 describe('vault-dev transit: signing inputs, key config and deletion', () => {
