@@ -20,7 +20,15 @@ describe('parseArgs', () => {
     expect(parseArgs(['--no-write']).outFile).toBeUndefined();
   });
 
+  it('runs only the named scenario groups with --only', () => {
+    expect(parseArgs(['--only', 'sign']).only).toEqual(['sign']);
+    expect(parseArgs(['--only=phase2,d']).only).toEqual(['phase2', 'd']);
+    expect(parseArgs([]).only).toBeUndefined();
+  });
+
   it.each([
+    [['--only', 'everything']],
+    [['--only', '']],
     [['--duration', '0']],
     [['--duration', '2.5']],
     [['--connections']],

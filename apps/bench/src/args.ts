@@ -10,6 +10,8 @@ export interface BenchArgs {
   warmupSeconds: number;
   /** Where the Markdown results go (relative to the repository root); undefined = nowhere. */
   outFile: string | undefined;
+  /** Only these scenario groups (`phase2`, `c`, `d`, `sign`); undefined = all. */
+  only?: string[];
 }
 
 export const DEFAULT_ARGS: BenchArgs = {
@@ -21,7 +23,9 @@ export const DEFAULT_ARGS: BenchArgs = {
 };
 
 export const USAGE =
-  'usage: npm run bench [-- --json] [--duration S] [--connections N] [--warmup S] [--out FILE | --no-write]';
+  'usage: npm run bench [-- --json] [--duration S] [--connections N] [--warmup S] [--out FILE | --no-write] [--only phase2,c,d,sign]';
+
+export const SCENARIO_GROUPS = ['phase2', 'c', 'd', 'sign'] as const;
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -62,6 +66,13 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
         const file = value();
         if (!file) throw new UsageError(`--out needs a file name\n${USAGE}`);
         args.outFile = file;
+        break;
+      }
+      case '--only': {
+        const groups = (value() ?? '').split(',').filter(Boolean);
+        const unknown = groups.filter((g) => !(SCENARIO_GROUPS as readonly string[]).includes(g));
+        if (groups.length === 0 || unknown.length > 0) throw new UsageError(`--only takes a comma list of ${SCENARIO_GROUPS.join(', ')}\n${USAGE}`);
+        args.only = groups;
         break;
       }
       case '--no-write':

@@ -3,6 +3,9 @@ import autocannon from 'autocannon';
 export interface LoadOptions {
   url: string;
   headers?: Record<string, string>;
+  /** Default GET; the sign scenarios POST a JSON body. */
+  method?: 'GET' | 'POST';
+  body?: string;
   connections: number;
   durationSeconds: number;
 }
@@ -24,6 +27,8 @@ export async function runLoad(options: LoadOptions): Promise<Measurement> {
   const result = await autocannon({
     url: options.url,
     headers: options.headers,
+    method: options.method,
+    body: options.body,
     connections: options.connections,
     duration: options.durationSeconds,
     timeout: 10,

@@ -12,7 +12,7 @@ const QUIET = { LOG_LEVEL: 'warn' };
 const UNLIMITED = '1000000000';
 
 /** Starts the platform of one phase on free loopback ports, in its own temporary run directory. */
-export async function startBenchPlatform(phase: 2 | 3 | 4): Promise<Platform> {
+export async function startBenchPlatform(phase: 2 | 3 | 4, walletEnv: Record<string, string> = {}): Promise<Platform> {
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), `sf-bench-p${phase}-`));
   try {
     const platform = await startPlatform({
@@ -22,7 +22,7 @@ export async function startBenchPlatform(phase: 2 | 3 | 4): Promise<Platform> {
       readyTimeoutMs: 60_000,
       env: {
         vault: QUIET,
-        wallet: { ...QUIET, WALLET_TENANT_RATE_LIMIT_PER_MINUTE: UNLIMITED },
+        wallet: { ...QUIET, WALLET_TENANT_RATE_LIMIT_PER_MINUTE: UNLIMITED, ...walletEnv },
         agent: QUIET,
         gateway: { ...QUIET, GATEWAY_RATE_LIMIT_COUNT: UNLIMITED },
       },

@@ -26,10 +26,12 @@ interface Ctx {
 /** Runs every scenario of DESIGN §11, one platform at a time, and returns their results in order. */
 export async function runBench(args: BenchArgs, say: Say): Promise<ScenarioResult[]> {
   const ctx: Ctx = { args, say, results: [] };
-  await phase2Scenarios(ctx);
-  await chainScenario(ctx, 3, 'c', 'GET /secrets/{name}: gateway -> agent -> wallet -> vault-dev, phase 3');
-  await chainScenario(ctx, 4, 'd', 'GET /secrets/{name}: gateway -> agent -> wallet -> vault-dev, phase 4 (tenant Vault token)');
-  const order: ScenarioId[] = ['a', 'a-client', 'bare', 'e', 'b', 'c', 'd'];
+  const runs = (group: string) => args.only === undefined || args.only.includes(group);
+  if (runs('phase2')) await phase2Scenarios(ctx);
+  if (runs('c')) await chainScenario(ctx, 3, 'c', 'GET /secrets/{name}: gateway -> agent -> wallet -> vault-dev, phase 3');
+  if (runs('d')) await chainScenario(ctx, 4, 'd', 'GET /secrets/{name}: gateway -> agent -> wallet -> vault-dev, phase 4 (tenant Vault token)');
+  if (runs('sign')) await signScenarios(ctx);
+  const order: ScenarioId[] = ['a', 'a-client', 'bare', 'e', 'b', 'c', 'd', 'sign-transit', 'sign-wallet'];
   return order.flatMap((id) => ctx.results.filter((r) => r.id === id));
 }
 
@@ -173,6 +175,41 @@ async function chainScenario(ctx: Ctx, phase: 3 | 4, id: 'c' | 'd', label: strin
     const measured = await measure(ctx, { url, headers }, pidsOf(platform, ['gateway', 'agent', 'wallet', 'vault']));
     const counts = { ...(await credentialCounts(platform)), vault: await vaultLoginCounts(platform) };
     ctx.results.push({ id, label, ...measured, memory: platformMemory(platform), counts });
+  } finally {
+    await platform.stop();
+  }
+}
+
+/**
+ * POST /keys/{id}/sign through the whole phase 4 chain for both key custody modes
+ * (docs/adr/0015-key-custody-modes.md): an Ed25519 key held by Vault Transit (the wallet calls
+ * transit/sign) and one held by the wallet (KV read, then signing in the wallet).
+ */
+async function signScenarios(ctx: Ctx): Promise<void> {
+  const label = (custody: string) => `POST /keys/{id}/sign (Ed25519, ${custody} custody): gateway -> agent -> wallet -> vault-dev, phase 4`;
+  ctx.say('phase 4 with Transit custody: starting the platform');
+  let platform: Platform;
+  try {
+    platform = await startBenchPlatform(4, { VAULT_TRANSIT_MOUNT: 'transit' });
+  } catch (err) {
+    const skipped = `the phase 4 platform did not start: ${(err as Error).message}`;
+    for (const [id, custody] of [['sign-transit', 'vault-transit'], ['sign-wallet', 'wallet']] as const) {
+      ctx.results.push({ id, label: label(custody), skipped, cpuMsPerRequest: {}, memory: {}, counts: {} });
+    }
+    return;
+  }
+  try {
+    const jwt = await tenantJwt(platform);
+    const headers = { apikey: platform.apiKey, authorization: `Bearer ${jwt}`, 'content-type': 'application/json' };
+    // A JWS signing input of typical size (header.payload of a small credential).
+    const body = JSON.stringify({ payload: Buffer.alloc(300, 'a').toString('base64url') });
+    for (const [id, custody] of [['sign-transit', 'vault-transit'], ['sign-wallet', 'wallet']] as const) {
+      const key = (await json(`${platform.urls.gateway}/cloud-agent/keys`, { method: 'POST', headers, body: JSON.stringify({ type: 'Ed25519', custody }) })) as { id: string };
+      ctx.say(`(${id}) ${label(custody)}`);
+      const url = `${platform.urls.gateway}/cloud-agent/keys/${key.id}/sign`;
+      const measured = await measure(ctx, { url, headers, method: 'POST', body }, pidsOf(platform, ['gateway', 'agent', 'wallet', 'vault']));
+      ctx.results.push({ id, label: label(custody), ...measured, memory: platformMemory(platform), counts: {} });
+    }
   } finally {
     await platform.stop();
   }

@@ -64,6 +64,20 @@ describe('deploy/vault policies', () => {
       expect(await attempt(() => wallet.sys.enableSecretsEngine('kv2', { type: 'kv-v2' }))).toBe(403);
       expect(await attempt(() => wallet.kvV2('secret').write('other/x', { v: 1 }))).toBe(403);
     });
+
+    it('runs vault-transit keys of any tenant (ADR 0015) but never exportable ones, and deletes only after deletion_allowed', async () => {
+      const transit = (await vault.withPolicies('wallet')).transit();
+      const name = 'tenant-acme__0f8fad5b-d9cb-469f-a165-70867728950e';
+      expect(await attempt(() => transit.createKey(name, { type: 'ed25519' }))).toBe('allowed');
+      expect(await attempt(() => transit.sign(name, Buffer.from('x')))).toBe('allowed');
+      expect(await attempt(() => transit.rotateKey(name))).toBe('allowed');
+      expect(await attempt(() => transit.createKey('tenant-acme__other', { type: 'ed25519', exportable: true }))).toBe(403);
+      expect(await attempt(() => transit.createKey('tenant-acme__aes', { type: 'aes256-gcm96' }))).toBe(403);
+      expect(await attempt(() => transit.configureKey(name, { minDecryptionVersion: 2 }))).toBe(403);
+      expect(await attempt(() => transit.createKey('not-a-tenant-key', { type: 'ed25519' }))).toBe(403);
+      expect(await attempt(() => transit.configureKey(name, { deletionAllowed: true }))).toBe('allowed');
+      expect(await attempt(() => transit.deleteKey(name))).toBe('allowed');
+    });
   });
 
   describe('wallet-provisioner (phase 4)', () => {
@@ -93,6 +107,21 @@ describe('deploy/vault policies', () => {
       expect(await attempt(() => kv.readMetadata('tenants/acme/seed'))).toBe(403);
       expect(await attempt(() => kv.write('tenants/acme/seed', { seed: 'evil' }))).toBe(403);
       expect(await attempt(() => kv.write('tenants/newco/seed', { seed: 'x' }, { cas: 0 }))).toBe(403);
+    });
+
+    it('deletes Transit keys (list, deletion_allowed, delete) but can never create, read, sign or rotate one', async () => {
+      const name = 'tenant-acme__3b241101-e2bb-4255-8caf-4136c566a962';
+      await vault.root.transit().createKey(name, { type: 'ecdsa-p256' });
+      const transit = prov.transit();
+      expect(await transit.listKeys()).toContain(name);
+      expect(await attempt(() => transit.readKey(name))).toBe(403);
+      expect(await attempt(() => transit.sign(name, Buffer.from('x')))).toBe(403);
+      expect(await attempt(() => transit.rotateKey(name))).toBe(403);
+      expect(await attempt(() => transit.createKey('tenant-acme__new', { type: 'ed25519' }))).toBe(403);
+      expect(await attempt(() => transit.configureKey(name, { deletionAllowed: true, minDecryptionVersion: 1 }))).toBe(403);
+      expect(await attempt(() => transit.configureKey(name, { deletionAllowed: true }))).toBe('allowed');
+      expect(await attempt(() => transit.deleteKey(name))).toBe('allowed');
+      expect(await vault.root.transit().readKey(name)).toBeUndefined();
     });
 
     it('cannot hand out stronger policies through users or entities', async () => {
@@ -145,6 +174,22 @@ describe('deploy/vault policies', () => {
       expect(await attempt(() => kv.list('tenants/piedpiper'))).toBe(403);
       expect(await attempt(() => kv.list('tenants'))).toBe(403);
       expect(await attempt(() => kv.read('tenants/acme/seed'))).toBe(403);
+    });
+
+    it("confines Transit keys to the tenant's own tenant-<id>__ prefix, without deletion or export (ADR 0015)", async () => {
+      const hooli = (await tenantToken('hooli')).transit();
+      const own = 'tenant-hooli__9f1c2b4e-1111-4c3d-8e5f-000000000001';
+      expect(await attempt(() => hooli.createKey(own, { type: 'ed25519' }))).toBe('allowed');
+      expect(await attempt(() => hooli.sign(own, Buffer.from('x')))).toBe('allowed');
+      expect(await attempt(() => hooli.rotateKey(own))).toBe('allowed');
+      expect(await attempt(() => hooli.configureKey(own, { deletionAllowed: true }))).toBe(403);
+      expect(await attempt(() => hooli.deleteKey(own))).toBe(403);
+      expect(await attempt(() => hooli.createKey('tenant-hooli__x', { type: 'ed25519', exportable: true }))).toBe(403);
+      const theirs = 'tenant-piedpiper__9f1c2b4e-1111-4c3d-8e5f-000000000002';
+      await vault.root.transit().createKey(theirs, { type: 'ed25519' });
+      expect(await attempt(() => hooli.sign(theirs, Buffer.from('x')))).toBe(403);
+      expect(await attempt(() => hooli.readKey(theirs))).toBe(403);
+      expect(await attempt(() => hooli.listKeys())).toBe(403);
     });
 
     it('gives a login whose entity has no tenant_id no tenant at all', async () => {

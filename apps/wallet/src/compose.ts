@@ -47,7 +47,14 @@ export function createDependencies(config: WalletConfig, options: { tracer?: Tra
   });
   registerCredentialGauges(metrics.registry, { vaultStatus: () => vault.status(), jwksStats: () => tenantTokens.stats() });
   const retryAfterSeconds = retryAfter(config);
-  const walletCore = createWalletCore({ kvMount: config.vault.kvMount, retryAfterSeconds, quotas: config.quotas });
+  const transitMount = config.vault.transitMount;
+  const walletCore = createWalletCore({
+    kvMount: config.vault.kvMount,
+    retryAfterSeconds,
+    quotas: config.quotas,
+    // Deletion of Transit keys runs on the wallet's own AppRole token (wallet / wallet-provisioner policy).
+    transit: transitMount ? { mount: transitMount, admin: vault.transit(transitMount) } : undefined,
+  });
   const { tenantData, tenants } = tenancy(config, { walletCore, vault, counters: metrics.counters, retryAfterSeconds });
   return {
     version: packageVersion(),

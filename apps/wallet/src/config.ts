@@ -13,6 +13,7 @@ export const ENV_KEYS = [
   'VAULT_CACERT',
   'VAULT_TIMEOUT_MS',
   'VAULT_KV_MOUNT',
+  'VAULT_TRANSIT_MOUNT',
   'VAULT_TOKEN',
   'VAULT_TOKEN_FILE',
   'VAULT_APPROLE_MOUNT',
@@ -59,6 +60,8 @@ const envSchema = z.object({
   VAULT_CACERT: optionalText,
   VAULT_TIMEOUT_MS: positiveInt(5000),
   VAULT_KV_MOUNT: mountPath('secret'),
+  // Set = Ed25519 and P-256 keys default to vault-transit custody (docs/adr/0015-key-custody-modes.md).
+  VAULT_TRANSIT_MOUNT: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_/-]*$/, 'must be a Vault mount path').optional(),
   VAULT_TOKEN: optionalText,
   VAULT_TOKEN_FILE: optionalText,
   VAULT_APPROLE_MOUNT: mountPath('approle'),
@@ -112,6 +115,8 @@ export interface WalletConfig {
     caCertFile?: string;
     timeoutMs: number;
     kvMount: string;
+    /** Transit mount of vault-transit keys; undefined = every key has wallet custody. */
+    transitMount?: string;
     auth: VaultAuthConfig;
     jwtAuthMount: string;
     jwtRole: string;
@@ -221,6 +226,7 @@ function toConfig(env: Env, auth: VaultAuthConfig): WalletConfig {
       caCertFile: env.VAULT_CACERT,
       timeoutMs: env.VAULT_TIMEOUT_MS,
       kvMount: env.VAULT_KV_MOUNT,
+      transitMount: env.VAULT_TRANSIT_MOUNT,
       auth,
       jwtAuthMount: env.VAULT_JWT_AUTH_MOUNT,
       jwtRole: env.VAULT_JWT_ROLE,

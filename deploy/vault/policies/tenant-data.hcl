@@ -27,3 +27,25 @@ path "secret/undelete/tenants/{{identity.entity.aliases.{{jwt_accessor}}.name}}/
 path "secret/destroy/tenants/{{identity.entity.aliases.{{jwt_accessor}}.name}}/*" {
   capabilities = ["update"]
 }
+
+# vault-transit keys (docs/adr/0015-key-custody-modes.md): Transit keys named
+# tenant-<tenant>__<key id>. A policy glob is a plain prefix, so the `__` after the tenant id is
+# what keeps tenant `acme` off tenant `acme-corp`'s keys (the wallet gives Transit keys only to
+# tenant ids without `__` and not ending in `_`). Keys are created, read and rotated (update on
+# .../rotate) with the tenant's own token; allowed_parameters admits only the key type on those
+# writes, so `exportable`, `allow_plaintext_backup` and `deletion_allowed` (on .../config) are
+# refused. No delete: only the provisioner deletes Transit keys.
+path "transit/keys/tenant-{{identity.entity.aliases.{{jwt_accessor}}.name}}__*" {
+  capabilities = ["create", "read", "update"]
+  allowed_parameters = {
+    "type" = ["ed25519", "ecdsa-p256"]
+  }
+}
+
+path "transit/sign/tenant-{{identity.entity.aliases.{{jwt_accessor}}.name}}__*" {
+  capabilities = ["update"]
+}
+
+path "transit/verify/tenant-{{identity.entity.aliases.{{jwt_accessor}}.name}}__*" {
+  capabilities = ["update"]
+}

@@ -78,3 +78,26 @@ path "secret/metadata/tenants/*" {
 path "secret/metadata/tenants" {
   capabilities = ["list"]
 }
+
+# Offboarding and key deletion for vault-transit keys (docs/adr/0015-key-custody-modes.md):
+# list the mount, set deletion_allowed (and nothing else: no exportable, no plaintext backup)
+# on a tenant key, then delete it. No create, read, sign or rotate: the provisioner can erase
+# a tenant's Transit keys but never use one.
+path "transit/keys" {
+  capabilities = ["list"]
+}
+
+path "transit/keys/" {
+  capabilities = ["list"]
+}
+
+path "transit/keys/+/config" {
+  capabilities = ["update"]
+  allowed_parameters = {
+    "deletion_allowed" = [true]
+  }
+}
+
+path "transit/keys/+" {
+  capabilities = ["delete"]
+}

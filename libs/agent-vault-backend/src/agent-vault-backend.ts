@@ -14,7 +14,7 @@ import {
   type SignResponse,
 } from '@secret-flows/contracts';
 import { createVaultClient, type VaultClient, type VaultLogger } from '@secret-flows/vault-client';
-import { createWalletCore, type PublicKeyInfo } from '@secret-flows/wallet-core';
+import { createWalletCore, type CustodyKeyInfo } from '@secret-flows/wallet-core';
 import { vaultAuthMethod, type VaultAuthConfig } from './vault-auth';
 
 /** Phases 1-2 have one tenant; its data lives under `tenants/default/` so phase 3 needs no migration. */
@@ -49,6 +49,7 @@ export interface AgentVaultBackend {
     get(ctx: CallContext, keyId: string): Promise<Key>;
     delete(ctx: CallContext, keyId: string): Promise<void>;
     sign(ctx: CallContext, keyId: string, request: SignRequest): Promise<SignResponse>;
+    rotate(ctx: CallContext, keyId: string): Promise<Key>;
   };
   readonly secrets: {
     put(ctx: CallContext, name: string, request: PutSecretRequest): Promise<PutSecretResponse>;
@@ -62,8 +63,16 @@ export interface AgentVaultBackend {
 }
 
 // wallet-core has its own JWK type; the contract schema is the one promise made to clients.
-function toKey(info: PublicKeyInfo): Key {
-  const parsed = KeySchema.safeParse({ id: info.id, type: info.type, did: info.did, publicKeyJwk: info.publicKeyJwk, createdAt: info.createdAt });
+function toKey(info: CustodyKeyInfo): Key {
+  const parsed = KeySchema.safeParse({
+    id: info.id,
+    type: info.type,
+    did: info.did,
+    publicKeyJwk: info.publicKeyJwk,
+    createdAt: info.createdAt,
+    custody: info.custody,
+    versions: info.versions,
+  });
   if (!parsed.success) throw new AppError('internal', 'A stored key does not match the API contract.', { cause: parsed.error });
   return parsed.data;
 }
@@ -98,11 +107,13 @@ export function createAgentVaultBackend(options: AgentVaultBackendOptions): Agen
   return {
     kind: 'vault',
     keys: {
-      create: (_ctx, { type }) => withSeed(async () => toKey(await wallet.keys.create(type))),
+      // Phases 1-2 have no Transit custody: every key is a wallet key; asking for vault-transit is a 400.
+      create: (_ctx, { type, custody }) => withSeed(async () => toKey(await wallet.keys.create(type, custody))),
       list: () => withSeed(async () => ({ keys: (await wallet.keys.list()).map(toKey) })),
       get: (_ctx, id) => withSeed(async () => toKey(await wallet.keys.get(id))),
       delete: (_ctx, id) => withSeed(() => wallet.keys.delete(id)),
       sign: (_ctx, id, { payload }) => withSeed(() => wallet.keys.sign(id, Buffer.from(payload, 'base64url'))),
+      rotate: (_ctx, id) => withSeed(async () => toKey(await wallet.keys.rotate(id))),
     },
     secrets: {
       put: (_ctx, name, { value, cas }) => withSeed(() => wallet.secrets.put(name, value, cas)),

@@ -40,6 +40,9 @@ export {
   SignRequestSchema,
   SignResponseSchema,
   KeyIdParamsSchema,
+  KEY_CUSTODIES,
+  KeyCustodySchema,
+  KeyVersionSchema,
 } from './keys';
 export type {
   KeyType,
@@ -51,6 +54,8 @@ export type {
   KeyList,
   SignRequest,
   SignResponse,
+  KeyCustody,
+  KeyVersion,
 } from './keys';
 
 export {

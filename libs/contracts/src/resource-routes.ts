@@ -114,6 +114,18 @@ export function keyRoutes(o: ResourceOptions) {
         'unsupported_media_type',
       ),
     },
+    rotateKey: {
+      operationId: 'rotateKey',
+      method: 'post',
+      path: `${o.prefix}/keys/{id}/rotate`,
+      auth: o.auth,
+      summary:
+        'Add a new version to a vault-transit key; new signatures use it, old ones still verify.',
+      params: KeyIdParamsSchema,
+      status: 200,
+      response: KeySchema,
+      errors: errors('validation_failed', 'not_found', 'conflict'),
+    },
   } satisfies Record<string, RouteContract>;
 }
 

@@ -25,13 +25,14 @@ describe('route tables', () => {
         'GET /keys/{id} 200',
         'DELETE /keys/{id} 204',
         'POST /keys/{id}/sign 200',
+        'POST /keys/{id}/rotate 200',
         'PUT /secrets/{name} 200',
         'GET /secrets/{name} 200',
         'GET /secrets 200',
         'DELETE /secrets/{name} 204',
       ]),
     );
-    expect(table).toHaveLength(16);
+    expect(table).toHaveLength(17);
   });
 
   it('put the wallet API under /v1 with tenants instead of wallets', () => {

@@ -3,6 +3,8 @@ export { createWalletCore } from './wallet-core';
 export type { WalletCore, WalletCoreOptions, TenantWallet } from './wallet-core';
 export type { TenantKv, KvSource } from './tenant-kv';
 export type { TenantKeys, PublicKeyInfo, Signature } from './keys/tenant-keys';
+export type { CustodyKeys, CustodyKeyInfo, CustodySignature, KeyCustody, KeyVersionInfo, TransitAdmin, TransitCustodyOptions } from './keys/transit-keys';
+export { transitKeyName, transitEligible } from './keys/transit-keys';
 export type { TenantSecrets, SecretValue, SecretListOptions } from './secrets/tenant-secrets';
 export { DEFAULT_LIST_MAX_CALLS } from './secrets/tenant-secrets';
 export type { TenantSeed } from './seed/tenant-seed';

@@ -6,5 +6,8 @@ import type { KvV2Api, VaultClient } from '@secret-flows/vault-client';
  */
 export type TenantKv = Pick<KvV2Api, 'read' | 'write' | 'list' | 'readMetadata' | 'deleteMetadata'>;
 
-/** Anything that can open a KV v2 mount: a VaultClient or one derived with `withToken`. */
-export type KvSource = Pick<VaultClient, 'kvV2'>;
+/**
+ * Anything that can open a KV v2 mount: a VaultClient or one derived with `withToken`; with
+ * `transit`, the same credential also serves vault-transit keys.
+ */
+export type KvSource = Pick<VaultClient, 'kvV2'> & Partial<Pick<VaultClient, 'transit'>>;

@@ -1,9 +1,11 @@
 import { invalidName, toDomainError } from './errors';
-import { createTenantKeys, type TenantKeys } from './keys/tenant-keys';
+import { createTenantKeys } from './keys/tenant-keys';
+import { createCustodyKeys, deleteTransitKeys, tenantTransitKeys, type CustodyKeys, type TransitCustodyOptions } from './keys/transit-keys';
 import { listTree } from './list-tree';
 import { parseTenantId, type TenantId } from './names';
 import { createTenantSecrets, type TenantSecrets } from './secrets/tenant-secrets';
 import { createTenantSeed, type TenantSeed } from './seed/tenant-seed';
+import type { TransitApi } from '@secret-flows/vault-client';
 import type { KvSource, TenantKv } from './tenant-kv';
 import { tenantPaths } from './tenant-paths';
 import { mapLimited } from './map-limited';
@@ -22,22 +24,27 @@ export interface WalletCoreOptions {
   quotas?: TenantQuotas;
   /** Seed entropy; default node:crypto randomBytes. */
   randomBytes?: (size: number) => Buffer;
+  /**
+   * Vault Transit key custody (docs/adr/0015-key-custody-modes.md); absent = every key is a
+   * wallet key. When set, Ed25519 and P-256 keys default to `vault-transit`.
+   */
+  transit?: TransitCustodyOptions;
 }
 
 /** Everything one tenant can do with its wallet; every path is confined to `tenants/<id>/`. */
 export interface TenantWallet {
   tenantId: TenantId;
-  keys: TenantKeys;
+  keys: CustodyKeys;
   secrets: TenantSecrets;
   seed: TenantSeed;
-  /** Destroys every KV entry of the tenant (all versions and metadata); returns how many. */
+  /** Destroys every KV entry of the tenant (all versions and metadata) and its Transit keys; returns how many KV entries. */
   destroyAll(): Promise<number>;
 }
 
 export interface WalletCore {
   kvMount: string;
   /** The tenant's wallet on a KV API already bound to `kvMount` (phase 3 or 4 credential). */
-  forTenant(tenantId: string, kv: TenantKv): TenantWallet;
+  forTenant(tenantId: string, kv: TenantKv, transit?: TransitApi): TenantWallet;
   /** Same, opening `kvMount` on a client (the AppRole client, or `client.withToken(t)`). */
   forClient(tenantId: string, client: KvSource): TenantWallet;
 }
@@ -54,7 +61,7 @@ export function createWalletCore(options: WalletCoreOptions): WalletCore {
   const retryAfterSeconds = options.retryAfterSeconds ?? 2;
   const listConcurrency = options.listConcurrency ?? 8;
 
-  function forTenant(rawTenantId: string, kv: TenantKv): TenantWallet {
+  function forTenant(rawTenantId: string, kv: TenantKv, transit?: TransitApi): TenantWallet {
     const parsed = parseTenantId(rawTenantId);
     if (!parsed.ok) throw invalidName('tenantId', parsed);
     const paths = tenantPaths(parsed.value);
@@ -62,13 +69,23 @@ export function createWalletCore(options: WalletCoreOptions): WalletCore {
     const usage = options.quotas ? createTenantUsage({ kv, path: paths.usage, quotas: options.quotas }) : undefined;
     return {
       tenantId: parsed.value,
-      keys: createTenantKeys({ ...shared, listConcurrency, usage }),
+      keys: createCustodyKeys({
+        ...shared,
+        listConcurrency,
+        tenantId: parsed.value,
+        walletKeys: createTenantKeys({ ...shared, listConcurrency, usage }),
+        usage,
+        transit: options.transit && transit,
+        admin: options.transit?.admin,
+      }),
       secrets: createTenantSecrets({ ...shared, listMaxCalls: options.listMaxCalls, usage }),
       seed: createTenantSeed({ ...shared, randomBytes: options.randomBytes }),
       async destroyAll() {
         try {
           const leaves = await listTree(kv, paths.root, { maxDepth: 32, concurrency: listConcurrency });
           await mapLimited(leaves, listConcurrency, (leaf) => kv.deleteMetadata(`${paths.root}/${leaf}`));
+          const admin = options.transit?.admin;
+          if (admin) await deleteTransitKeys(admin, tenantTransitKeys(parsed.value, await admin.listKeys()), listConcurrency);
           return leaves.length;
         } catch (err) {
           throw toDomainError(err, { conflict: 'The tenant changed while it was destroyed.', retryAfterSeconds });
@@ -80,7 +97,8 @@ export function createWalletCore(options: WalletCoreOptions): WalletCore {
   return {
     kvMount,
     forTenant,
-    forClient: (tenantId, client) => forTenant(tenantId, client.kvV2(kvMount)),
+    forClient: (tenantId, client) =>
+      forTenant(tenantId, client.kvV2(kvMount), options.transit && client.transit ? client.transit(options.transit.mount) : undefined),
   };
 }
 

@@ -39,6 +39,8 @@ export interface KeyOperations {
   get(ctx: TenantContext, keyId: string): Promise<Key>;
   delete(ctx: TenantContext, keyId: string): Promise<void>;
   sign(ctx: TenantContext, keyId: string, request: SignRequest): Promise<SignResponse>;
+  /** vault-transit keys: add a version (wallet keys answer 409). */
+  rotate(ctx: TenantContext, keyId: string): Promise<Key>;
 }
 
 export interface SecretOperations {

@@ -23,7 +23,7 @@ function keyIdOf(req: Request): string {
   return parsed.data;
 }
 
-/** POST/GET /keys, GET/DELETE /keys/{id}, POST /keys/{id}/sign (tenant routes). */
+/** POST/GET /keys, GET/DELETE /keys/{id}, POST /keys/{id}/sign, POST /keys/{id}/rotate (tenant routes). */
 export function createKeysRouter(deps: { keys: KeyOperations }): Router {
   const { keys } = deps;
   const router = Router();
@@ -45,6 +45,9 @@ export function createKeysRouter(deps: { keys: KeyOperations }): Router {
     const id = keyIdOf(req);
     const body = parseOrThrow(SignRequestSchema, req.body);
     sendValid(res, 200, SignResponseSchema, await keys.sign(tenantOf(res), id, body));
+  });
+  router.post(toExpressPath(AGENT_ROUTES.rotateKey), async (req, res) => {
+    sendValid(res, 200, KeySchema, await keys.rotate(tenantOf(res), keyIdOf(req)));
   });
   return router;
 }

@@ -68,10 +68,14 @@ export function createFakeSecretBackend(options: { now?: () => Date } = {}) {
   const backend: SecretBackend = {
     kind: 'wallet',
     keys: {
-      async create(ctx, { type }) {
+      async create(ctx, { type, custody }) {
         const { privateKey, jwk } = generate(type);
         const id = randomUUID();
-        const key: Key = { id, type, did: `did:example:${id}`, publicKeyJwk: jwk, createdAt: now().toISOString() };
+        const createdAt = now().toISOString();
+        const key: Key =
+          custody === 'vault-transit'
+            ? { id, type, did: `did:example:${id}`, publicKeyJwk: jwk, createdAt, custody, versions: [{ version: 1, publicKeyJwk: jwk, createdAt }] }
+            : { id, type, did: `did:example:${id}`, publicKeyJwk: jwk, createdAt, custody: 'wallet' };
         tenant(ctx).keys.set(id, { key, privateKey });
         return key;
       },
@@ -88,7 +92,16 @@ export function createFakeSecretBackend(options: { now?: () => Date } = {}) {
           key.type === 'Ed25519'
             ? cryptoSign(null, data, privateKey)
             : cryptoSign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' });
-        return { alg: SIGNING_ALG_BY_KEY_TYPE[key.type], signature: signature.toString('base64url') };
+        return { alg: SIGNING_ALG_BY_KEY_TYPE[key.type], signature: signature.toString('base64url'), keyVersion: key.versions?.length };
+      },
+      async rotate(ctx, id) {
+        const stored = storedKey(ctx, id);
+        if (stored.key.custody !== 'vault-transit') throw new AppError('conflict', 'Only vault-transit keys can be rotated.');
+        const { privateKey, jwk } = generate(stored.key.type);
+        const versions = [...(stored.key.versions ?? []), { version: (stored.key.versions?.length ?? 0) + 1, publicKeyJwk: jwk, createdAt: now().toISOString() }];
+        const key: Key = { ...stored.key, publicKeyJwk: jwk, versions };
+        tenant(ctx).keys.set(id, { key, privateKey });
+        return key;
       },
     },
     secrets: {

@@ -100,6 +100,23 @@ describe('agent -> wallet: keys', () => {
     });
   });
 
+  it('maps the rotation of a wallet-custody key to conflict (only vault-transit keys rotate)', async () => {
+    pact
+      .given(HAS_KEY, { tenantId: TENANT_ID })
+      .uponReceiving('a request to rotate a wallet-custody key')
+      .withRequest({
+        method: 'POST',
+        path: fromProviderState('/v1/keys/${keyId}/rotate', `/v1/keys/${EXAMPLE_KEY_ID}/rotate`),
+        headers: walletHeaders({ tenant: true, body: true }),
+        body: {},
+      })
+      .willRespondWith({ status: 409, headers: PROBLEM_HEADERS, body: problemBody('conflict', 409) });
+    await pact.executeTest(async (mock) => {
+      const err = await backendFor(mock.url).keys.rotate(tenantContext, EXAMPLE_KEY_ID).catch((e: unknown) => e);
+      expect(isAppError(err) && err.code).toBe('conflict');
+    });
+  });
+
   it('deletes a key', async () => {
     pact
       .given(HAS_KEY, { tenantId: TENANT_ID })

@@ -17,6 +17,8 @@ describe('wallet /v1/keys', () => {
       did: expect.stringMatching(/^did:key:z/),
       publicKeyJwk: expect.objectContaining({ x: expect.any(String) }),
       createdAt: expect.any(String),
+      // The harness runs without Transit (no VAULT_TRANSIT_MOUNT): every key is a wallet key.
+      custody: 'wallet',
     });
     expect(created.body.publicKeyJwk).not.toHaveProperty('d');
 
@@ -92,5 +94,11 @@ describe('wallet /v1/keys', () => {
     ]);
     const stored = h.fake.raw(`tenants/audited/keys/${key.id}`) as { privateJwk: { d: string } };
     expect(JSON.stringify(h.logLines)).not.toContain(stored.privateJwk.d);
+  });
+
+  it('answers 409 to rotating a wallet-custody key and 400 to vault-transit custody without Transit', async () => {
+    const created = await h.as().post('/v1/keys').send({ type: 'Ed25519' });
+    expectProblem(await h.as().post(`/v1/keys/${created.body.id}/rotate`).send({}), 409, 'conflict');
+    expectProblem(await h.as().post('/v1/keys').send({ type: 'Ed25519', custody: 'vault-transit' }), 400, 'validation_failed');
   });
 });

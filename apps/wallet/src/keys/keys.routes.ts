@@ -5,7 +5,7 @@ import { mountTenantRoute } from '../http/contract-route';
 import type { TenantDataAccess } from '../tenancy/tenant-data-access';
 
 /**
- * Key routes: generate, list, read, delete, sign. Private keys stay inside wallet-core.
+ * Key routes: generate, list, read, delete, sign, rotate. Private keys stay inside wallet-core (wallet custody) or Vault Transit (vault-transit custody).
  * @example app.use(createKeysRouter({ tenantData, audit }))
  */
 export function createKeysRouter(deps: { tenantData: TenantDataAccess; audit: Audit }): Router {
@@ -13,8 +13,8 @@ export function createKeysRouter(deps: { tenantData: TenantDataAccess; audit: Au
   const { tenantData, audit } = deps;
 
   mountTenantRoute(router, WALLET_ROUTES.createKey, audit, async ({ body, tenant }) => {
-    const { type } = body as CreateKeyRequest;
-    const key = await (await tenantData.walletFor(tenant)).keys.create(type);
+    const { type, custody } = body as CreateKeyRequest;
+    const key = await (await tenantData.walletFor(tenant)).keys.create(type, custody);
     return { body: key, audit: { keyId: key.id } };
   });
 
@@ -34,6 +34,11 @@ export function createKeysRouter(deps: { tenantData: TenantDataAccess; audit: Au
   mountTenantRoute(router, WALLET_ROUTES.signWithKey, audit, async ({ params, body, tenant }) => {
     const payload = Buffer.from((body as SignRequest).payload, 'base64url');
     return { body: await (await tenantData.walletFor(tenant)).keys.sign(params['id'] as string, payload) };
+  });
+
+  mountTenantRoute(router, WALLET_ROUTES.rotateKey, audit, async ({ params, tenant }) => {
+    const key = await (await tenantData.walletFor(tenant)).keys.rotate(params['id'] as string);
+    return { body: key, audit: { keyId: key.id } };
   });
 
   return router;

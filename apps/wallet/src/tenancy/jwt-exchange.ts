@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '@secret-flows/contracts';
-import { isTokenRejected, isVaultUnavailable, VaultResponseError, type KvV2Api } from '@secret-flows/vault-client';
+import { isTokenRejected, isVaultUnavailable, VaultResponseError, type KvV2Api, type TransitApi } from '@secret-flows/vault-client';
 import type { KvSource, WalletCore } from '@secret-flows/wallet-core';
 import type { Metrics } from '@secret-flows/telemetry';
 import type { TenantPrincipal } from '../auth/auth.middleware';
@@ -93,12 +93,17 @@ export function createJwtExchangeTenantDataAccess(options: JwtExchangeOptions): 
       return new AppError('unauthorized', 'The tenant token was refused by the secret store.', { cause: err });
     };
     const apis = new Map<string, KvV2Api>();
+    const transitSource = source.transit;
     return {
       kvV2(mount: string) {
         let api = apis.get(mount);
         if (!api) apis.set(mount, (api = guardApi(source.kvV2(mount), translate)));
         return api;
       },
+      // vault-transit keys sign with the same tenant token, with the same refusal handling.
+      ...(transitSource && {
+        transit: (mount?: string) => guardApi(transitSource(mount) as unknown as KvV2Api, translate) as unknown as TransitApi,
+      }),
     };
   }
 

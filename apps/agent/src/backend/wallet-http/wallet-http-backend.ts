@@ -42,6 +42,9 @@ export function createWalletHttpBackend(options: WalletHttpClientOptions): Secre
       delete: (ctx, id) => client.call({ ...asTenant(ctx), operation: 'keys.delete', method: 'DELETE', path: keyPath(id), schema: undefined }),
       sign: (ctx, id, body) =>
         client.call({ ...asTenant(ctx), method: 'POST', operation: 'keys.sign', path: buildPath(R.signWithKey.path, { id }), body, schema: SignResponseSchema }),
+      rotate: (ctx, id) =>
+        // An empty JSON object: the action has no parameters, and a POST always says what it carries.
+        client.call({ ...asTenant(ctx), method: 'POST', operation: 'keys.rotate', path: buildPath(R.rotateKey.path, { id }), body: {}, schema: KeySchema }),
     },
     secrets: {
       put: (ctx, name, body) =>

@@ -53,6 +53,11 @@ export function createMemoryBackend(): SecretBackend {
           stored.key.type === 'Ed25519' ? cryptoSign(null, bytes, stored.privateKey) : cryptoSign('sha256', bytes, { key: stored.privateKey, dsaEncoding: 'ieee-p1363' });
         return { alg: SIGNING_ALG_BY_KEY_TYPE[stored.key.type], signature: signature.toString('base64url') };
       },
+      async rotate(ctx, id) {
+        key(ctx, id);
+        // Every key here is a wallet-custody key, which the real wallet refuses to rotate.
+        throw new AppError('conflict', 'Only vault-transit keys can be rotated.');
+      },
     },
     secrets: {
       async put(ctx, name, { value, cas }) {

@@ -1,7 +1,8 @@
 /** transit/encrypt, decrypt, sign and verify (reference §9), single and batch_input. */
 import type { BackendRequest, BackendResponse } from '../../core/backend';
-import { parseInteger, parseString } from '../approle/field-parsers';
+import { parseBool, parseInteger, parseString } from '../approle/field-parsers';
 import {
+  checkPrehashedSupported,
   checkVersion,
   decryptWith,
   encryptWith,
@@ -84,6 +85,23 @@ function versionFor(
   return version;
 }
 
+/** keysutil/policy.go SignWithOptions' version checks, with its texts. */
+function signingVersion(key: TransitKey, item: Item): number {
+  const requested =
+    item['key_version'] === undefined
+      ? 0
+      : parseInteger(item['key_version'], 'key_version');
+  if (requested < 0) fail('requested version for signing is negative');
+  const version = requested === 0 ? key.latestVersion : requested;
+  if (version > key.latestVersion)
+    fail('requested version for signing is higher than the latest key version');
+  if (key.minEncryptionVersion > 0 && version < key.minEncryptionVersion)
+    fail(
+      'requested version for signing is less than the minimum encryption key version',
+    );
+  return version;
+}
+
 function signOptions(item: Item, pathHash: string | undefined): SignOptions {
   const hash =
     pathHash ??
@@ -103,9 +121,10 @@ function signOptions(item: Item, pathHash: string | undefined): SignOptions {
       : parseString(item['signature_algorithm'], 'signature_algorithm');
   if (scheme !== 'pss' && scheme !== 'pkcs1v15')
     fail(`unsupported signature algorithm ${scheme}`);
-  if (item['prehashed'] === true || item['prehashed'] === 'true')
-    fail('prehashed input is not supported by vault-dev');
-  return { hash: hashName(hash), marshaling, rsaScheme: scheme };
+  const prehashed =
+    item['prehashed'] !== undefined &&
+    parseBool(item['prehashed'], 'prehashed');
+  return { hash: hashName(hash), marshaling, rsaScheme: scheme, prehashed };
 }
 
 export function createCryptoHandlers(keys: KeyHandlers) {
@@ -175,9 +194,11 @@ export function createCryptoHandlers(keys: KeyHandlers) {
       fail(`key type ${key.type} does not support signing`);
     return batch(req, (item) => {
       const input = base64Field(item, 'input', '');
-      const version = versionFor(key, item, false);
+      const version = signingVersion(key, item);
+      const opts = signOptions(item, pathHash);
+      checkPrehashedSupported(key, opts);
       return {
-        signature: signWith(key, version, input, signOptions(item, pathHash)),
+        signature: signWith(key, version, input, opts),
         key_version: version,
       };
     });
@@ -201,15 +222,9 @@ export function createCryptoHandlers(keys: KeyHandlers) {
       if (text === '') fail('missing signature');
       const { version, payload } = parseVersioned(text, 'signature');
       checkVersion(key, version, 'signature');
-      return {
-        valid: verifyWith(
-          key,
-          version,
-          input,
-          payload,
-          signOptions(item, pathHash),
-        ),
-      };
+      const opts = signOptions(item, pathHash);
+      checkPrehashedSupported(key, opts);
+      return { valid: verifyWith(key, version, input, payload, opts) };
     });
   }
 

@@ -15,6 +15,13 @@ import {
   type SignKeyObjectInput,
 } from 'node:crypto';
 import { VaultError } from '../../core/backend';
+import {
+  derToP1363,
+  p1363ToDer,
+  signDigest,
+  supportsPrehashed,
+  verifyDigest,
+} from './ecdsa-digest';
 import { privateKeyOf, type TransitKey } from './transit-keys';
 
 const NONCE_BYTES = 12;
@@ -118,13 +125,21 @@ export function decryptWith(
 
 export interface SignOptions {
   hash: string;
-  /** ECDSA only: DER (`asn1`) or raw r||s (`jws`). */
+  /**
+   * ECDSA: DER (`asn1`) or raw r||s (`jws`). For every key type it also picks the text
+   * encoding: keysutil/policy.go SignWithOptions ends with "Convert to base64" — std base64 for
+   * asn1, unpadded base64url (RawURLEncoding) for jws — and VerifySignatureWithOptions decodes
+   * the same way before looking at the key type.
+   */
   marshaling: 'asn1' | 'jws';
   /** RSA only. */
   rsaScheme: 'pss' | 'pkcs1v15';
+  /** The input is already the digest (ECDSA / RSA); Ed25519 ignores hashing. */
+  prehashed?: boolean;
 }
 
 const HASHES: Record<string, string> = {
+  sha1: 'sha1',
   'sha2-224': 'sha224',
   'sha2-256': 'sha256',
   'sha2-384': 'sha384',
@@ -136,7 +151,8 @@ const HASHES: Record<string, string> = {
 };
 
 export function hashName(value: string): string {
-  return HASHES[value] ?? fail(`unsupported hash algorithm ${value}`);
+  // path_sign_verify.go: `keysutil.HashTypeMap[hashAlgorithmStr]` miss -> this text.
+  return HASHES[value] ?? fail(`invalid hash algorithm "${value}"`);
 }
 
 function signingInput(
@@ -167,21 +183,20 @@ function signingInput(
   };
 }
 
-/** Signs `input` with one key version; the JWS marshaling is base64url like Vault's. */
+/** Signs `input` with one key version; the JWS marshaling is unpadded base64url like Vault's. */
 export function signWith(
   key: TransitKey,
   version: number,
   input: Buffer,
   opts: SignOptions,
 ): string {
-  const { algorithm, key: signKey } = signingInput(
-    key,
-    privateKeyOf(key.versions[String(version)]),
-    opts,
-  );
-  const sig = sign(algorithm, input, signKey);
+  const privateKey = privateKeyOf(key.versions[String(version)]);
+  const { algorithm, key: signKey } = signingInput(key, privateKey, opts);
+  const sig = usesDigest(key, opts)
+    ? marshalDigestSignature(signDigest(privateKey, input), opts)
+    : sign(algorithm, input, signKey);
   const encoded =
-    opts.marshaling === 'jws' && key.type.startsWith('ecdsa-')
+    opts.marshaling === 'jws'
       ? sig.toString('base64url')
       : sig.toString('base64');
   return `vault:v${version}:${encoded}`;
@@ -194,10 +209,19 @@ export function verifyWith(
   payload: string,
   opts: SignOptions,
 ): boolean {
-  const jws = opts.marshaling === 'jws' && key.type.startsWith('ecdsa-');
-  if (!(jws ? /^[A-Za-z0-9_-]*$/ : /^[A-Za-z0-9+/]*={0,2}$/).test(payload))
-    fail('invalid base64 signature value');
+  const jws = opts.marshaling === 'jws';
+  // Go's decoders are strict: StdEncoding needs the padding (length a multiple of 4),
+  // RawURLEncoding refuses it (and a length of 4n+1 cannot encode any bytes).
+  const valid = jws
+    ? /^[A-Za-z0-9_-]*$/.test(payload) && payload.length % 4 !== 1
+    : /^[A-Za-z0-9+/]*={0,2}$/.test(payload) && payload.length % 4 === 0;
+  if (!valid) fail('invalid base64 signature value');
   const publicKey = createPublicKey(key.versions[String(version)].material);
+  if (usesDigest(key, opts)) {
+    const raw = Buffer.from(payload, jws ? 'base64url' : 'base64');
+    const p1363 = jws ? raw : derToP1363(raw, coordinateBytes(key));
+    return p1363 !== undefined && verifyDigest(publicKey, input, p1363);
+  }
   const { algorithm, key: verifyKey } = signingInput(key, publicKey, opts);
   if (verifyKey.padding === constants.RSA_PKCS1_PSS_PADDING)
     verifyKey.saltLength = constants.RSA_PSS_SALTLEN_AUTO;
@@ -211,4 +235,35 @@ export function verifyWith(
   } catch {
     return false;
   }
+}
+
+/** ECDSA with `prehashed=true`: the input is the digest itself (see ecdsa-digest.ts). */
+function usesDigest(key: TransitKey, opts: SignOptions): boolean {
+  return opts.prehashed === true && key.type.startsWith('ecdsa-');
+}
+
+function coordinateBytes(key: TransitKey): number {
+  return key.type === 'ecdsa-p384' ? 48 : key.type === 'ecdsa-p521' ? 66 : 32;
+}
+
+function marshalDigestSignature(p1363: Buffer, opts: SignOptions): Buffer {
+  return opts.marshaling === 'jws' ? p1363 : p1363ToDer(p1363);
+}
+
+/** What vault-dev refuses instead of answering differently from Vault. */
+export function checkPrehashedSupported(
+  key: TransitKey,
+  opts: SignOptions,
+): void {
+  if (!opts.prehashed) return;
+  if (key.type === 'ed25519')
+    fail(
+      'prehashed input for ed25519 keys (Ed25519ph) is not implemented by vault-dev',
+    );
+  if (key.type.startsWith('rsa-'))
+    fail('prehashed input for rsa keys is not implemented by vault-dev');
+  if (!supportsPrehashed(key.type))
+    fail(
+      `prehashed input for ${key.type} keys is not implemented by vault-dev`,
+    );
 }

@@ -117,10 +117,18 @@ export function createKeyHandlers(core: CoreServices, state: TransitState) {
     _req: BackendRequest,
     [name]: string[],
   ): Promise<BackendResponse> {
+    // path_keys.go pathPolicyDelete wraps lock_manager.go DeletePolicy's errors:
+    // "error deleting policy <name>: could not delete key; not found" / "...: deletion is not
+    // allowed for this key", both 400 (logical.ErrInvalidRequest).
     const key = own(state.keys, name);
-    if (!key) return { kind: 'empty' };
+    if (!key)
+      throw new VaultError(400, [
+        `error deleting policy ${name}: could not delete key; not found`,
+      ]);
     if (!key.deletionAllowed)
-      throw new VaultError(400, ['deletion is not allowed for this key']);
+      throw new VaultError(400, [
+        `error deleting policy ${name}: deletion is not allowed for this key`,
+      ]);
     delete state.keys[name];
     await core.persist();
     return { kind: 'empty' };

@@ -232,9 +232,14 @@ describe('transit engine', () => {
     ]);
     expect(
       (await failure(backend.handle(rq('delete', 'keys/data')))).errors,
-    ).toEqual(['deletion is not allowed for this key']);
+    ).toEqual([
+      'error deleting policy data: deletion is not allowed for this key',
+    ]);
     await call('update', 'keys/data/config', { deletion_allowed: true });
     await backend.handle(rq('delete', 'keys/data'));
+    expect(
+      (await failure(backend.handle(rq('delete', 'keys/data')))).errors,
+    ).toEqual(['error deleting policy data: could not delete key; not found']);
     expect(
       (await failure(backend.handle(rq('read', 'keys/data')))).status,
     ).toBe(404);
