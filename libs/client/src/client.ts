@@ -71,6 +71,13 @@ export interface SecretGetOptions extends CallOptions {
   version?: number;
 }
 
+export interface SecretListOptions extends CallOptions {
+  /** Names per page (the agent's default when absent, at most its maximum). */
+  limit?: number;
+  /** Where the page starts: the `next` of the previous page. */
+  cursor?: string;
+}
+
 export interface WalletListOptions extends CallOptions {
   offset?: number;
   limit?: number;
@@ -189,6 +196,9 @@ export function createClient(options: ClientOptions) {
         call<SignResponse>('keys.sign', { params: { id }, body, signal: o.signal }),
       delete: (id: string, o: CallOptions = {}) =>
         noBody('keys.delete', { params: { id }, signal: o.signal }),
+      /** POST /keys/{id}/rotate: a new version of a vault-transit key; old signatures still verify. */
+      rotate: (id: string, o: CallOptions = {}) =>
+        call<Key>('keys.rotate', { params: { id }, signal: o.signal }),
     },
     secrets: {
       /** PUT /secrets/{name}; `cas` 0 = create only, N = only if the current version is N (else `conflict`). */
@@ -200,8 +210,9 @@ export function createClient(options: ClientOptions) {
           query: { version: o.version },
           signal: o.signal,
         }),
-      list: (o: CallOptions = {}) =>
-        call<SecretNameList>('secrets.list', { signal: o.signal }),
+      /** GET /secrets: one page of names in lexicographic order; `next` is where the next page starts. */
+      list: (o: SecretListOptions = {}) =>
+        call<SecretNameList>('secrets.list', { query: { limit: o.limit, cursor: o.cursor }, signal: o.signal }),
       delete: (name: string, o: CallOptions = {}) =>
         noBody('secrets.delete', { params: { name }, signal: o.signal }),
     },

@@ -4,6 +4,7 @@ export type {
   ClientOptions,
   CallOptions,
   SecretGetOptions,
+  SecretListOptions,
   WalletListOptions,
   SecretFlowsClient,
 } from './client';

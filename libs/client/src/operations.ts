@@ -14,6 +14,7 @@ export const SDK_OPERATIONS = {
   'keys.get': AGENT_ROUTES.getKey,
   'keys.sign': AGENT_ROUTES.signWithKey,
   'keys.delete': AGENT_ROUTES.deleteKey,
+  'keys.rotate': AGENT_ROUTES.rotateKey,
   'secrets.put': AGENT_ROUTES.putSecret,
   'secrets.get': AGENT_ROUTES.getSecret,
   'secrets.list': AGENT_ROUTES.listSecrets,

@@ -72,6 +72,7 @@ describe('Retry-After and bounded retries', () => {
     ['secrets.put', (c: ReturnType<typeof createClient>) => c.secrets.put('a', { value: 'v' })],
     ['secrets.delete', (c: ReturnType<typeof createClient>) => c.secrets.delete('a')],
     ['keys.delete', (c: ReturnType<typeof createClient>) => c.keys.delete('8f0e7c2a-1b6d-4c1e-9a51-3a0f8d1b2c3d')],
+    ['keys.rotate', (c: ReturnType<typeof createClient>) => c.keys.rotate('8f0e7c2a-1b6d-4c1e-9a51-3a0f8d1b2c3d')],
   ])('never retries the unsafe call %s: the error carries Retry-After for the application', async (_name, run) => {
     const { c, p, delays } = setup(() => problem('wallet_unavailable', 503, {}, { 'retry-after': '2' }));
     await expect(run(c)).rejects.toMatchObject({ code: 'wallet_unavailable', retryAfterSeconds: 2 });

@@ -47,9 +47,10 @@ const CALLS: Record<OperationName, { run: (c: SecretFlowsClient) => Promise<unkn
   'keys.get': { run: (c) => c.keys.get(KEY_ID), answer: key },
   'keys.sign': { run: (c) => c.keys.sign(KEY_ID, { payload: 'aGVsbG8' }), answer: { alg: 'EdDSA', signature: 'c2lnbmF0dXJl' } },
   'keys.delete': { run: (c) => c.keys.delete(KEY_ID) },
+  'keys.rotate': { run: (c) => c.keys.rotate(KEY_ID), answer: { ...key, custody: 'vault-transit' } },
   'secrets.put': { run: (c) => c.secrets.put('app/db-password', { value: 's3cret', cas: 1 }), answer: { name: 'app/db-password', version: 2 } },
   'secrets.get': { run: (c) => c.secrets.get('app/db-password', { version: 1 }), answer: { name: 'app/db-password', value: 's3cret', version: 1, createdAt: '2026-11-29T14:00:00Z' } },
-  'secrets.list': { run: (c) => c.secrets.list(), answer: { names: ['app/db-password'] } },
+  'secrets.list': { run: (c) => c.secrets.list({ limit: 10, cursor: 'app' }), answer: { names: ['app/db-password'] } },
   'secrets.delete': { run: (c) => c.secrets.delete('app/db-password') },
   'admin.wallets.create': { run: (c) => c.admin.wallets.create({ name: 'alice' }), answer: { ...wallet, login: { username: 'alice', password: 'generated' } } },
   'admin.wallets.list': {
