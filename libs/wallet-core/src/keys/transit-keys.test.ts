@@ -114,6 +114,20 @@ describe('key custody', () => {
     expect((await keys.list()).map((k) => k.id)).toEqual([key.id]);
   });
 
+  it('counts vault-transit keys against the tenant key quota, with wallet keys, and frees one on delete', async () => {
+    const fake = createFakeKv();
+    const transit = createFakeTransit();
+    const core = createWalletCore({ kvMount: 'secret', quotas: { secrets: 10, keys: 2, valueBytes: 100, totalBytes: 1000 }, transit: { mount: 'transit', admin: transit.api } });
+    const keys = core.forTenant('acme', fake.kv, transit.api).keys;
+    const first = await keys.create('Ed25519');
+    await keys.create('secp256k1');
+    const refused = await keys.create('P-256').catch((e: unknown) => e);
+    expect(isAppError(refused) && refused.code).toBe('quota_keys_exceeded');
+    expect(transit.keys.size).toBe(1);
+    await keys.delete(first.id);
+    expect((await keys.create('P-256')).custody).toBe('vault-transit');
+  });
+
   it('keeps secp256k1 in the wallet and refuses it vault-transit custody', async () => {
     const { keys } = setup();
     expect((await keys.create('secp256k1')).custody).toBe('wallet');
