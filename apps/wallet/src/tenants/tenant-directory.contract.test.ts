@@ -8,11 +8,10 @@ import { createWalletCore } from '@secret-flows/wallet-core';
 import { createVaultTenantDirectory, type TenantDirectory } from './tenant-directory';
 import { createAsTenant, type AsTenant } from './tenant-identity';
 import { liveEntityName, tenantMetadata } from './tenant-records';
+import { bootstrapPhase4, CLIENT_ID } from '../../test/vault-phase4';
 
 // The real tenant directory against vault-dev bootstrapped like phase 4 (deploy/vault/policies):
 // the wallet's AppRole has wallet-provisioner only; Vault's identity tokens are what auth/jwt trusts.
-const POLICIES = path.resolve(__dirname, '../../../../deploy/vault/policies');
-const CLIENT_ID = 'test-agent';
 const VAULT_DEV_TIMEOUT_MS = 30_000;
 jest.setTimeout(VAULT_DEV_TIMEOUT_MS);
 
@@ -140,25 +139,3 @@ describe('tenant directory on Vault (phase 4 onboarding against vault-dev)', () 
     await expect(provisioner.kvV2('secret').read(`tenants/${id}/seed`)).rejects.toMatchObject({ status: 403 });
   });
 });
-
-async function bootstrapPhase4(root: VaultClient, address: string, dir: string): Promise<void> {
-  for (const method of ['approle', 'userpass', 'jwt']) await root.sys.enableAuthMethod(method, { type: method });
-  const jwtAccessor = (await root.sys.authAccessor('jwt')) ?? '';
-  const policy = (name: string) => fs.readFileSync(path.join(POLICIES, `${name}.hcl`), 'utf8').split('{{jwt_accessor}}').join(jwtAccessor);
-  for (const name of ['tenant-data', 'tenant-login', 'wallet-provisioner']) await root.sys.writePolicy(name, policy(name));
-  const oidc = root.identity.oidc;
-  await oidc.createKey('tenant', { algorithm: 'ES256', allowedClientIds: [CLIENT_ID] });
-  await oidc.createRole('tenant', { key: 'tenant', clientId: CLIENT_ID, ttl: '1h', template: '{"tenant_id": {{identity.entity.metadata.tenant_id}}}' });
-  const { issuer } = await oidc.openidConfiguration();
-  await root.auth.jwt().writeConfig({ jwksUrl: `${address}/v1/identity/oidc/.well-known/keys`, boundIssuer: issuer });
-  await root.auth.jwt().writeRole('tenant', {
-    roleType: 'jwt',
-    userClaim: 'tenant_id',
-    boundAudiences: [CLIENT_ID],
-    tokenPolicies: ['tenant-data'],
-    tokenTtl: '15m',
-  });
-  await root.auth.approle().writeRole('wallet', { tokenPolicies: ['wallet-provisioner'], tokenTtl: '1h', tokenMaxTtl: '24h' });
-  fs.writeFileSync(path.join(dir, 'role-id'), await root.auth.approle().readRoleId('wallet'));
-  fs.writeFileSync(path.join(dir, 'secret-id'), (await root.auth.approle().generateSecretId('wallet')).secretId ?? '');
-}
