@@ -23,6 +23,9 @@ describe('tenant directory on Vault (phase 4 onboarding against vault-dev)', () 
   let provisioner: VaultClient;
   let asTenant: AsTenant;
   let failNextSeed = false;
+  let duringSeed: (() => Promise<void>) | undefined;
+  let clockAheadMs = 0;
+  const LEASE_MS = 60_000;
   const disabled: string[] = [];
   let tenants: TenantDirectory;
 
@@ -36,7 +39,10 @@ describe('tenant directory on Vault (phase 4 onboarding against vault-dev)', () 
     });
     const realAsTenant = createAsTenant({ vault: provisioner, userpassMount: 'userpass', jwtMount: 'jwt', jwtRole: 'tenant', oidcRole: 'tenant' });
     // Stands in for Vault going away exactly between "login created" and "seed written".
-    asTenant = (login, use) => {
+    asTenant = async (login, use) => {
+      const hook = duringSeed;
+      duringSeed = undefined;
+      await hook?.();
       if (!failNextSeed) return realAsTenant(login, use);
       failNextSeed = false;
       return Promise.reject(new VaultUnavailableError({ path: 'secret/data/x', reason: 'connect ECONNREFUSED', attempts: 1 }));
@@ -49,8 +55,14 @@ describe('tenant directory on Vault (phase 4 onboarding against vault-dev)', () 
       jwtMount: 'jwt',
       onDisabled: (id) => disabled.push(id),
       retryAfterSeconds: 5,
+      claimLeaseMs: LEASE_MS,
+      now: () => Date.now() + clockAheadMs,
     });
   }, VAULT_DEV_TIMEOUT_MS);
+
+  afterEach(() => {
+    clockAheadMs = 0;
+  });
 
   afterAll(async () => {
     await provisioner.stop();
@@ -104,6 +116,49 @@ describe('tenant directory on Vault (phase 4 onboarding against vault-dev)', () 
     expect((await tenants.get(id)).name).toBe('crashed');
   });
 
+  it('refuses a create while another request holds the id, and takes a claim over once its lease ran out', async () => {
+    const id = randomUUID();
+    // What a wallet replica that crashed mid-create leaves: its claim and a half-made entity.
+    await root.kvV2('secret').write(`tenant-claims/${id}`, { state: 'creating', owner: 'crashed', since: Date.now() }, { cas: 0 });
+    await root.identity.createEntity({ name: liveEntityName(id), metadata: tenantMetadata({ id, name: 'orphan', state: 'provisioning' }) });
+    await expect(tenants.create({ id, name: 'orphan' })).rejects.toMatchObject({ code: 'conflict' });
+    await expect(tenants.delete(id)).rejects.toMatchObject({ code: 'conflict' });
+    clockAheadMs = LEASE_MS + 1;
+    const done = await tenants.create({ id, name: 'orphan' });
+    const login = await root.auth.userpass().login(id, done.login?.password as string);
+    expect(login.clientToken).toEqual(expect.any(String));
+    expect((await root.kvV2('secret').read(`tenant-claims/${id}`))?.data).toMatchObject({ state: 'active' });
+  });
+
+  it('hands out no password when another request took its claim over while it worked', async () => {
+    const id = randomUUID();
+    duringSeed = async () => {
+      const claim = await root.kvV2('secret').read(`tenant-claims/${id}`);
+      await root.kvV2('secret').write(`tenant-claims/${id}`, { state: 'creating', owner: 'other', since: Date.now() }, { cas: claim?.metadata.version });
+    };
+    const outcome = await tenants.create({ id, name: 'overtaken' }).then(
+      (created) => ({ password: created.login?.password }),
+      (err: unknown) => ({ error: err }),
+    );
+    expect(outcome).toEqual({ error: expect.objectContaining({ code: 'conflict' }) });
+    // Left active with a login nobody was given (docs/adr/0016): an operator deletes and recreates it.
+    expect((await tenants.get(id)).name).toBe('overtaken');
+  });
+
+  it('finishes a delete left half-done by a crash once its claim lease ran out', async () => {
+    const created = await tenants.create({ name: 'half-deleted' });
+    const id = created.id;
+    const claim = await root.kvV2('secret').read(`tenant-claims/${id}`);
+    await root.kvV2('secret').write(`tenant-claims/${id}`, { state: 'deleting', owner: 'crashed', since: Date.now() }, { cas: claim?.metadata.version });
+    await expect(tenants.delete(id)).rejects.toMatchObject({ code: 'conflict' });
+    expect((await tenants.get(id)).id).toBe(id);
+    clockAheadMs = LEASE_MS + 1;
+    await tenants.delete(id);
+    await expect(tenants.get(id)).rejects.toMatchObject({ code: 'not_found' });
+    expect((await root.kvV2('secret').read(`tenant-claims/${id}`))?.data).toMatchObject({ state: 'deleted' });
+    await expect(tenants.delete(id)).rejects.toMatchObject({ code: 'not_found' });
+  });
+
   it("deletes a tenant: entity disabled, login gone, secrets destroyed, its JWT refused by Vault, id never reused", async () => {
     const created = await tenants.create({ name: 'doomed' });
     const id = created.id;
@@ -126,7 +181,7 @@ describe('tenant directory on Vault (phase 4 onboarding against vault-dev)', () 
   it('lists live tenants one page at a time in a stable order', async () => {
     const all = await tenants.list({ offset: 0, limit: 100 });
     expect(all.hasNext).toBe(false);
-    expect(all.contents.map((t) => t.name).sort()).toEqual(['acme', 'crashed', 'flaky', 'imported']);
+    expect(all.contents.map((t) => t.name).sort()).toEqual(['acme', 'crashed', 'flaky', 'imported', 'orphan', 'overtaken']);
     const first = await tenants.list({ offset: 0, limit: 3 });
     const second = await tenants.list({ offset: 3, limit: 3 });
     expect(first.hasNext).toBe(true);
