@@ -178,20 +178,16 @@ export function createVaultTenantDirectory(options: TenantDirectoryOptions): Ten
     try {
       // Read again under the claim: another replica may have finished or deleted it meanwhile.
       existing = await find(id);
-      if (refuse(existing)) {
-        await settle(id, held, existing?.state === 'active' ? 'active' : existing?.state === 'provisioning' ? 'released' : 'deleted');
-        throw conflict();
-      }
+      if (refuse(existing)) throw conflict();
       entityId =
         existing?.entityId ??
         (await identity.createEntity({ name: liveEntityName(id), metadata: tenantMetadata({ id, name: input.name, state: 'provisioning' }) })).id;
       return await provision(id, input, entityId, held, started);
     } catch (err) {
-      if (!(isAppError(err) && err.code === 'conflict')) {
-        if (entityId && !existing) await rollback(id, entityId);
-        // Best effort: a claim left `creating` is taken over once its lease runs out.
-        await settle(id, held, 'released').catch(() => false);
-      }
+      if (entityId && !existing && !(isAppError(err) && err.code === 'conflict')) await rollback(id, entityId);
+      // Released so a retry need not wait for the lease. Harmless when another request took the
+      // claim over or this one already moved it on: the check-and-set on our version then fails.
+      await settle(id, held, 'released').catch(() => false);
       throw err;
     }
   }
@@ -221,10 +217,7 @@ export function createVaultTenantDirectory(options: TenantDirectoryOptions): Ten
     try {
       // Read again under the claim: another replica may have finished deleting it meanwhile.
       const record = await find(id);
-      if (!record || record.state === 'deleted') {
-        await settle(id, held, 'deleted');
-        throw notFound();
-      }
+      if (!record || record.state === 'deleted') throw notFound();
       const meta = { id, name: record.name };
       // Disabled first: from this moment Vault refuses every token of the entity (cached exchanged
       // tokens included) and every JWT login through its jwt alias, before anything is destroyed.
@@ -240,8 +233,9 @@ export function createVaultTenantDirectory(options: TenantDirectoryOptions): Ten
       // If our lease ran out and another request took over, it finishes the same idempotent steps.
       await settle(id, held, 'deleted');
     } catch (err) {
-      // Released, so a retried DELETE finishes the idempotent steps at once (best effort).
-      if (!(isAppError(err) && (err.code === 'not_found' || err.code === 'conflict'))) await settle(id, held, 'released').catch(() => false);
+      // Released, so a retried DELETE finishes the idempotent steps at once (best effort; the
+      // check-and-set on our version makes it a no-op if another request took the claim over).
+      await settle(id, held, 'released').catch(() => false);
       throw err;
     }
   }
