@@ -124,6 +124,31 @@ describe('deploy/vault policies', () => {
       expect(await vault.root.transit().readKey(name)).toBeUndefined();
     });
 
+    it('claims a tenant id with check-and-set: create (cas 0), read, update (cas version), nothing more', async () => {
+      const kv = prov.kvV2('secret');
+      expect(await attempt(() => kv.write('tenant-claims/initech', { state: 'creating' }, { cas: 0 }))).toBe('allowed');
+      expect((await kv.read('tenant-claims/initech'))?.metadata.version).toBe(1);
+      // The loser of the race: Vault's CAS error, not an ACL refusal.
+      expect(await attempt(() => kv.write('tenant-claims/initech', { state: 'creating' }, { cas: 0 }))).toBe(400);
+      expect(await attempt(() => kv.write('tenant-claims/initech', { state: 'active' }, { cas: 1 }))).toBe('allowed');
+      expect(await attempt(() => kv.patch('tenant-claims/initech', { state: 'x' }))).toBe(403);
+      expect(await attempt(() => kv.delete('tenant-claims/initech'))).toBe(403);
+      expect(await attempt(() => kv.destroy('tenant-claims/initech', [1]))).toBe(403);
+      expect(await attempt(() => kv.deleteMetadata('tenant-claims/initech'))).toBe(403);
+      expect(await attempt(() => kv.readMetadata('tenant-claims/initech'))).toBe(403);
+      expect(await attempt(() => kv.writeMetadata('tenant-claims/initech', { casRequired: false }))).toBe(403);
+      expect(await attempt(() => kv.list('tenant-claims'))).toBe(403);
+      expect(await attempt(() => kv.write('tenant-claimsx/initech', { state: 'x' }, { cas: 0 }))).toBe(403);
+      expect(await attempt(() => kv.write('other/initech', { state: 'x' }, { cas: 0 }))).toBe(403);
+    });
+
+    it('leaves the claims to the provisioner: no tenant token reads or writes them', async () => {
+      await createTenant(vault.root, 'claimless', 'claimless-pw');
+      const tenant = vault.client({ address: vault.server.address, auth: userpassAuth({ username: 'claimless', password: 'claimless-pw' }) });
+      expect(await attempt(() => tenant.kvV2('secret').read('tenant-claims/initech'))).toBe(403);
+      expect(await attempt(() => tenant.kvV2('secret').write('tenant-claims/claimless', { state: 'active' }, { cas: 0 }))).toBe(403);
+    });
+
     it('cannot hand out stronger policies through users or entities', async () => {
       expect(await attempt(() => prov.auth.userpass().writeUser('mallory', { password: 'p', tokenPolicies: ['wallet'] }))).toBe(403);
       expect(await attempt(() => prov.identity.createEntity({ name: 'mallory', policies: ['wallet'] }))).toBe(403);
@@ -174,6 +199,9 @@ describe('deploy/vault policies', () => {
       expect(await attempt(() => kv.list('tenants/piedpiper'))).toBe(403);
       expect(await attempt(() => kv.list('tenants'))).toBe(403);
       expect(await attempt(() => kv.read('tenants/acme/seed'))).toBe(403);
+      // Nor the wallet's claim records: a tenant cannot free or steal an id.
+      expect(await attempt(() => kv.read('tenant-claims/hooli'))).toBe(403);
+      expect(await attempt(() => kv.write('tenant-claims/hooli', { state: 'released' }, { cas: 0 }))).toBe(403);
     });
 
     it("confines Transit keys to the tenant's own tenant-<id>__ prefix, without deletion or export (ADR 0015)", async () => {

@@ -101,3 +101,11 @@ path "transit/keys/+/config" {
 path "transit/keys/+" {
   capabilities = ["delete"]
 }
+
+# Claim records (docs/adr/0016-tenant-claims-across-replicas.md): wallet replicas win a tenant id
+# with a KV check-and-set write here before any login is handed out. Read (the version to CAS
+# against), create (`cas: 0`) and update (`cas: <version>`); no delete, list, patch or metadata,
+# and nothing under `tenants/`, which stays unreadable to the provisioner.
+path "secret/data/tenant-claims/*" {
+  capabilities = ["create", "read", "update"]
+}

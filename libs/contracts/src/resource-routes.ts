@@ -253,7 +253,8 @@ export function walletRoutes(o: ResourceOptions & { collection: string }) {
       summary: "Disable a tenant's login and destroy its secrets.",
       params: WalletIdParamsSchema,
       status: 204,
-      errors: errors('validation_failed', 'not_found'),
+      // 409 while another request (possibly on another wallet replica) creates or deletes it.
+      errors: errors('validation_failed', 'not_found', 'conflict'),
     },
   } satisfies Record<string, RouteContract>;
 }

@@ -10,7 +10,8 @@ function setup(limitPerMinute: number, maxTenants?: number) {
     res.locals['tenant'] = { tenantId: req.get('x-tenant'), subject: 's', issuer: 'i', expiresAt: new Date(), jwt: 'j' };
     next();
   });
-  app.use(tenantRateLimit({ limitPerMinute, now: () => nowMs, maxTenants }));
+  const limiter = tenantRateLimit({ limitPerMinute, now: () => nowMs, maxTenants });
+  app.use(limiter);
   app.get('/', (_req, res) => {
     res.status(204).end();
   });
@@ -21,6 +22,7 @@ function setup(limitPerMinute: number, maxTenants?: number) {
   app.use(errorHandler);
   return {
     hit: (tenant: string) => request(app).get('/').set('x-tenant', tenant),
+    tracked: () => limiter.trackedTenants(),
     advance: (ms: number) => {
       nowMs += ms;
     },
@@ -60,5 +62,25 @@ describe('tenantRateLimit', () => {
     expect((await s.hit('busy')).status).toBe(204);
     expect((await s.hit('third')).status).toBe(204);
     expect((await s.hit('busy')).status).toBe(429);
+  });
+
+  it('stays within maxTenants when every bucket is partly used, evicting the least recently used', async () => {
+    const s = setup(10, 3);
+    for (const tenant of ['a', 'b', 'c', 'd', 'e', 'f']) {
+      expect((await s.hit(tenant)).status).toBe(204);
+      s.advance(1);
+      expect(s.tracked()).toBeLessThanOrEqual(3);
+    }
+    expect(s.tracked()).toBe(3);
+  });
+
+  it('keeps a recently used tenant over an older one when it must evict', async () => {
+    const s = setup(1, 2);
+    expect((await s.hit('old')).status).toBe(204);
+    expect((await s.hit('recent')).status).toBe(204);
+    expect((await s.hit('old')).status).toBe(429); // now the most recently used
+    expect((await s.hit('new')).status).toBe(204); // evicts `recent`, not `old`
+    expect((await s.hit('old')).status).toBe(429);
+    expect(s.tracked()).toBe(2);
   });
 });

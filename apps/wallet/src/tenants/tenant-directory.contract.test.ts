@@ -8,11 +8,10 @@ import { createWalletCore } from '@secret-flows/wallet-core';
 import { createVaultTenantDirectory, type TenantDirectory } from './tenant-directory';
 import { createAsTenant, type AsTenant } from './tenant-identity';
 import { liveEntityName, tenantMetadata } from './tenant-records';
+import { bootstrapPhase4, CLIENT_ID } from '../../test/vault-phase4';
 
 // The real tenant directory against vault-dev bootstrapped like phase 4 (deploy/vault/policies):
 // the wallet's AppRole has wallet-provisioner only; Vault's identity tokens are what auth/jwt trusts.
-const POLICIES = path.resolve(__dirname, '../../../../deploy/vault/policies');
-const CLIENT_ID = 'test-agent';
 const VAULT_DEV_TIMEOUT_MS = 30_000;
 jest.setTimeout(VAULT_DEV_TIMEOUT_MS);
 
@@ -24,6 +23,9 @@ describe('tenant directory on Vault (phase 4 onboarding against vault-dev)', () 
   let provisioner: VaultClient;
   let asTenant: AsTenant;
   let failNextSeed = false;
+  let duringSeed: (() => Promise<void>) | undefined;
+  let clockAheadMs = 0;
+  const LEASE_MS = 60_000;
   const disabled: string[] = [];
   let tenants: TenantDirectory;
 
@@ -37,7 +39,10 @@ describe('tenant directory on Vault (phase 4 onboarding against vault-dev)', () 
     });
     const realAsTenant = createAsTenant({ vault: provisioner, userpassMount: 'userpass', jwtMount: 'jwt', jwtRole: 'tenant', oidcRole: 'tenant' });
     // Stands in for Vault going away exactly between "login created" and "seed written".
-    asTenant = (login, use) => {
+    asTenant = async (login, use) => {
+      const hook = duringSeed;
+      duringSeed = undefined;
+      await hook?.();
       if (!failNextSeed) return realAsTenant(login, use);
       failNextSeed = false;
       return Promise.reject(new VaultUnavailableError({ path: 'secret/data/x', reason: 'connect ECONNREFUSED', attempts: 1 }));
@@ -50,8 +55,14 @@ describe('tenant directory on Vault (phase 4 onboarding against vault-dev)', () 
       jwtMount: 'jwt',
       onDisabled: (id) => disabled.push(id),
       retryAfterSeconds: 5,
+      claimLeaseMs: LEASE_MS,
+      now: () => Date.now() + clockAheadMs,
     });
   }, VAULT_DEV_TIMEOUT_MS);
+
+  afterEach(() => {
+    clockAheadMs = 0;
+  });
 
   afterAll(async () => {
     await provisioner.stop();
@@ -105,6 +116,49 @@ describe('tenant directory on Vault (phase 4 onboarding against vault-dev)', () 
     expect((await tenants.get(id)).name).toBe('crashed');
   });
 
+  it('refuses a create while another request holds the id, and takes a claim over once its lease ran out', async () => {
+    const id = randomUUID();
+    // What a wallet replica that crashed mid-create leaves: its claim and a half-made entity.
+    await root.kvV2('secret').write(`tenant-claims/${id}`, { state: 'creating', owner: 'crashed', since: Date.now() }, { cas: 0 });
+    await root.identity.createEntity({ name: liveEntityName(id), metadata: tenantMetadata({ id, name: 'orphan', state: 'provisioning' }) });
+    await expect(tenants.create({ id, name: 'orphan' })).rejects.toMatchObject({ code: 'conflict' });
+    await expect(tenants.delete(id)).rejects.toMatchObject({ code: 'conflict' });
+    clockAheadMs = LEASE_MS + 1;
+    const done = await tenants.create({ id, name: 'orphan' });
+    const login = await root.auth.userpass().login(id, done.login?.password as string);
+    expect(login.clientToken).toEqual(expect.any(String));
+    expect((await root.kvV2('secret').read(`tenant-claims/${id}`))?.data).toMatchObject({ state: 'active' });
+  });
+
+  it('hands out no password when another request took its claim over while it worked', async () => {
+    const id = randomUUID();
+    duringSeed = async () => {
+      const claim = await root.kvV2('secret').read(`tenant-claims/${id}`);
+      await root.kvV2('secret').write(`tenant-claims/${id}`, { state: 'creating', owner: 'other', since: Date.now() }, { cas: claim?.metadata.version });
+    };
+    const outcome = await tenants.create({ id, name: 'overtaken' }).then(
+      (created) => ({ password: created.login?.password }),
+      (err: unknown) => ({ error: err }),
+    );
+    expect(outcome).toEqual({ error: expect.objectContaining({ code: 'conflict' }) });
+    // Left active with a login nobody was given (docs/adr/0016): an operator deletes and recreates it.
+    expect((await tenants.get(id)).name).toBe('overtaken');
+  });
+
+  it('finishes a delete left half-done by a crash once its claim lease ran out', async () => {
+    const created = await tenants.create({ name: 'half-deleted' });
+    const id = created.id;
+    const claim = await root.kvV2('secret').read(`tenant-claims/${id}`);
+    await root.kvV2('secret').write(`tenant-claims/${id}`, { state: 'deleting', owner: 'crashed', since: Date.now() }, { cas: claim?.metadata.version });
+    await expect(tenants.delete(id)).rejects.toMatchObject({ code: 'conflict' });
+    expect((await tenants.get(id)).id).toBe(id);
+    clockAheadMs = LEASE_MS + 1;
+    await tenants.delete(id);
+    await expect(tenants.get(id)).rejects.toMatchObject({ code: 'not_found' });
+    expect((await root.kvV2('secret').read(`tenant-claims/${id}`))?.data).toMatchObject({ state: 'deleted' });
+    await expect(tenants.delete(id)).rejects.toMatchObject({ code: 'not_found' });
+  });
+
   it("deletes a tenant: entity disabled, login gone, secrets destroyed, its JWT refused by Vault, id never reused", async () => {
     const created = await tenants.create({ name: 'doomed' });
     const id = created.id;
@@ -127,7 +181,7 @@ describe('tenant directory on Vault (phase 4 onboarding against vault-dev)', () 
   it('lists live tenants one page at a time in a stable order', async () => {
     const all = await tenants.list({ offset: 0, limit: 100 });
     expect(all.hasNext).toBe(false);
-    expect(all.contents.map((t) => t.name).sort()).toEqual(['acme', 'crashed', 'flaky', 'imported']);
+    expect(all.contents.map((t) => t.name).sort()).toEqual(['acme', 'crashed', 'flaky', 'imported', 'orphan', 'overtaken']);
     const first = await tenants.list({ offset: 0, limit: 3 });
     const second = await tenants.list({ offset: 3, limit: 3 });
     expect(first.hasNext).toBe(true);
@@ -140,25 +194,3 @@ describe('tenant directory on Vault (phase 4 onboarding against vault-dev)', () 
     await expect(provisioner.kvV2('secret').read(`tenants/${id}/seed`)).rejects.toMatchObject({ status: 403 });
   });
 });
-
-async function bootstrapPhase4(root: VaultClient, address: string, dir: string): Promise<void> {
-  for (const method of ['approle', 'userpass', 'jwt']) await root.sys.enableAuthMethod(method, { type: method });
-  const jwtAccessor = (await root.sys.authAccessor('jwt')) ?? '';
-  const policy = (name: string) => fs.readFileSync(path.join(POLICIES, `${name}.hcl`), 'utf8').split('{{jwt_accessor}}').join(jwtAccessor);
-  for (const name of ['tenant-data', 'tenant-login', 'wallet-provisioner']) await root.sys.writePolicy(name, policy(name));
-  const oidc = root.identity.oidc;
-  await oidc.createKey('tenant', { algorithm: 'ES256', allowedClientIds: [CLIENT_ID] });
-  await oidc.createRole('tenant', { key: 'tenant', clientId: CLIENT_ID, ttl: '1h', template: '{"tenant_id": {{identity.entity.metadata.tenant_id}}}' });
-  const { issuer } = await oidc.openidConfiguration();
-  await root.auth.jwt().writeConfig({ jwksUrl: `${address}/v1/identity/oidc/.well-known/keys`, boundIssuer: issuer });
-  await root.auth.jwt().writeRole('tenant', {
-    roleType: 'jwt',
-    userClaim: 'tenant_id',
-    boundAudiences: [CLIENT_ID],
-    tokenPolicies: ['tenant-data'],
-    tokenTtl: '15m',
-  });
-  await root.auth.approle().writeRole('wallet', { tokenPolicies: ['wallet-provisioner'], tokenTtl: '1h', tokenMaxTtl: '24h' });
-  fs.writeFileSync(path.join(dir, 'role-id'), await root.auth.approle().readRoleId('wallet'));
-  fs.writeFileSync(path.join(dir, 'secret-id'), (await root.auth.approle().generateSecretId('wallet')).secretId ?? '');
-}

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AppError, isAppError, type CreatedWallet, type CreateWalletRequest, type PageQuery, type Wallet } from '@secret-flows/contracts';
-import { isNotFound, isVaultUnavailable, VaultAuthError, type VaultClient } from '@secret-flows/vault-client';
+import { isCasMismatch, isNotFound, isVaultUnavailable, VaultAuthError, type VaultClient } from '@secret-flows/vault-client';
 import type { WalletCore } from '@secret-flows/wallet-core';
 import type { AsTenant } from './tenant-identity';
 import { deletedEntityName, liveEntityName, liveTenantIds, tenantMetadata, toTenantRecord, toWallet, type TenantRecord } from './tenant-records';
@@ -26,35 +26,82 @@ export interface TenantDirectoryOptions {
   retryAfterSeconds: number;
   /** Token lifetime of tenant logins (Go duration); default 1 h like the identity token. */
   loginTokenTtl?: string;
+  /** KV v2 mount of the claim records (`<mount>/data/tenant-claims/<id>`); default `secret`. */
+  claimsMount?: string;
+  /** How long a create or delete in flight holds its id before a retry may take it over; default 2 min. */
+  claimLeaseMs?: number;
+  now?: () => number;
 }
 
 const LOGIN_POLICY = 'tenant-login';
 const READ_CONCURRENCY = 8;
+const CLAIMS_PREFIX = 'tenant-claims';
+const DEFAULT_CLAIM_LEASE_MS = 120_000;
+
+/** Where an id's claim record is: the state of the last operation that won it (docs/adr/0016). */
+type ClaimState = 'creating' | 'active' | 'released' | 'deleting' | 'deleted';
+interface Claim {
+  version: number;
+  owner: string;
+}
 
 /**
  * Tenants kept in Vault alone: each is an entity (`tenant_id` metadata) with a userpass login and
  * a `jwt`-mount alias, and a seed written with the tenant's own token. Creation is idempotent by
  * id (a half-made tenant is completed by a retry), a finished one is never re-issued (409).
+ * Creates and deletes win their id with a KV check-and-set claim record, so wallet replicas that
+ * race on one id give exactly one of them the password or the deletion; the others get 409.
  * @example createVaultTenantDirectory({ vault, walletCore, asTenant, userpassMount: 'userpass', jwtMount: 'jwt', retryAfterSeconds: 5 })
  */
 export function createVaultTenantDirectory(options: TenantDirectoryOptions): TenantDirectory {
   const { vault, walletCore } = options;
   const identity = vault.identity;
   const userpass = vault.auth.userpass(options.userpassMount);
-  const locks = new Map<string, Promise<unknown>>();
+  const claims = vault.kvV2(options.claimsMount ?? 'secret');
+  const leaseMs = options.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS;
+  const now = options.now ?? Date.now;
   let accessors: { userpass: string; jwt: string } | undefined;
 
-  // Operations on one id run one after another in this process, so two concurrent creates of the
-  // same id cannot both hand out a password.
-  function exclusive<T>(id: string, run: () => Promise<T>): Promise<T> {
-    const previous = locks.get(id) ?? Promise.resolve();
-    const next = previous.then(run, run);
-    const settled = next.catch(() => undefined);
-    locks.set(id, settled);
-    void settled.then(() => {
-      if (locks.get(id) === settled) locks.delete(id);
-    });
-    return next;
+  // Replicas share nothing but Vault, so an id is won with KV v2 check-and-set on its claim record:
+  // `cas: 0` when there is none, `cas: <version read>` to move it on. Exactly one writer of a given
+  // version succeeds, whichever wallet it runs in; the others are told 409 (never a second password).
+  async function claim(id: string, intent: 'creating' | 'deleting'): Promise<Claim> {
+    const path = `${CLAIMS_PREFIX}/${id}`;
+    const current = await claims.read(path);
+    const version = current?.metadata.version ?? 0;
+    if (current) {
+      const state = current.data['state'] as ClaimState;
+      const since = Number(current.data['since']);
+      const inFlight = state === 'creating' || state === 'deleting';
+      const stale = inFlight && !(now() - since < leaseMs);
+      if (state === 'deleted') throw intent === 'deleting' ? notFound() : conflict();
+      if (inFlight && !stale) throw new AppError('conflict', `Another request is ${state === 'creating' ? 'creating' : 'deleting'} this wallet.`);
+      if (intent === 'creating' && state === 'active') throw conflict();
+    }
+    const owner = randomUUID();
+    try {
+      const written = await claims.write(path, { state: intent, owner, since: now() }, { cas: version });
+      return { version: written.version, owner };
+    } catch (err) {
+      if (isCasMismatch(err)) throw new AppError('conflict', 'Another request is changing this wallet.');
+      throw err;
+    }
+  }
+
+  /** Moves a won claim on; false when another request took it over (our lease ran out). */
+  async function settle(id: string, held: Claim, state: ClaimState): Promise<boolean> {
+    try {
+      await claims.write(`${CLAIMS_PREFIX}/${id}`, { state, owner: held.owner, since: now() }, { cas: held.version });
+      return true;
+    } catch (err) {
+      if (isCasMismatch(err)) return false;
+      throw err;
+    }
+  }
+
+  // A lease that ran out may be taken over: stop before a step another request may now repeat.
+  function ensureLease(started: number): void {
+    if (!(now() - started < leaseMs)) throw new AppError('conflict', 'This request took too long and gave the wallet id up; retry.');
   }
 
   async function mountAccessors(): Promise<{ userpass: string; jwt: string }> {
@@ -77,8 +124,9 @@ export function createVaultTenantDirectory(options: TenantDirectoryOptions): Ten
     await identity.createEntityAlias({ name, canonicalId: entityId, mountAccessor });
   }
 
-  async function provision(id: string, input: CreateWalletRequest, entityId: string): Promise<CreatedWallet> {
+  async function provision(id: string, input: CreateWalletRequest, entityId: string, held: Claim, started: number): Promise<CreatedWallet> {
     const mounts = await mountAccessors();
+    ensureLease(started);
     // Shown once and never stored by us: a retry of a half-made tenant gets a new one.
     const password = randomBytes(24).toString('base64url');
     await userpass.writeUser(id, { password, tokenPolicies: [LOGIN_POLICY], tokenTtl: options.loginTokenTtl ?? '1h' });
@@ -86,7 +134,11 @@ export function createVaultTenantDirectory(options: TenantDirectoryOptions): Ten
     await ensureAlias(entityId, id, mounts.jwt);
     const seed = input.seed === undefined ? undefined : Buffer.from(input.seed, 'hex');
     await options.asTenant({ username: id, password }, (tenant) => walletCore.forClient(id, tenant).seed.ensure(seed));
+    ensureLease(started);
     await identity.updateEntity(entityId, { metadata: tenantMetadata({ id, name: input.name, state: 'active' }) });
+    // The password is handed out only by the request that still holds the claim: had another one
+    // taken it over, that one may have written a different password.
+    if (!(await settle(id, held, 'active'))) throw new AppError('conflict', 'Another request took this wallet id over; its login is not this one.');
     const record = await find(id);
     if (!record) throw new AppError('internal', 'The tenant vanished while it was created.');
     return { ...toWallet(record), login: { username: id, password } };
@@ -115,23 +167,29 @@ export function createVaultTenantDirectory(options: TenantDirectoryOptions): Ten
 
   async function create(input: CreateWalletRequest): Promise<CreatedWallet> {
     const id = (input.id ?? randomUUID()).toLowerCase();
-    return exclusive(id, async () => {
-      const existing = await find(id);
-      // A finished (or deleted) tenant is never re-issued: its password was shown once, and a
-      // deleted id stays dead so its old JWTs can never come back to life.
-      if (existing && (existing.state !== 'provisioning' || existing.name !== input.name)) {
-        throw new AppError('conflict', 'A wallet with this id already exists.');
-      }
-      const entityId =
+    // A finished (or deleted) tenant is never re-issued: its password was shown once, and a
+    // deleted id stays dead so its old JWTs can never come back to life.
+    const refuse = (record: TenantRecord | undefined) => record && (record.state !== 'provisioning' || record.name !== input.name);
+    if (refuse(await find(id))) throw conflict();
+    const started = now();
+    const held = await claim(id, 'creating');
+    let entityId: string | undefined;
+    let existing: TenantRecord | undefined;
+    try {
+      // Read again under the claim: another replica may have finished or deleted it meanwhile.
+      existing = await find(id);
+      if (refuse(existing)) throw conflict();
+      entityId =
         existing?.entityId ??
         (await identity.createEntity({ name: liveEntityName(id), metadata: tenantMetadata({ id, name: input.name, state: 'provisioning' }) })).id;
-      try {
-        return await provision(id, input, entityId);
-      } catch (err) {
-        if (!existing && !(isAppError(err) && err.code === 'conflict')) await rollback(id, entityId);
-        throw err;
-      }
-    });
+      return await provision(id, input, entityId, held, started);
+    } catch (err) {
+      if (entityId && !existing && !(isAppError(err) && err.code === 'conflict')) await rollback(id, entityId);
+      // Released so a retry need not wait for the lease. Harmless when another request took the
+      // claim over or this one already moved it on: the check-and-set on our version then fails.
+      await settle(id, held, 'released').catch(() => false);
+      throw err;
+    }
   }
 
   async function list(page: PageQuery): Promise<{ contents: Wallet[]; hasNext: boolean }> {
@@ -153,9 +211,13 @@ export function createVaultTenantDirectory(options: TenantDirectoryOptions): Ten
 
   async function remove(rawId: string): Promise<void> {
     const id = rawId.toLowerCase();
-    return exclusive(id, async () => {
+    const first = await find(id);
+    if (!first || first.state === 'deleted') throw notFound();
+    const held = await claim(id, 'deleting');
+    try {
+      // Read again under the claim: another replica may have finished deleting it meanwhile.
       const record = await find(id);
-      if (!record || record.state === 'deleted') throw new AppError('not_found', 'No such wallet.');
+      if (!record || record.state === 'deleted') throw notFound();
       const meta = { id, name: record.name };
       // Disabled first: from this moment Vault refuses every token of the entity (cached exchanged
       // tokens included) and every JWT login through its jwt alias, before anything is destroyed.
@@ -168,7 +230,14 @@ export function createVaultTenantDirectory(options: TenantDirectoryOptions): Ten
       // The entity stays as a disabled tombstone: deleting it would free the jwt alias, and the
       // next login with an old JWT would get a fresh entity whose token reaches tenants/<id>/.
       await identity.updateEntity(record.entityId, { metadata: tenantMetadata({ ...meta, state: 'deleted' }) });
-    });
+      // If our lease ran out and another request took over, it finishes the same idempotent steps.
+      await settle(id, held, 'deleted');
+    } catch (err) {
+      // Released, so a retried DELETE finishes the idempotent steps at once (best effort; the
+      // check-and-set on our version makes it a no-op if another request took the claim over).
+      await settle(id, held, 'released').catch(() => false);
+      throw err;
+    }
   }
 
   const translated =
@@ -183,6 +252,9 @@ export function createVaultTenantDirectory(options: TenantDirectoryOptions): Ten
 
   return { create: translated(create), list: translated(list), get: translated(get), delete: translated(remove) };
 }
+
+const conflict = () => new AppError('conflict', 'A wallet with this id already exists.');
+const notFound = () => new AppError('not_found', 'No such wallet.');
 
 function toAppError(err: unknown, retryAfterSeconds: number): AppError {
   if (isAppError(err)) return err;
