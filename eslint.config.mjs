@@ -1,6 +1,6 @@
 import nx from '@nx/eslint-plugin';
 
-// Module boundaries are the architecture made lint-visible (STYLE §3, DESIGN §2):
+// Module boundaries are the architecture made lint-visible (docs/architecture.md):
 // only the wallet, the CLI and vault-access libs may reach Vault code; the agent
 // and everything tenant-facing may not. vault-dev is allowed as a dependency of the
 // Vault-facing projects for their tests only (see the no-restricted-imports rule).

@@ -17,7 +17,7 @@
  * (no Map, Set, Buffer, Date, class instances); store keys as PEM/base64 strings.
  */
 
-/** Vault's logical operations (reference §1.1). POST/PUT arrive as create or update. */
+/** Vault's logical operations (sdk/logical/request.go). POST/PUT arrive as create or update. */
 export type Operation = 'read' | 'create' | 'update' | 'patch' | 'delete' | 'list';
 
 /** What the core knows about the caller's token, or null on unauthenticated paths. */
