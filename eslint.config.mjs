@@ -1,12 +1,12 @@
 import nx from '@nx/eslint-plugin';
 
-// Module boundaries are the architecture made lint-visible (STYLE §3, DESIGN §2):
-// only the wallet, the CLI and vault-access libs may reach Vault code; the agent
-// and everything tenant-facing may not. vault-dev is allowed as a dependency of the
-// Vault-facing projects for their tests only (see the no-restricted-imports rule).
-const VAULT_DEV_FOR_TESTS = 'scope:vault-dev';
-
-export default [
+// Module boundaries are the architecture made lint-visible (docs/architecture.md): only the
+// wallet, the CLI and vault-access libs may reach Vault code; the agent and everything
+// tenant-facing may not. vault-dev is an app, so the Nx rule refuses any import of it (it checks
+// "imports of apps" before tags); the projects whose tests start it in process opt in, for their
+// test files only, with `vaultDevInTests` below. Fixtures proving each rule bites:
+// apps/deploy-tests/src/lint-rules.test.ts.
+const rootConfig = [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   ...nx.configs['flat/javascript'],
@@ -20,22 +20,37 @@ export default [
         'error',
         {
           enforceBuildableLibDependency: true,
-          // vault-dev is an app, and Nx forbids importing apps; tests of the Vault-facing
-          // projects start it in-process on purpose. Runtime code may not (rule below).
-          allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$', '@secret-flows/vault-dev'],
+          allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$'],
           depConstraints: [
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:vault', onlyDependOnLibsWithTags: ['scope:vault', 'scope:shared', VAULT_DEV_FOR_TESTS] },
+            { sourceTag: 'scope:vault', onlyDependOnLibsWithTags: ['scope:vault', 'scope:shared'] },
             { sourceTag: 'scope:vault-dev', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:vault', 'scope:shared', VAULT_DEV_FOR_TESTS] },
-            { sourceTag: 'scope:wallet', onlyDependOnLibsWithTags: ['scope:vault', 'scope:shared', VAULT_DEV_FOR_TESTS] },
-            { sourceTag: 'scope:agent-vault', onlyDependOnLibsWithTags: ['scope:vault', 'scope:shared', VAULT_DEV_FOR_TESTS] },
+            { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:vault', 'scope:shared'] },
+            { sourceTag: 'scope:wallet', onlyDependOnLibsWithTags: ['scope:vault', 'scope:shared'] },
+            { sourceTag: 'scope:agent-vault', onlyDependOnLibsWithTags: ['scope:vault', 'scope:shared'] },
             { sourceTag: 'scope:agent', onlyDependOnLibsWithTags: ['scope:shared', 'scope:agent-vault'] },
             { sourceTag: 'scope:gateway-dev', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['*'] },
+            // Two "nevers" inside a shared scope: the Vault client knows nothing of the wallet's
+            // domain, and the contracts (zod schemas shared with clients) carry no telemetry.
+            { sourceTag: 'lib:vault-client', notDependOnLibsWithTags: ['lib:wallet-core'] },
+            { sourceTag: 'lib:contracts', notDependOnLibsWithTags: ['lib:telemetry'] },
           ],
         },
       ],
+    },
+  },
+  {
+    // Type-aware rules: a promise nobody awaits or catches loses its rejection. Each file is
+    // typed by the tsconfig that includes it (tsconfig.app/lib/spec.json, found through the
+    // project's solution-style tsconfig.json by the TypeScript project service).
+    files: ['**/*.ts', '**/*.cts', '**/*.mts'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
     },
   },
   {
@@ -47,6 +62,27 @@ export default [
     },
   },
 ];
+
+export default rootConfig;
+
+/**
+ * For the eslint.config.mjs of the Vault-facing projects (scope:vault, scope:cli, scope:wallet,
+ * scope:agent-vault) whose tests start vault-dev in process (port 0): their test files, and only
+ * those, may import it. Every other file of every project still gets "Imports of apps are
+ * forbidden" for vault-dev. (Flat-config globs are relative to the project's own config file.)
+ */
+export const vaultDevInTests = (() => {
+  const boundaries = rootConfig.find((entry) => entry.rules?.['@nx/enforce-module-boundaries']);
+  const [level, options] = boundaries.rules['@nx/enforce-module-boundaries'];
+  return [
+    {
+      files: ['test/**/*.ts', 'bench/**/*.ts', '**/*.test.ts'],
+      rules: {
+        '@nx/enforce-module-boundaries': [level, { ...options, allow: [...options.allow, '@secret-flows/vault-dev'] }],
+      },
+    },
+  ];
+})();
 
 /**
  * For the eslint.config.mjs of end-to-end projects (type:e2e): they drive the whole platform

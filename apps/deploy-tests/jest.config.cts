@@ -1,7 +1,7 @@
 const { readFileSync } = require('fs');
 
 const swcJestConfig = JSON.parse(
-  readFileSync(`${__dirname}/.spec.swcrc`, 'utf-8'),
+  readFileSync(`${__dirname}/../../tools/spec.swcrc`, 'utf-8'),
 );
 swcJestConfig.swcrc = false;
 

@@ -47,7 +47,7 @@ export interface RequestLimits {
  */
 export const DEFAULT_LIMITS: RequestLimits = { maxInflightRequests: 128, maxInflightBodyBytes: 4 * 1024 * 1024, bodyTimeoutMs: 10_000 };
 
-/** Turns the agent's dependencies into its Express app (DESIGN §10 API); it never listens. */
+/** Turns the agent's dependencies into its Express app (docs/api/agent.openapi.json); it never listens. */
 export function buildApp(deps: AppDeps): Express {
   const bodyLimitBytes = deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const limits = deps.limits ?? DEFAULT_LIMITS;

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { generateServiceKeyPair } from '@secret-flows/auth';
 import type { AgentConfig } from './config';
 
-// Vault code must never enter the agent process in wallet mode (DESIGN §3, issue 5). Each watched
+// Vault code must never enter the agent process in wallet mode (docs/architecture.md). Each watched
 // module is replaced by a recording pass-through, so the test sees every require of it, however
 // indirect, while the real module still does its work.
 const WATCHED = ['@secret-flows/vault-client', '@secret-flows/wallet-core', '@secret-flows/agent-vault-backend'];

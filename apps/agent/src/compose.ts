@@ -31,7 +31,7 @@ function packageVersion(): string {
 
 function createVaultBackend(config: VaultBackendConfig, logger: AgentLogger): SecretBackend {
   // Loaded here and only here: in wallet mode (phases 3-4) neither this adapter nor vault-client
-  // nor wallet-core is ever required into the process (DESIGN §3; proven by compose.test.ts).
+  // nor wallet-core is ever required into the process (docs/architecture.md; proven by compose.test.ts).
   const adapter = require('@secret-flows/agent-vault-backend') as typeof import('@secret-flows/agent-vault-backend');
   return adapter.createAgentVaultBackend({
     address: config.address,
@@ -61,7 +61,7 @@ function createWalletBackend(
   });
   // jwks_fetches_total{result} feeds the TenantJwksFetchFailing alert (deploy/k8s/components/monitoring).
   const verifier = createJwksVerifier({ ...config.tenantJwt, onJwksFetch: (result) => metrics.counters.jwksFetches.inc({ result }) });
-  // "One JWKS fetch per key id" (DESIGN §11) is checked by the benchmark through this gauge, as on the wallet.
+  // "One JWKS fetch per key id" (docs/benchmarks.md) is checked by the benchmark through this gauge, as on the wallet.
   new Gauge({
     name: 'tenant_jwks_fetches',
     help: 'JWKS documents fetched to verify tenant JWTs since start.',
@@ -73,7 +73,7 @@ function createWalletBackend(
   return { backend, resolver: createJwtTenantResolver(verifier) };
 }
 
-/** Builds the agent's object graph from its configuration (STYLE §5); nothing here listens. */
+/** Builds the agent's object graph from its configuration (docs/adr/0001-plain-factories-no-di-container.md); nothing here listens. */
 export function createDependencies(config: AgentConfig): AgentDependencies {
   const logger = createLogger({ name: config.serviceName, level: config.logLevel });
   const metrics = createMetrics({ serviceName: config.serviceName });

@@ -40,7 +40,7 @@ export const ENV_KEYS = [
 
 /**
  * Variables that give the agent a way into Vault. In `wallet` mode (phases 3-4) the agent must hold
- * none of them (DESIGN §3), so their mere presence is a startup error rather than silently ignored.
+ * none of them (docs/architecture.md), so their mere presence is a startup error rather than silently ignored.
  */
 export const VAULT_ENV_KEYS = ENV_KEYS.filter((key) => key.startsWith('VAULT_'));
 

@@ -1,4 +1,4 @@
-// Public API: an explicit list of exports (STYLE §2). The deploy manifests' tests read ENV_KEYS;
+// Public API: an explicit list of exports. The deploy manifests' tests read ENV_KEYS;
 // e2e suites may mount buildApp.
 export { ENV_KEYS, VAULT_ENV_KEYS, ConfigError, loadConfig } from './config';
 export type { AgentConfig } from './config';

@@ -1,5 +1,5 @@
 // Telemetry must load before express and http so its instrumentations can patch them; this
-// import stays the first line (STYLE §7).
+// import stays the first line.
 import { createBoundedServer, initTelemetry } from '@secret-flows/telemetry';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { buildApp } from './app';

@@ -1,4 +1,4 @@
-/** Command-line options of `npm run bench` (DESIGN §10, §11). */
+/** Command-line options of `npm run bench` (docs/benchmarks.md). */
 export interface BenchArgs {
   /** Print the results as one JSON document instead of the table. */
   isJson: boolean;

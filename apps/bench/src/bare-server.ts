@@ -1,5 +1,5 @@
 /**
- * The ideal hop (DESIGN §11 (e)): a bare node:http process, nothing but the platform's floor.
+ * The ideal hop (docs/benchmarks.md, scenario (e)): a bare node:http process, nothing but the platform's floor.
  *   node bare-server.js proxy <upstream-port>   keep-alive reverse proxy to 127.0.0.1:<port>
  *   node bare-server.js static <file>           answers every request with the file's JSON
  * Prints `listening <port>` once it accepts connections. Loopback only.

@@ -1,4 +1,4 @@
-// The benchmark process (DESIGN §11): `npm run bench [-- --json] [--duration S] [--connections N]`.
+// The benchmark process (docs/benchmarks.md): `npm run bench [-- --json] [--duration S] [--connections N]`.
 // It needs the built services (`npm run build`), starts each phase's platform on loopback in turn,
 // and stops everything it started before it exits.
 import * as fs from 'node:fs';

@@ -11,7 +11,7 @@ import { readProcessCpuMs, readProcessMemory } from './process-stats';
 import type { ScenarioId, ScenarioResult } from './results';
 
 const SECRET_NAME = 'bench';
-// The phase 1-2 tenant's KV path (DESIGN §4): what the agent reads for GET /secrets/bench.
+// The phase 1-2 tenant's KV path (docs/architecture.md, "Data in Vault"): what the agent reads for GET /secrets/bench.
 const KV_PATH = `tenants/default/secrets/${SECRET_NAME}`;
 const HOPS = 3;
 
@@ -23,7 +23,7 @@ interface Ctx {
   results: ScenarioResult[];
 }
 
-/** Runs every scenario of DESIGN §11, one platform at a time, and returns their results in order. */
+/** Runs every scenario (docs/benchmarks.md), one platform at a time, and returns their results in order. */
 export async function runBench(args: BenchArgs, say: Say): Promise<ScenarioResult[]> {
   const ctx: Ctx = { args, say, results: [] };
   const runs = (group: string) => args.only === undefined || args.only.includes(group);
@@ -140,7 +140,7 @@ async function clientLoop(ctx: Ctx, platform: Platform, token: string): Promise<
   }
 }
 
-/** DESIGN §11: vault-dev's read is judged against a bare node:http process answering the same bytes. */
+/** vault-dev's read is judged against a bare node:http process answering the same bytes. */
 async function bareFloor(ctx: Ctx, kvUrl: string, headers: Record<string, string>): Promise<ScenarioResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sf-bench-bare-'));
   const file = path.join(dir, 'kv-read.json');

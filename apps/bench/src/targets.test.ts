@@ -13,7 +13,7 @@ const scenario = (id: ScenarioResult['id'], measurement?: Measurement, extra: Pa
   ...extra,
 });
 
-describe('DESIGN §11 targets', () => {
+describe('benchmark targets', () => {
   const results = [
     scenario('a', m(3000, 10)),
     scenario('bare', m(10000, 2)),

@@ -7,7 +7,7 @@ export interface TargetCheck {
   isMet: boolean | undefined;
 }
 
-// DESIGN §11.
+// Listed in docs/benchmarks.md.
 const MIN_CHAIN_RATIO = 0.5;
 const MAX_P99_FACTOR = 2;
 const MIN_VAULT_DEV_RATIO = 0.25;
@@ -57,7 +57,7 @@ function countCheck(results: ScenarioResult[], id: ScenarioId, service: string, 
   return check(target, value, (v) => v === 1);
 }
 
-/** Every DESIGN §11 target, judged against one run's results. */
+/** Every benchmark target, judged against one run's results. */
 export function evaluateTargets(results: ScenarioResult[]): TargetCheck[] {
   const checks: TargetCheck[] = [
     check(`(c)/(e) throughput >= ${MIN_CHAIN_RATIO}`, ratio(results, 'c', 'e'), (v) => v >= MIN_CHAIN_RATIO),

@@ -1,4 +1,4 @@
-// Public API: an explicit list of exports (STYLE §2).
+// Public API: an explicit list of exports.
 export { bootstrapVault, renderPolicy } from './bootstrap/bootstrap-vault';
 export type { BootstrapOptions, BootstrapResult } from './bootstrap/bootstrap-vault';
 export type { CredentialFiles } from './bootstrap/credential-files';

@@ -3,8 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as jwt from 'jsonwebtoken';
-// vault-dev is an app, allowed here as a test-only dependency (root eslint config, scope:vault-dev).
-// eslint-disable-next-line @nx/enforce-module-boundaries
+// vault-dev is an app, allowed in this project's tests only (vaultDevInTests in eslint.config.mjs).
 import { startVaultDev } from '@secret-flows/vault-dev';
 import { createVaultClient, tokenAuth, type JsonWebKeySet, type VaultClient } from '@secret-flows/vault-client';
 

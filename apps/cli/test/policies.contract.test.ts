@@ -6,7 +6,7 @@ import { findSpecDir } from '../src/bootstrap/spec-file';
 import { attempt, createTenant, startVault, type TestVault } from './harness';
 
 // One describe per policy in deploy/vault/policies: what a real token carrying it may and may
-// not do, against vault-dev's ACL (reference §6). 403 = denied by Vault.
+// not do, against vault-dev's ACL (Vault docs: Policies). 403 = denied by Vault.
 const specDir = findSpecDir(__dirname) as string;
 const policyText = (name: string) => fs.readFileSync(path.join(specDir, 'policies', `${name}.hcl`), 'utf8');
 const CLIENT_ID = 'secret-flows-agent';

@@ -296,7 +296,7 @@ export function nodeHeapViolations(objects: Manifest[]): string[] {
 }
 
 /**
- * Every container's violations of the deployment rules (issue 7): pinned image, non-root,
+ * Every container's violations of the deployment rules (deploy/README.md): pinned image, non-root,
  * read-only root filesystem, no privilege escalation, capabilities dropped, RuntimeDefault
  * seccomp, requests and limits; plus liveness and readiness probes for long-running containers.
  */

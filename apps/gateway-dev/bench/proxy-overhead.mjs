@@ -1,5 +1,5 @@
 // Measures what gateway-dev costs on the hot path: autocannon against (1) a bare node:http
-// upstream, (2) a bare node:http keep-alive proxy in front of it (the DESIGN §11 "ideal" hop),
+// upstream, (2) a bare node:http keep-alive proxy in front of it (the "ideal" hop of docs/benchmarks.md),
 // (3) gateway-dev serving deploy/apisix/apisix.yaml (key-auth, request-id, opentelemetry ids,
 // limit-count, proxy-rewrite) in front of it. Each server is its own process.
 // Run after `npm run build`: node apps/gateway-dev/bench/proxy-overhead.mjs [--json] [--seconds N]

@@ -1,4 +1,4 @@
-// Public API: an explicit list of exports (STYLE §2).
+// Public API: an explicit list of exports.
 export { startGateway } from './gateway';
 export type { RunningGateway, StartGatewayOptions } from './gateway';
 export { GatewayConfigError } from './standalone/config-error';

@@ -3,7 +3,7 @@ import { startGateway, type RunningGateway } from './gateway';
 import { echoOf, rawRequest, startEchoUpstream } from '../test/echo-upstream';
 
 // The real deploy/apisix/apisix.yaml, the file production APISIX loads, checked route by route
-// (DESIGN §10) against two echo servers standing in for the agent and Vault.
+// (docs/architecture.md) against two echo servers standing in for the agent and Vault.
 const PRODUCTION_CONFIG = path.resolve(__dirname, '../../../deploy/apisix/apisix.yaml');
 const API_KEY = 'demo-key-for-tests-0123456789';
 

@@ -1,4 +1,4 @@
-// Public API: an explicit list of exports (STYLE §2).
+// Public API: an explicit list of exports.
 export { startVaultDev, StateKeyError } from './server';
 export type { VaultDevOptions, VaultDevServer } from './server';
 export { createDevCertificates } from './tls/dev-certificates';

@@ -1,5 +1,5 @@
 /**
- * Tokens minted from an auth method's LoginResult (reference §4, §5, §7), with a small
+ * Tokens minted from an auth method's LoginResult (Vault docs: Token auth API, Identity), with a small
  * test auth method so the core's behaviour is pinned independently of the real engines.
  */
 import { VaultError, type BackendFactory } from '../src/index';

@@ -71,7 +71,7 @@ export function createDependencies(config: WalletConfig, options: { tracer?: Tra
     tenants,
     readiness: createVaultReadiness({ vault }),
     limits: config.limits,
-    // The per-tenant limit belongs to phase 4 (issue 6); phase 3 has the gateway's per-consumer limit.
+    // The per-tenant limit belongs to phase 4; phase 3 has the gateway's per-consumer limit.
     tenantRateLimitPerMinute: config.tenancy === 'multi' ? config.tenantRateLimitPerMinute : undefined,
     vault,
   };

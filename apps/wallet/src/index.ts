@@ -1,4 +1,4 @@
-// Public API: an explicit list of exports (STYLE §2). The wallet is an app; these exports let
+// Public API: an explicit list of exports. The wallet is an app; these exports let
 // its e2e tests and the platform launcher build it in-process.
 export { buildApp } from './app';
 export type { AppDeps } from './app';

@@ -1,4 +1,4 @@
-// Telemetry comes first (STYLE §7). Tracing is explicit (express middleware, axios
+// Telemetry comes first. Tracing is explicit (express middleware, axios
 // interceptor), so nothing needs monkey-patching before express loads; initTelemetry only has
 // to run before the first request is accepted.
 import { createBoundedServer, initTelemetry } from '@secret-flows/telemetry';

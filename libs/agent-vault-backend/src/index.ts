@@ -1,4 +1,4 @@
-// Public API: an explicit list of exports (STYLE §2).
+// Public API: an explicit list of exports.
 export { createAgentVaultBackend, DEFAULT_TENANT_ID } from './agent-vault-backend';
 export type { AgentVaultBackend, AgentVaultBackendOptions, CallContext } from './agent-vault-backend';
 export { vaultAuthMethod } from './vault-auth';

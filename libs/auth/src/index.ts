@@ -1,4 +1,4 @@
-// Public API: an explicit list of exports (STYLE §2).
+// Public API: an explicit list of exports.
 export { AuthError, isAuthError } from './auth-error';
 export type { AuthErrorReason } from './auth-error';
 export { createJwksVerifier, TENANT_ID_PATTERN } from './jwks-verifier';

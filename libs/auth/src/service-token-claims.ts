@@ -1,4 +1,4 @@
-// What agent and wallet agree on for service tokens (DESIGN §3, docs/configuration.md).
+// What agent and wallet agree on for service tokens (docs/architecture.md, docs/configuration.md).
 /** Service tokens may live at most this long; the verifier enforces it whatever the signer says. */
 export const MAX_SERVICE_TTL_SECONDS = 60;
 export const MAX_SERVICE_TOKEN_BYTES = 4096;

@@ -17,7 +17,7 @@ const agentResource = {
   unavailable: 'wallet_unavailable',
 } as const;
 
-/** The agent's public API (DESIGN §10), served behind the gateway's `/cloud-agent/` prefix. */
+/** The agent's public API (docs/api/agent.openapi.json), served behind the gateway's `/cloud-agent/` prefix. */
 export const AGENT_ROUTES = Object.freeze({
   ...systemRoutes(),
   ...walletRoutes({ ...agentResource, auth: 'admin', collection: '/wallets' }),

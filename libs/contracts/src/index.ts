@@ -1,4 +1,4 @@
-// Public API: an explicit list of exports (STYLE §2).
+// Public API: an explicit list of exports.
 export {
   ERROR_CODES,
   ERROR_STATUS,

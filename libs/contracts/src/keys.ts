@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { BASE64URL_PATTERN, TimestampSchema } from './common';
 
-/** The key types the wallet can generate (DESIGN §4). */
+/** The key types the wallet can generate (docs/architecture.md, "Data in Vault"). */
 export const KEY_TYPES = ['Ed25519', 'secp256k1', 'P-256'] as const;
 export const KeyTypeSchema = z.enum(KEY_TYPES);
 export type KeyType = z.infer<typeof KeyTypeSchema>;

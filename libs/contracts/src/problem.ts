@@ -69,7 +69,7 @@ const ERROR_TITLE: Readonly<Record<ErrorCode, string>> = Object.freeze({
   internal: 'Internal error',
 });
 
-// 5xx bodies are generic (STYLE §11): the cause belongs in the log and the span, where an
+// 5xx bodies are generic (docs/adr/0004-error-taxonomy.md): the cause belongs in the log and the span, where an
 // operator can see it, not in a body that a tenant or an attacker reads.
 const GENERIC_DETAIL: Partial<Record<ErrorCode, string>> = {
   vault_unavailable:

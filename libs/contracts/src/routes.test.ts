@@ -7,7 +7,7 @@ import {
 } from './index';
 
 describe('route tables', () => {
-  it('serve the agent API of DESIGN §10', () => {
+  it('serve the agent API of docs/api/agent.openapi.json', () => {
     const table = Object.values(AGENT_ROUTES).map(
       (r) => `${r.method.toUpperCase()} ${r.path} ${r.status}`,
     );

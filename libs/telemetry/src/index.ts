@@ -1,4 +1,4 @@
-// Public API: an explicit list of exports (STYLE §2).
+// Public API: an explicit list of exports.
 export { initTelemetry } from './tracing';
 export type { Telemetry, TelemetryOptions } from './tracing';
 export { tracingMiddleware } from './tracing-middleware';

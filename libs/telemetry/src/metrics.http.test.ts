@@ -69,7 +69,7 @@ describe('createMetrics', () => {
     expect(res.text).not.toContain('secret-id-1');
   });
 
-  it('exposes the Vault, JWT and JWKS counters and histograms', async () => {
+  it('exposes the Vault, JWT and JWKS counters and the wallet-call histogram', async () => {
     const metrics = createMetrics({
       serviceName: 'wallet',
       defaultMetrics: false,
@@ -78,8 +78,8 @@ describe('createMetrics', () => {
     metrics.counters.jwtExchanges.inc({ result: 'ok' });
     metrics.counters.jwtExchangeCacheHits.inc(3);
     metrics.counters.jwksFetches.inc({ result: 'ok' });
-    metrics.vaultRequestDuration.observe(
-      { operation: 'kv.read', mount: 'secret', status: '200' },
+    metrics.walletRequestDuration.observe(
+      { operation: 'secrets.get', status: '200' },
       0.004,
     );
     const text = await metrics.registry.metrics();
@@ -98,10 +98,9 @@ describe('createMetrics', () => {
     ).toBe(3);
     expect(sample(text, 'jwks_fetches_total', { result: 'ok' })).toBe(1);
     const bucket = (le: string) =>
-      sample(text, 'vault_request_duration_seconds_bucket', {
+      sample(text, 'wallet_request_duration_seconds_bucket', {
         le,
-        operation: 'kv.read',
-        mount: 'secret',
+        operation: 'secrets.get',
         status: '200',
       });
     expect([bucket('0.0025'), bucket('0.005')]).toEqual([0, 1]);
@@ -110,14 +109,16 @@ describe('createMetrics', () => {
   it('keeps each service registry separate (no prom-client global)', async () => {
     const a = createMetrics({ serviceName: 'a' });
     const b = createMetrics({ serviceName: 'b' });
-    a.counters.vaultRenewals.inc({ result: 'ok' });
+    a.counters.vaultLogins.inc({ method: 'approle', result: 'ok' });
     expect(
-      sample(await a.registry.metrics(), 'vault_token_renewals_total', {
+      sample(await a.registry.metrics(), 'vault_logins_total', {
+        method: 'approle',
         result: 'ok',
       }),
     ).toBe(1);
     expect(
-      sample(await b.registry.metrics(), 'vault_token_renewals_total', {
+      sample(await b.registry.metrics(), 'vault_logins_total', {
+        method: 'approle',
         result: 'ok',
       }),
     ).toBeUndefined();

@@ -41,13 +41,6 @@ export function createMetrics(options: MetricsOptions) {
     buckets: LATENCY_BUCKETS_SECONDS,
     registers,
   });
-  const vaultRequestDuration = new Histogram({
-    name: 'vault_request_duration_seconds',
-    help: 'Duration of calls to Vault, by operation, mount and status.',
-    labelNames: ['operation', 'mount', 'status'],
-    buckets: LATENCY_BUCKETS_SECONDS,
-    registers,
-  });
   const walletRequestDuration = new Histogram({
     name: 'wallet_request_duration_seconds',
     help: 'Duration of calls from the agent to the wallet, by operation and status.',
@@ -60,11 +53,6 @@ export function createMetrics(options: MetricsOptions) {
       'vault_logins_total',
       'Vault logins, by auth method and result.',
       ['method', 'result'],
-    ),
-    vaultRenewals: counter(
-      'vault_token_renewals_total',
-      'Vault token renewals, by result.',
-      ['result'],
     ),
     jwtExchanges: counter(
       'vault_jwt_exchanges_total',
@@ -125,7 +113,6 @@ export function createMetrics(options: MetricsOptions) {
   return {
     registry,
     httpRequestDuration,
-    vaultRequestDuration,
     walletRequestDuration,
     counters,
     httpMetricsMiddleware,

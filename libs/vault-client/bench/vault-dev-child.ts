@@ -1,5 +1,4 @@
 // Runs vault-dev in its own process so the benchmark client does not share its event loop.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { startVaultDev } from '@secret-flows/vault-dev';
 
 void startVaultDev({ port: 0, rootToken: process.env['BENCH_ROOT_TOKEN'] }).then((server) => {

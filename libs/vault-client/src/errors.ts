@@ -1,10 +1,10 @@
 /**
- * The client's error taxonomy (STYLE §12): every non-2xx answer becomes a
+ * The client's error taxonomy (docs/adr/0004-error-taxonomy.md): every non-2xx answer becomes a
  * `VaultResponseError`, every "Vault cannot answer right now" a `VaultUnavailableError`.
  * Messages carry status, path and Vault's own error text, never tokens or values.
  */
 
-/** Vault answered with an error status (reference §1.4, §1.5). */
+/** Vault answered with an error status (Vault: sdk/logical/response_util.go). */
 export class VaultResponseError extends Error {
   readonly status: number;
   readonly errors: string[];
@@ -69,7 +69,7 @@ export function isPermissionDenied(error: unknown): boolean {
   return error instanceof VaultResponseError && error.status === 403;
 }
 
-/** True when a KV v2 write with `cas` lost the race (reference §3). */
+/** True when a KV v2 write with `cas` lost the race (Vault docs: KV v2 API). */
 export function isCasMismatch(error: unknown): boolean {
   return (
     error instanceof VaultResponseError &&
@@ -85,7 +85,7 @@ export function isVaultUnavailable(error: unknown): boolean {
 
 /**
  * True for the plain `permission denied` Vault sends for an unknown, expired or revoked
- * token (reference §1.5 shape 2); a valid token failing the ACL gets the multierror form.
+ * token (Vault: sdk/logical/response_util.go); a valid token failing the ACL gets the multierror form.
  */
 export function isTokenRejected(error: unknown): boolean {
   return (

@@ -1,4 +1,4 @@
-// Public API: an explicit list of exports (STYLE §2).
+// Public API: an explicit list of exports.
 export { createVaultClient } from './client';
 export type { VaultClient, VaultClientOptions } from './client';
 export { tokenAuth } from './auth/token';

@@ -1,6 +1,6 @@
 import { camelize } from './transport';
 
-/** Vault's success envelope (reference §1.3), keys camelCased, `data` left as Vault sent it. */
+/** Vault's success envelope (Vault: sdk/logical/translate_response.go), keys camelCased, `data` left as Vault sent it. */
 export interface VaultResponse<D = Record<string, unknown>> {
   requestId: string;
   leaseId: string;
@@ -27,7 +27,7 @@ export interface VaultAuthInfo {
   orphan?: boolean;
 }
 
-/** The `wrap_info` block of a response-wrapped answer (reference §1.3, §9). */
+/** The `wrap_info` block of a response-wrapped answer (Vault docs: Response wrapping). */
 export interface WrapInfo {
   token: string;
   accessor: string;

@@ -5,12 +5,12 @@ import { SpanKind, SpanStatusCode, context, propagation, trace, type Span } from
 import { VaultResponseError, VaultUnavailableError } from './errors';
 
 /**
- * The one file that owns the wire (STYLE §14): `/v1`, `X-Vault-Token`, `X-Vault-Request`,
+ * The one file that owns the wire: `/v1`, `X-Vault-Token`, `X-Vault-Request`,
  * namespace, keep-alive agents, per-request timeout, retries, the single error parser,
  * a span per call, and snake_case → camelCase.
  */
 
-/** `LIST` is always sent as `GET ?list=true` (reference §1.1: Node servers reject the LIST verb). */
+/** `LIST` is always sent as `GET ?list=true` (Node's HTTP parser rejects the LIST verb). */
 export type VaultMethod = 'GET' | 'LIST' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface VaultRequest {
@@ -105,7 +105,7 @@ export function createHttpTransport(options: TransportOptions): Transport {
     const params = { ...(req.query ?? {}), ...(isList ? { list: 'true' } : {}) };
     const headers = headersFor(req, options.namespace);
     // W3C traceparent of this call's CLIENT span, so Vault (or a proxy in front of it) joins the
-    // caller's trace (DESIGN §7); a no-op when no propagator is registered.
+    // caller's trace (docs/architecture.md, "Observability"); a no-op when no propagator is registered.
     propagation.inject(trace.setSpan(context.active(), span), headers);
     const res = await ax.request({
       method: isList ? 'GET' : req.method,

@@ -3,7 +3,7 @@ import { isCasMismatch, isVaultUnavailable, VaultAuthError } from '@secret-flows
 import type { NameProblem } from './names';
 
 /**
- * Translates a failure from the KV layer into an AppError at the domain edge (STYLE §12):
+ * Translates a failure from the KV layer into an AppError at the domain edge (docs/adr/0004-error-taxonomy.md):
  * outage or a failed login of the service's own credential -> vault_unavailable (503 +
  * Retry-After: the caller can do nothing but retry), lost check-and-set -> conflict, anything
  * else -> internal with the cause kept for the log (a persistent 403 after vault-client's own

@@ -1,4 +1,4 @@
-// Public API: an explicit list of exports (STYLE §2).
+// Public API: an explicit list of exports.
 export { createWalletCore } from './wallet-core';
 export type { WalletCore, WalletCoreOptions, TenantWallet } from './wallet-core';
 export type { TenantKv, KvSource } from './tenant-kv';

@@ -13,7 +13,7 @@ export interface TenantPaths {
 }
 
 /**
- * Builds the tenant path layout of DESIGN §4 (`tenants/<tenantId>/{seed,keys/<id>,secrets/<name>}`).
+ * Builds the tenant path layout `tenants/<tenantId>/{seed,keys/<id>,secrets/<name>}` (docs/architecture.md, "Data in Vault").
  * @example tenantPaths(tenantId).secret(name) // 'tenants/acme/secrets/db/password'
  */
 export function tenantPaths(tenantId: TenantId): TenantPaths {

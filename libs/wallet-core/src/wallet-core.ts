@@ -12,7 +12,7 @@ import { mapLimited } from './map-limited';
 import { createTenantUsage, type TenantQuotas } from './quota/tenant-usage';
 
 export interface WalletCoreOptions {
-  /** KV v2 mount of the tenant data (DESIGN §4; Identus hard-codes `secret`). */
+  /** KV v2 mount of the tenant data (docs/architecture.md, "Data in Vault"; Identus hard-codes `secret`). */
   kvMount: string;
   /** Retry-After sent with vault_unavailable; default 2 s. */
   retryAfterSeconds?: number;

@@ -4,7 +4,7 @@ import { requestIdOf, routeOf } from '@secret-flows/telemetry';
 
 /**
  * One log line per request. It names the route pattern, never the concrete URL: a secret's name
- * can itself be sensitive (DESIGN §7), and query strings are not ours to log.
+ * can itself be sensitive (docs/architecture.md, "Observability"), and query strings are not ours to log.
  */
 export function accessLog(logger: Pick<Logger, 'info'>): RequestHandler {
   return (req, res, next) => {

@@ -16,7 +16,7 @@ import { sendValid } from '../http/respond';
 import { tenantOf } from '../tenant/tenant-context';
 
 // A key id that is not a UUID cannot name any key: 404, the same answer as for another tenant's
-// key, so path tricks learn nothing (issue 6).
+// key, so path tricks learn nothing.
 function keyIdOf(req: Request): string {
   const parsed = KeyIdSchema.safeParse(req.params.id);
   if (!parsed.success) throw new AppError('not_found', 'No such key.');

@@ -23,7 +23,7 @@ function rawName(req: Request): string {
   return joinMultiSegmentParam(req.params.name as string | string[] | undefined) ?? '';
 }
 
-/** For reads and deletes an impossible name is simply not found (no existence oracle, issue 6). */
+/** For reads and deletes an impossible name is simply not found (no existence oracle). */
 function existingName(req: Request): string {
   const parsed = SecretNameSchema.safeParse(rawName(req));
   if (!parsed.success) throw new AppError('not_found', 'No such secret.');

@@ -19,7 +19,7 @@ export function tenantMiddleware(resolver: TenantResolver): RequestHandler {
     });
     const context: TenantContext = { ...tenant, requestId: requestIdOf(res), signal: controller.signal };
     res.locals.tenant = context;
-    // DESIGN §7: spans name the tenant (an id, never a token or a value).
+    // Spans name the tenant (an id, never a token or a value).
     trace.getActiveSpan()?.setAttribute('tenant.id', tenant.tenantId);
     next();
   };

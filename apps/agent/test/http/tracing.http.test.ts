@@ -11,7 +11,7 @@ import type { TenantResolver } from '../../src/tenant/tenant-resolver';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 
-describe('agent trace propagation (DESIGN §7)', () => {
+describe('agent trace propagation', () => {
   let telemetry: Telemetry;
   let exporter: InMemorySpanExporter;
   let wallet: http.Server;

@@ -6,7 +6,7 @@ type Changes = string[];
 
 /**
  * Named key + role for tenant identity tokens. The key must list the role's client id or
- * Vault refuses to sign (reference §7), and the client id is known only once the role exists.
+ * Vault refuses to sign (Vault docs: Identity secrets engine API), and the client id is known only once the role exists.
  */
 export async function configureIdentity(
   vault: VaultClient,

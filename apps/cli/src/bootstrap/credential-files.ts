@@ -66,7 +66,7 @@ async function wrappedTokenStillValid(vault: VaultClient, file: string, role: st
     const info = await vault.wrapping.lookup(fs.readFileSync(file, 'utf8').trim());
     return info.creationPath === `auth/approle/role/${role}/secret-id`;
   } catch (error) {
-    // Used or expired wrapping tokens answer 400 (reference §9): issue a new one.
+    // Used or expired wrapping tokens answer 400 (Vault docs: Response wrapping): issue a new one.
     if (error instanceof VaultResponseError && (error.status === 400 || isNotFound(error))) return false;
     throw error;
   }

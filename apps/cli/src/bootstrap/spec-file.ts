@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 
-/** The four deployment phases of Secret Flows (DESIGN §3). */
+/** The four deployment phases of Secret Flows (docs/architecture.md). */
 export type Phase = 1 | 2 | 3 | 4;
 
 const phases = z.array(z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)])).min(1);

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Platform } from './start-platform';
 import { writeSecretFile } from './layout';
 
-/** What `npm start` tells the outside world (DESIGN §10): URLs and demo credentials. */
+/** What `npm start` tells the outside world (README.md): URLs and demo credentials. */
 export interface PlatformInfo {
   phase: Platform['phase'];
   urls: Platform['urls'];

@@ -20,7 +20,7 @@ export interface PlatformOptions {
   phase: Phase;
   /** Keeps vault-dev's state across restarts (in memory otherwise). */
   dataDir?: string;
-  /** Fixed ports; `0` picks a free one. Defaults: DESIGN §10. */
+  /** Fixed ports; `0` picks a free one. Defaults: README.md. */
   ports?: Partial<Record<ServiceName, number>>;
   /** Pick free ports for every service (tests, the benchmark). */
   ephemeralPorts?: boolean;
@@ -58,7 +58,7 @@ const AGENT_CLIENT_ID = 'secret-flows-agent';
 
 // The agent and the wallet keep ~22 MB live, but V8 sizes its default heap for this machine's
 // memory and keeps what it grew under load; a limit keeps them near the 120 MB RSS budget
-// (DESIGN §11), as a container memory limit would in Kubernetes (docs/benchmarks.md).
+// as a container memory limit would in Kubernetes (docs/benchmarks.md).
 const NODE_ARGS: Partial<Record<ServiceName, string[]>> = {
   agent: ['--max-old-space-size=96', '--max-semi-space-size=8'],
   wallet: ['--max-old-space-size=96', '--max-semi-space-size=8'],
@@ -226,7 +226,7 @@ interface AgentEnvInput {
   vaultRootTokenFile: string;
 }
 
-/** The agent's environment per phase: Vault credentials in phases 1-2 only (DESIGN §3). */
+/** The agent's environment per phase: Vault credentials in phases 1-2 only (docs/architecture.md). */
 function agentEnv(phase: Phase, input: AgentEnvInput): Record<string, string> {
   const base = { PORT: new URL(input.url('agent')).port, ADMIN_API_KEY_FILE: input.files.adminApiKey };
   if (phase === 1) {

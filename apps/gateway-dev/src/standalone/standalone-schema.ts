@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-// The object shapes of APISIX 3.x that gateway-dev implements (reference §1.5). Objects are
+// The object shapes of APISIX 3.x that gateway-dev implements (APISIX: apisix/schema_def.lua). Objects are
 // strict: a field we do not implement (hosts, service_id, plugin_config_id, retries, checks…)
 // is refused rather than ignored, so the dev gateway never quietly behaves differently.
 

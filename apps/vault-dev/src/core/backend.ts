@@ -6,18 +6,18 @@
  * that owns the path (longest mount-path prefix), after token checks and the ACL.
  * Engines never see HTTP, never format envelopes and never read the clock directly.
  *
- * CHANGED: (core engineer) `data` and `empty` responses take an optional `status` so an
- * engine can answer an envelope-shaped non-200 (KV's soft-deleted 404 with data, the
- * invalid-path 404 with warnings) without building the envelope itself.
- * CHANGED: a core-internal `auth` response kind (auth/token create/renew answer with an
- * existing token's auth block); engines keep using `login`.
- * CHANGED: optional `Backend.renew` (requested by the engines engineer) lets an auth method
- * re-read its role when one of its tokens is renewed; see `RenewTtls`.
- * CHANGED: `state()` slices are persisted as JSON: keep them plain objects/arrays/strings
- * (no Map, Set, Buffer, Date, class instances); store keys as PEM/base64 strings.
+ * - `data` and `empty` responses take an optional `status`, so an engine can answer an
+ *   envelope-shaped non-200 (KV's soft-deleted 404 with data, the invalid-path 404 with
+ *   warnings) without building the envelope itself.
+ * - The `auth` response kind is core-internal (auth/token create/renew answer with an existing
+ *   token's auth block); engines answer logins with `login`.
+ * - The optional `Backend.renew` lets an auth method re-read its role when one of its tokens is
+ *   renewed; see `RenewTtls`.
+ * - `state()` slices are persisted as JSON: keep them plain objects/arrays/strings (no Map, Set,
+ *   Buffer, Date, class instances); store keys as PEM/base64 strings.
  */
 
-/** Vault's logical operations (reference §1.1). POST/PUT arrive as create or update. */
+/** Vault's logical operations (sdk/logical/request.go). POST/PUT arrive as create or update. */
 export type Operation = 'read' | 'create' | 'update' | 'patch' | 'delete' | 'list';
 
 /** What the core knows about the caller's token, or null on unauthenticated paths. */

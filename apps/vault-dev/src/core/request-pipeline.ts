@@ -1,5 +1,5 @@
 /**
- * The request pipeline (reference §1, §6): route to the owning mount, check the
+ * The request pipeline (Vault: vault/request_handling.go): route to the owning mount, check the
  * token, map POST/PUT to create/update via the existence check, enforce the ACL
  * (with sudo on root-protected paths), call the backend, render its answer, mint
  * login tokens, wrap responses on request, and persist before replying.
@@ -68,7 +68,7 @@ export function createRequestPipeline(core: CoreInternals): (req: VaultRequest, 
     const valid = entry !== undefined && !entity?.disabled && (entry.boundCidrs.length === 0 || cidrListAllows(entry.boundCidrs, req.remoteAddress));
     if (valid) return entry;
     if (unauthenticated) return undefined;
-    // Unwrapping with a spent wrapping token is a 400, not a 403 (reference §9).
+    // Unwrapping with a spent wrapping token is a 400, not a 403 (Vault docs: Response wrapping).
     if (req.path === 'sys/wrapping/unwrap' && req.token !== undefined) throw new VaultError(400, [INVALID_WRAPPING_TOKEN]);
     throw tokenDenied();
   };

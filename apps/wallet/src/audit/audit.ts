@@ -17,7 +17,7 @@ export interface Audit {
 }
 
 /**
- * Audit events as structured log lines (DESIGN §7): who, which tenant, which operation, which
+ * Audit events as structured log lines (docs/architecture.md, "Observability"): who, which tenant, which operation, which
  * target, result. Secret names can themselves say something (`customers/acme/api-key`), so they
  * are logged as a SHA-256 prefix that still lets an operator correlate events.
  * @example audit.record({ tenantId, operation: 'getSecret', secretName, requestId }, 'ok')

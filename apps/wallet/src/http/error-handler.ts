@@ -9,7 +9,7 @@ export function notFoundHandler(): RequestHandler {
 }
 
 /**
- * The one error middleware (STYLE §11): every failure becomes RFC 9457 problem JSON with the
+ * The one error middleware (docs/adr/0004-error-taxonomy.md): every failure becomes RFC 9457 problem JSON with the
  * request id; 5xx details go to the log only; outages carry Retry-After.
  */
 export function errorHandler(deps: { logger: Logger }): ErrorRequestHandler {

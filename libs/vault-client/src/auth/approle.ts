@@ -9,7 +9,7 @@ export interface AppRoleAuthOptions {
   secretId?: string;
   /** Re-read at every login, so a rotated secret_id works without a restart. */
   secretIdFile?: string;
-  /** A response-wrapped secret_id, unwrapped once (reference §4, Vault Agent behaviour). */
+  /** A response-wrapped secret_id, unwrapped once (Vault Agent behaviour; Vault docs: Agent auto-auth, AppRole method). */
   wrappedSecretIdFile?: string;
   /** Creation path the wrapping token must have; default `auth/<mount>/role/<any>/secret-id`. */
   expectedWrapCreationPath?: string;

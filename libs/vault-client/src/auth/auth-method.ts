@@ -27,7 +27,7 @@ export interface LoginTransport {
   lookupSelf(token: string): Promise<TokenLookup>;
 }
 
-/** An auth method as a strategy (STYLE §13): the lifetime module calls `login` when it needs a token. */
+/** An auth method as a strategy: the lifetime module calls `login` when it needs a token. */
 export interface AuthMethod {
   /** Short name for logs and errors (`approle`, `jwt`); never a credential. */
   readonly name: string;

@@ -4,7 +4,7 @@ import type { VaultLogger } from '../transport';
 import type { AuthMethod, LoginTransport } from './auth-method';
 
 /**
- * The token lifecycle in one place (DESIGN §5, reference §10): login on first use with one
+ * The token lifecycle in one place (docs/architecture.md, "Token lifecycle"; Vault api/lifetime_watcher.go): login on first use with one
  * login in flight, renew-self at ~2/3 of the lease with jitter, re-login before a capped
  * (max-TTL) or non-renewable token dies, back off failed logins 1 s doubling to 5 min.
  */
@@ -88,7 +88,7 @@ export function createTokenLifetime(options: TokenLifetimeOptions) {
   /** Decides what happens next after a login or a renewal granted `leaseMs`. */
   function plan(c: CurrentToken, leaseMs: number, renewable: boolean) {
     if (c.expiresAt === undefined) return;
-    // LifetimeWatcher's grace: 10 % of the lease plus up to 10 % random (reference §10).
+    // LifetimeWatcher's grace: 10 % of the lease plus up to 10 % random (Vault api/lifetime_watcher.go).
     const graceMs = c.loginLeaseMs * (0.1 + random() * 0.1);
     const capped = leaseMs < c.loginLeaseMs;
     if (!renewable || capped) {

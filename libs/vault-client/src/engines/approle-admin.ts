@@ -54,7 +54,7 @@ export interface AppRoleAdminApi {
   destroySecretIdAccessor(name: string, accessor: string): Promise<void>;
 }
 
-/** AppRole administration on `auth/<mount>` (reference §4). */
+/** AppRole administration on `auth/<mount>` (Vault docs: AppRole auth API). */
 export function createAppRoleAdminApi(caller: VaultCaller, mount = 'approle'): AppRoleAdminApi {
   const role = (name: string, ...rest: string[]) => joinPath('auth', mount, 'role', name, ...rest);
   const op = (name: string) => `approle.${name} auth/${mount}`;

@@ -49,7 +49,7 @@ export interface IdentityOidcApi {
   introspect(token: string, clientId?: string): Promise<{ active: boolean; error?: string }>;
 }
 
-/** Vault's identity-token provider (reference §7): named keys, roles, tokens, JWKS. */
+/** Vault's identity-token provider (Vault docs: Identity secrets engine API): named keys, roles, tokens, JWKS. */
 export function createIdentityOidcApi(caller: VaultCaller): IdentityOidcApi {
   const op = (name: string) => `identity.oidc.${name}`;
   const readOr404 = async (path: string, name: string) => {

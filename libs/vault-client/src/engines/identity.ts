@@ -56,7 +56,7 @@ function toEntity(d: Record<string, unknown>): Entity {
   return { ...e, aliases: e.aliases ?? [], disabled: Boolean(e.disabled) };
 }
 
-/** Identity entities, aliases and lookups (reference §7). */
+/** Identity entities, aliases and lookups (Vault docs: Identity secrets engine API). */
 export function createIdentityApi(caller: VaultCaller): IdentityApi {
   const op = (name: string) => `identity.${name}`;
   const readOr404 = async (path: string, name: string) => {

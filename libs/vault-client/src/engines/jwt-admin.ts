@@ -15,7 +15,7 @@ export interface JwtConfigInput {
 }
 
 export interface JwtRoleInput extends TokenFields {
-  /** Vault defaults to `oidc`; machine logins need `jwt` (reference §8). */
+  /** Vault defaults to `oidc`; machine logins need `jwt` (Vault docs: JWT/OIDC auth API). */
   roleType?: 'jwt' | 'oidc';
   userClaim: string;
   boundAudiences?: string[];
@@ -35,7 +35,7 @@ export interface JwtAuthApi {
   login(role: string, jwt: string): Promise<VaultAuthInfo>;
 }
 
-/** JWT auth method on `auth/<mount>` (reference §8). */
+/** JWT auth method on `auth/<mount>` (Vault docs: JWT/OIDC auth API). */
 export function createJwtAuthApi(caller: VaultCaller, mount = 'jwt'): JwtAuthApi {
   const op = (name: string) => `jwt.${name} auth/${mount}`;
   const readOr404 = async (path: string, name: string) => {

@@ -39,7 +39,7 @@ export interface KvMetadataInput {
 }
 
 export interface KvV2Api {
-  /** Undefined when absent, soft-deleted or destroyed (reference §3). */
+  /** Undefined when absent, soft-deleted or destroyed (Vault docs: KV v2 API). */
   read(path: string, opts?: { version?: number }): Promise<KvSecret | undefined>;
   /** `cas: 0` writes only if the key does not exist yet. */
   write(path: string, data: Record<string, unknown>, opts?: { cas?: number }): Promise<KvVersionInfo>;

@@ -63,7 +63,7 @@ function mountsOf(data: Record<string, unknown>): Record<string, MountInfo> {
   return out;
 }
 
-// kv-v2 is Vault's alias for kv with options.version 2 (reference §2).
+// kv-v2 is Vault's alias for kv with options.version 2 (Vault docs: /sys/mounts).
 function sameType(existing: MountInfo, wanted: MountInput): boolean {
   const wantKv2 = wanted.type === 'kv-v2' || (wanted.type === 'kv' && wanted.options?.['version'] === '2');
   if (wantKv2) return existing.type === 'kv' && existing.options?.['version'] === '2';
@@ -82,7 +82,7 @@ export function createSysApi(caller: VaultCaller): SysApi {
       await caller.send({ method: 'POST', path: joinPath('sys', which, path), body: input, operation: op(`enable.${which}`) });
       return { changed: true };
     } catch (error) {
-      // 409 in modern Vault, 400 "path is already in use" in older ones (reference §2, §10).
+      // 409 in modern Vault, 400 "path is already in use" in older ones (Vault docs: /sys/mounts).
       const inUse = error instanceof VaultResponseError && (error.status === 409 || error.errors.some((e) => e.includes('already in use')));
       if (!inUse) throw error;
       const existing = (await listMounts(which))[key];

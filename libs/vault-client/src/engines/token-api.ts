@@ -39,7 +39,7 @@ export function toTokenLookup(d: Record<string, unknown>): TokenLookup {
   };
 }
 
-/** The token auth method (reference §5); tokens travel in bodies, never in paths. */
+/** The token auth method (Vault docs: Token auth API); tokens travel in bodies, never in paths. */
 export function createTokenApi(caller: VaultCaller): TokenApi {
   const post = (path: string, body: object, operation: string, idempotent = true) =>
     caller.send({ method: 'POST', path: `auth/token/${path}`, body, idempotent, operation: `token.${operation}` });

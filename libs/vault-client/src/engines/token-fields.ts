@@ -1,6 +1,6 @@
 import type { Ttl } from './caller';
 
-/** The `token_*` fields every auth method role shares (reference §4). */
+/** The `token_*` fields every auth method role shares (Vault: sdk/helper/tokenutil). */
 export interface TokenFields {
   tokenPolicies?: string[];
   tokenTtl?: Ttl;

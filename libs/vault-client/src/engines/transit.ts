@@ -45,7 +45,7 @@ export interface TransitApi {
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
-/** Transit on `mount` (reference §9): keys never leave Vault. Inputs travel as base64, never in spans. */
+/** Transit on `mount` (Vault docs: Transit API): keys never leave Vault. Inputs travel as base64, never in spans. */
 export function createTransitApi(caller: VaultCaller, mount = 'transit'): TransitApi {
   const op = (name: string) => `transit.${name} ${mount}`;
   const key = (d: Record<string, unknown>) => camelize<TransitKey>(d);

@@ -18,7 +18,7 @@ export interface UserpassAdminApi {
   login(username: string, password: string): Promise<VaultAuthInfo>;
 }
 
-/** Userpass on `auth/<mount>` (reference §8b): tenant logins. */
+/** Userpass on `auth/<mount>` (Vault docs: Userpass auth API): tenant logins. */
 export function createUserpassAdminApi(caller: VaultCaller, mount = 'userpass'): UserpassAdminApi {
   const user = (name: string, ...rest: string[]) => joinPath('auth', mount, 'users', name, ...rest);
   const op = (name: string) => `userpass.${name} auth/${mount}`;

@@ -12,11 +12,11 @@ export interface WrappingApi {
   rewrap(wrappingToken: string): Promise<WrapInfo>;
 }
 
-/** Response wrapping (reference §9). */
+/** Response wrapping (Vault docs: Response wrapping). */
 export function createWrappingApi(caller: VaultCaller): WrappingApi {
   return {
     async unwrap<D>(wrappingToken: string) {
-      // The token goes in the header, not the body: sending both would burn it (reference §9).
+      // The token goes in the header, not the body: sending both would burn it (Vault docs: Response wrapping).
       const res = await caller.send({ method: 'POST', path: 'sys/wrapping/unwrap', token: wrappingToken, operation: 'sys.wrapping.unwrap' });
       return toVaultResponse<D>(res.body);
     },

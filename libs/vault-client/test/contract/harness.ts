@@ -1,7 +1,6 @@
 import { createPublicKey, randomUUID, type JsonWebKey } from 'node:crypto';
 import * as jwt from 'jsonwebtoken';
-// vault-dev is an app, allowed here as a test-only dependency (root eslint config, scope:vault-dev).
-// eslint-disable-next-line @nx/enforce-module-boundaries
+// vault-dev is an app, allowed in this project's tests only (vaultDevInTests in eslint.config.mjs).
 import { startVaultDev } from '@secret-flows/vault-dev';
 import { createVaultClient, tokenAuth, type AuthMethod, type JsonWebKeySet, type Transport, type VaultRequest, type VaultClient, type VaultClientOptions } from '../../src/index';
 

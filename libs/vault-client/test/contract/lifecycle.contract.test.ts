@@ -7,7 +7,7 @@ import { createManualClock } from '../fakes/manual-clock';
 import { countingAuth, countingTransport, startVault, startVaultDev, type TestVault } from './harness';
 
 // Short TTLs (token_ttl 2 s, token_max_ttl 5 s) on one manual clock shared by vault-dev and
-// the client, so the TTL math of reference §5 runs without sleeping.
+// the client, so the TTL math of Vault's token store runs without sleeping.
 describe('token lifecycle against vault-dev', () => {
   const clock = createManualClock(Date.now());
   let vault: TestVault;

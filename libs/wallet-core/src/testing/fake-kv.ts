@@ -19,7 +19,7 @@ export interface FakeKvOptions {
 }
 
 /**
- * An in-memory KV v2 engine with the behaviour wallet-core relies on (reference §3): versions
+ * An in-memory KV v2 engine with the behaviour wallet-core relies on (Vault docs: KV v2 API): versions
  * from 1, check-and-set with Vault's error text, pruning of old versions, immediate-children
  * LIST with folders, metadata delete. `down()` makes every call fail like an unreachable Vault.
  */

@@ -19,13 +19,13 @@ export function parseRetryAfter(header: unknown, nowMs: number): number | undefi
   return Math.max(0, Math.ceil((at - nowMs) / 1000));
 }
 
-/** The wallet is unreachable or too slow: a 503 the client may retry (DESIGN §6). */
+/** The wallet is unreachable or too slow: a 503 the client may retry (docs/architecture.md, "Errors and failure"). */
 export function walletUnavailable(cause: unknown, retryAfterSeconds = DEFAULT_RETRY_AFTER_SECONDS): AppError {
   return new AppError('wallet_unavailable', 'The wallet service did not answer.', { cause, retryAfterSeconds });
 }
 
 /**
- * Maps a wallet HTTP error answer back to an AppError (STYLE §12). Problem bodies keep their code
+ * Maps a wallet HTTP error answer back to an AppError (docs/adr/0004-error-taxonomy.md). Problem bodies keep their code
  * and client-facing detail; anything else from the wallet is an outage or an internal error.
  */
 export function fromWalletResponse(response: AxiosResponse, nowMs: number): AppError {

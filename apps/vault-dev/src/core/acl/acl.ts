@@ -1,5 +1,5 @@
 /**
- * ACL evaluation with Vault's matching and priority rules (reference §6): an exact
+ * ACL evaluation with Vault's matching and priority rules (Vault: vault/acl.go): an exact
  * rule wins; otherwise the longest-prefix glob and every matching `+` rule compete and
  * the single highest-priority rule applies. Identical patterns across policies are
  * unioned; `deny` overrides everything.

@@ -1,4 +1,4 @@
-/** Vault's built-in `default` policy text (reference §5), created on first start. */
+/** Vault's built-in `default` policy text (Vault docs: Policies, the built-in default policy), created on first start. */
 export const DEFAULT_POLICY = `
 # Allow tokens to look up their own properties
 path "auth/token/lookup-self" {

@@ -1,5 +1,5 @@
 /**
- * Named ACL policies (reference §2 policies/acl): stored as written, parsed once,
+ * Named ACL policies (Vault docs: /sys/policies/acl): stored as written, parsed once,
  * with the built-in `default`, `root` and internal `response-wrapping` policies.
  */
 import { VaultError } from '../backend';

@@ -1,5 +1,5 @@
 /**
- * Policy text (HCL or JSON) -> path rules (reference §6), with Vault's validation
+ * Policy text (HCL or JSON) -> path rules (Vault: vault/policy.go), with Vault's validation
  * messages. Templated paths stay unresolved here; the ACL resolves them per request.
  */
 import { HclSyntaxError, parseHcl, type HclObject, type HclValue } from './hcl-parser';

@@ -1,5 +1,5 @@
 /**
- * Identity templating in policy paths (reference §6, Vault's identitytpl): a rule
+ * Identity templating in policy paths (Vault docs: Templated policies; sdk/helper/identitytpl): a rule
  * whose template cannot be resolved for the caller is silently dropped.
  */
 import type { AliasRecord, EntityRecord } from '../backend';

@@ -1,6 +1,6 @@
 /**
  * Node's HTTP parser (llhttp) rejects the `LIST` method that third-party Vault clients
- * send (reference §1.1). Every connection therefore passes through a small HTTP/1.1
+ * send. Every connection therefore passes through a small HTTP/1.1
  * framing tracker that finds each request head, rewrites `LIST /p?q` to
  * `GET /p?q&list=true`, and follows Content-Length / chunked bodies so it knows where
  * the next request of a keep-alive connection starts.

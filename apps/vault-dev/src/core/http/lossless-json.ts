@@ -1,6 +1,6 @@
 /**
  * Vault decodes JSON numbers as `json.Number`, so an integer above 2^53 in KV data comes
- * back exactly as written (reference §1.1). `JSON.parse` would round it. Numbers with 16
+ * back exactly as written (Vault: sdk/helper/jsonutil DecodeJSON with UseNumber). `JSON.parse` would round it. Numbers with 16
  * or more significant digits are therefore kept as their source text inside a marker string
  * that survives the state file, and turned back into a bare JSON number on the way out.
  */

@@ -1,5 +1,5 @@
 /**
- * Response shapes (reference §1.3–§1.5): the success envelope, the three error
+ * Response shapes (Vault: sdk/logical/translate_response.go, sdk/logical/response_util.go): the success envelope, the three error
  * shapes, 204 rules, and top-level data injection for the sys paths clients read
  * that way.
  */
@@ -38,7 +38,7 @@ export function envelope(f: EnvelopeFields): Record<string, unknown> {
   return body;
 }
 
-/** Paths whose `data` keys Vault also repeats at the top level (reference §1.3). */
+/** Paths whose `data` keys Vault also repeats at the top level (Vault: sdk/logical/translate_response.go). */
 const INJECT_EXACT = new Set(['sys/auth', 'sys/mounts', 'sys/policy', 'sys/wrapping/wrap']);
 const INJECT_PREFIX = ['sys/capabilities', 'sys/audit', 'sys/rotate', 'sys/policy/'];
 
@@ -59,7 +59,7 @@ export function errorReply(err: VaultError): Reply {
   return { status: err.status, body: { errors: err.errors, ...(err.extra ?? {}) } };
 }
 
-/** Permission denied as the ACL reports it: the Go multierror text (reference §1.5). */
+/** Permission denied as the ACL reports it: the Go multierror text (hashicorp/go-multierror). */
 export function aclDenied(): VaultError {
   return new VaultError(403, ['1 error occurred:\n\t* permission denied\n\n']);
 }

@@ -1,5 +1,5 @@
 /**
- * Turns a Node request into Vault's logical request (reference §1.1, §1.2): path
+ * Turns a Node request into Vault's logical request (Vault: http/handler.go, http/logical.go): path
  * percent-decoding and cleaning, method -> operation, `?list=`, body parsing (JSON,
  * form, empty), the PATCH content-type rule, the 32 MiB limit, token and wrap headers.
  */
@@ -36,7 +36,7 @@ export class EarlyReply extends Error {
 
 const METHOD_OPS: Record<string, Operation> = { GET: 'read', HEAD: 'read', POST: 'update', PUT: 'update', PATCH: 'patch', DELETE: 'delete' };
 
-/** Go's ServeMux answers `//` and `/../` with a 301 to the cleaned path (reference §1.1). */
+/** Go's ServeMux answers `//` and `/../` with a 301 to the cleaned path (Go net/http: ServeMux). */
 function cleanedPath(rawPath: string): string | undefined {
   if (!/\/\/|\/\.\.?(\/|$)/.test(rawPath)) return undefined;
   const out: string[] = [];

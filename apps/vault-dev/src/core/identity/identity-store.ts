@@ -1,5 +1,5 @@
 /**
- * The identity store (reference §7): entities and their aliases, shared by the core
+ * The identity store (Vault docs: Identity secrets engine API): entities and their aliases, shared by the core
  * (logins create entity + alias, ACL templates read them) and the identity engine's
  * HTTP endpoints.
  */

@@ -1,6 +1,6 @@
 /**
  * The mount table (secrets engines and auth methods) with longest-prefix routing and
- * Vault's list shapes for sys/mounts and sys/auth (reference §2).
+ * Vault's list shapes for sys/mounts and sys/auth (Vault docs: /sys API).
  */
 import { VaultError } from '../backend';
 import { randomHex, uuid } from '../util/ids';

@@ -1,5 +1,5 @@
 /**
- * sys/health and sys/seal-status (reference §2): unauthenticated raw JSON, with the
+ * sys/health and sys/seal-status (Vault docs: /sys/health, /sys/seal-status): unauthenticated raw JSON, with the
  * status-code overrides Vault's health endpoint accepts.
  */
 import { VaultError, type BackendResponse } from '../backend';

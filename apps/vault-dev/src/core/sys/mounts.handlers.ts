@@ -1,5 +1,5 @@
 /**
- * sys/mounts, sys/auth, their tune endpoints and sys/internal/ui/mounts (reference §2).
+ * sys/mounts, sys/auth, their tune endpoints and sys/internal/ui/mounts (Vault docs: /sys API).
  */
 import { VaultError, type BackendRequest, type BackendResponse } from '../backend';
 import type { CoreInternals } from '../core-internals';

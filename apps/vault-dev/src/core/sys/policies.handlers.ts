@@ -1,5 +1,5 @@
 /**
- * sys/policies/acl, legacy sys/policy and sys/capabilities[-self] (reference §2, §6).
+ * sys/policies/acl, legacy sys/policy and sys/capabilities[-self] (Vault docs: /sys/policies, /sys/capabilities).
  */
 import { VaultError, type BackendRequest, type BackendResponse } from '../backend';
 import type { CoreInternals } from '../core-internals';

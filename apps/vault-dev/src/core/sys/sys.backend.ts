@@ -1,5 +1,5 @@
 /**
- * The `sys/` backend: routes system paths to their handlers (reference §2, §9).
+ * The `sys/` backend: routes system paths to their handlers (Vault docs: /sys API).
  */
 import { timingSafeEqual } from 'node:crypto';
 import { VaultError, type Backend, type BackendRequest, type BackendResponse } from '../backend';

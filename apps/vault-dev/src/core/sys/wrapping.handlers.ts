@@ -1,5 +1,5 @@
 /**
- * sys/wrapping/{wrap,unwrap,lookup,rewrap} (reference §9).
+ * sys/wrapping/{wrap,unwrap,lookup,rewrap} (Vault docs: Response wrapping).
  */
 import { VaultError, type BackendRequest, type BackendResponse } from '../backend';
 import type { CoreInternals } from '../core-internals';

@@ -1,5 +1,5 @@
 /**
- * Mints the token for an auth method's `LoginResult` (reference §4, §7): looks up or
+ * Mints the token for an auth method's `LoginResult` (Vault: vault/request_handling.go, handleLoginRequest): looks up or
  * creates the entity and alias on the mount, applies the default policy and the mount's
  * TTL limits, and refuses root.
  */

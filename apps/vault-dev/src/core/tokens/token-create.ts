@@ -1,5 +1,5 @@
 /**
- * auth/token/create[-orphan] (reference §5): parameter rules, policy inheritance and
+ * auth/token/create[-orphan] (Vault docs: Token auth API): parameter rules, policy inheritance and
  * the privileges root/sudo unlock.
  */
 import { VaultError, type BackendResponse } from '../backend';
@@ -98,7 +98,7 @@ export function createToken(
     numUses,
     mountDefaultSeconds: limits.defaultTtlSeconds,
     mountMaxSeconds: limits.maxTtlSeconds,
-    // A root token created without any TTL never expires (reference §5).
+    // A root token created without any TTL never expires (Vault docs: Token auth API).
     noExpiry: isRootToken && ttl === 0 && explicitMax === 0 && period === 0,
   });
   const entry = created.entry;

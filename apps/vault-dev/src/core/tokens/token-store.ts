@@ -1,5 +1,5 @@
 /**
- * The token store (reference §5): service and batch tokens with accessors, TTLs on the
+ * The token store (Vault docs: Token auth API): service and batch tokens with accessors, TTLs on the
  * injectable clock, use counts, parent/child revocation and entity binding.
  */
 import { VaultError, type CallerToken, type TokenAccess } from '../backend';
@@ -188,7 +188,7 @@ export function createTokenStore(options: { state: VaultState; now: () => number
   };
 }
 
-/** The `auth` block of a login, create or renew response (reference §1.3). */
+/** The `auth` block of a login, create or renew response (Vault: sdk/logical/translate_response.go). */
 export function authBlock(entry: TokenEntry, identityPolicies: string[], ttlSeconds: number, showId = true): Record<string, unknown> {
   const auth: Record<string, unknown> = {
     client_token: showId ? entry.id : '',
@@ -210,7 +210,7 @@ export function authBlock(entry: TokenEntry, identityPolicies: string[], ttlSeco
   return auth;
 }
 
-/** The data of token lookup(-self|-accessor) (reference §5). */
+/** The data of token lookup(-self|-accessor) (Vault docs: Token auth API). */
 export function lookupData(entry: TokenEntry, ttlSeconds: number, identityPolicies: string[], showId = true): Record<string, unknown> {
   const root = isRootEntry(entry) && entry.expireMs === 0;
   const data: Record<string, unknown> = {

@@ -1,5 +1,5 @@
 /**
- * Vault's `framework.CalculateTTL` (reference §5): picks the TTL from the increment,
+ * Vault's `framework.CalculateTTL` (sdk/framework/lease.go): picks the TTL from the increment,
  * the backend's TTL or the mount default, and caps it at issue time + effective max,
  * with Vault's exact warning text.
  */

@@ -1,5 +1,5 @@
 /**
- * The `auth/token/` backend (reference §5): create, lookup, renew and revoke in their
+ * The `auth/token/` backend (Vault docs: Token auth API): create, lookup, renew and revoke in their
  * self, by-token and by-accessor forms, and the accessor list.
  */
 import { VaultError, type Backend, type BackendRequest, type BackendResponse } from '../backend';

@@ -1,5 +1,5 @@
 /**
- * Vault's wire formats for times and durations (reference §1.3, §5): Go `time.Time`
+ * Vault's wire formats for times and durations (Vault: sdk/logical/translate_response.go; Go's time.Time and time.Duration): Go `time.Time`
  * JSON (RFC3339Nano with trailing zeros trimmed), Go `Duration.String()`, and the
  * duration strings clients send ("60s", "5m", "1h30m" or plain integer seconds).
  */

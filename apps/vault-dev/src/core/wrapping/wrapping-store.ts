@@ -1,5 +1,5 @@
 /**
- * Response wrapping (reference §9): the core stores the would-be response under a
+ * Response wrapping (Vault docs: Response wrapping): the core stores the would-be response under a
  * single-use `response-wrapping` token and answers with `wrap_info` only.
  */
 import { VaultError } from '../backend';

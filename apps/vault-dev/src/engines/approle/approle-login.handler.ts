@@ -1,4 +1,4 @@
-/** AppRole login (reference §4): role_id + secret_id in, an auth block for the core out. */
+/** AppRole login (Vault docs: AppRole auth API): role_id + secret_id in, an auth block for the core out. */
 import {
   InvalidCredentialsError,
   VaultError,

@@ -1,4 +1,4 @@
-/** AppRole role CRUD and role-id endpoints (reference §4). */
+/** AppRole role CRUD and role-id endpoints (Vault docs: AppRole auth API). */
 import {
   VaultError,
   type BackendRequest,

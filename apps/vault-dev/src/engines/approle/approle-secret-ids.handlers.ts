@@ -1,4 +1,4 @@
-/** AppRole secret-ID issue, lookup, destroy and listing (reference §4). */
+/** AppRole secret-ID issue, lookup, destroy and listing (Vault docs: AppRole auth API). */
 import {
   VaultError,
   type BackendRequest,

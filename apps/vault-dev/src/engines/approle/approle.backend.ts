@@ -1,4 +1,4 @@
-/** The AppRole auth method (reference §4), one instance per mount. */
+/** The AppRole auth method (Vault docs: AppRole auth API), one instance per mount. */
 import {
   VaultError,
   type Backend,

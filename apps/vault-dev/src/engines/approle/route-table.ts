@@ -27,7 +27,7 @@ export interface Route {
   fields?: readonly string[] | ((params: string[]) => readonly string[]);
 }
 
-/** Go multierror text, which Vault uses for routing errors (reference §1.5). */
+/** Go multierror text, which Vault uses for routing errors (hashicorp/go-multierror). */
 export function multiError(message: string): string {
   return `1 error occurred:\n\t* ${message}\n\n`;
 }

@@ -1,6 +1,6 @@
 /**
  * The `token_*` fields every Vault auth method shares (tokenutil.TokenParams):
- * AppRole defines them first, userpass and JWT reuse them (reference §4, §8, §8b).
+ * AppRole defines them first, userpass and JWT reuse them (Vault: sdk/helper/tokenutil).
  */
 import type { LoginResult } from '../../core/backend';
 import {

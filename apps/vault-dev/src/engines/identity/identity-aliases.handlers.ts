@@ -1,4 +1,4 @@
-/** identity/entity-alias* (reference §7): aliases tie an auth mount's login name to an entity. */
+/** identity/entity-alias* (Vault docs: Identity secrets engine API): aliases tie an auth mount's login name to an entity. */
 import {
   VaultError,
   type AliasRecord,

@@ -1,5 +1,5 @@
 /**
- * identity/entity* and identity/lookup/entity (reference §7).
+ * identity/entity* and identity/lookup/entity (Vault docs: Identity secrets engine API).
  * The store itself lives in the core (logins create entities too); these are its HTTP views.
  */
 import {

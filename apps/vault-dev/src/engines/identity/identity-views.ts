@@ -1,4 +1,4 @@
-/** Shared request and response shapes of the identity endpoints (reference §7). */
+/** Shared request and response shapes of the identity endpoints (Vault docs: Identity secrets engine API). */
 import type { AliasRecord } from '../../core/backend';
 import {
   badField,

@@ -1,4 +1,4 @@
-/** The identity secrets engine (reference §7): entities, aliases, lookup and OIDC identity tokens. */
+/** The identity secrets engine (Vault docs: Identity secrets engine API): entities, aliases, lookup and OIDC identity tokens. */
 import type { Backend, BackendFactory } from '../../core/backend';
 import { createRouteTable, SEGMENT } from '../approle/route-table';
 import { createAliasHandlers } from './identity-aliases.handlers';

@@ -1,4 +1,4 @@
-/** identity/oidc/config and identity/oidc/key/* endpoints (reference §7). */
+/** identity/oidc/config and identity/oidc/key/* endpoints (Vault docs: Identity secrets engine API). */
 import {
   VaultError,
   type BackendRequest,

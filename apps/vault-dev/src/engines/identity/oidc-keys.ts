@@ -1,5 +1,5 @@
 /**
- * Named OIDC signing keys (reference §7): each has a current signing key, a
+ * Named OIDC signing keys (Vault docs: Identity secrets engine API): each has a current signing key, a
  * pre-published next key, and retired keys that stay verifiable until their
  * verification_ttl ends, so tokens issued before a rotation keep verifying.
  */

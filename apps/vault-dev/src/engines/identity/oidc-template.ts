@@ -1,5 +1,5 @@
 /**
- * Identity-token claim templates (reference §7, Vault's identitytpl in JSON mode):
+ * Identity-token claim templates (Vault docs: Identity tokens; sdk/helper/identitytpl in JSON mode):
  * `{{identity.entity.metadata.tenant_id}}` renders as a JSON value, missing values
  * as `""` (or `{}` / `[]`), and the result must be a JSON object.
  */

@@ -1,6 +1,6 @@
 /**
  * identity/oidc/role/*, token generation, discovery, JWKS and introspection
- * (reference §7, checklist 100-107).
+ * (Vault docs: Identity tokens).
  */
 import {
   VaultError,

@@ -1,4 +1,4 @@
-/** auth/jwt/config (reference §8): exactly one key source, checked when written. */
+/** auth/jwt/config (Vault docs: JWT/OIDC auth API): exactly one key source, checked when written. */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type {
   BackendRequest,

@@ -1,4 +1,4 @@
-/** auth/jwt/login (reference §8): verify the JWT against the config's keys and the role's bounds. */
+/** auth/jwt/login (Vault docs: JWT/OIDC auth API): verify the JWT against the config's keys and the role's bounds. */
 import {
   VaultError,
   type BackendRequest,

@@ -1,4 +1,4 @@
-/** auth/jwt/role/* (reference §8): role_type, bound constraints, claim mappings, token fields. */
+/** auth/jwt/role/* (Vault docs: JWT/OIDC auth API): role_type, bound constraints, claim mappings, token fields. */
 import type {
   BackendRequest,
   BackendResponse,

@@ -1,6 +1,6 @@
 /**
  * JWT claim validation in the order and with the texts of hashicorp/cap's
- * jwt.Validate and vault-plugin-auth-jwt (reference §8). Pure: the clock is an input.
+ * jwt.Validate and vault-plugin-auth-jwt. Pure: the clock is an input.
  */
 export interface ExpectedClaims {
   issuer: string;

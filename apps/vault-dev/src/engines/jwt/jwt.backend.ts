@@ -1,4 +1,4 @@
-/** The JWT auth method (reference §8), one instance per mount; role_type "oidc" logins are refused. */
+/** The JWT auth method (Vault docs: JWT/OIDC auth API), one instance per mount; role_type "oidc" logins are refused. */
 import type { Backend, BackendFactory } from '../../core/backend';
 import { createRouteTable, SEGMENT } from '../approle/route-table';
 import { createConfigHandlers } from './jwt-config.handlers';

@@ -1,4 +1,4 @@
-/** The JWT auth method's persisted state: its config and roles (reference §8). */
+/** The JWT auth method's persisted state: its config and roles (Vault docs: JWT/OIDC auth API). */
 import type { CoreServices } from '../../core/backend';
 import type { TokenParams } from '../approle/token-params';
 

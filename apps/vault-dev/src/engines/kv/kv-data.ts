@@ -1,5 +1,5 @@
 /**
- * KV v2 `data/`, `delete/`, `undelete/`, `destroy/` and `subkeys/` handlers (reference §3).
+ * KV v2 `data/`, `delete/`, `undelete/`, `destroy/` and `subkeys/` handlers (Vault docs: KV v2 API).
  */
 import { VaultError, type BackendResponse } from '../../core/backend';
 import {

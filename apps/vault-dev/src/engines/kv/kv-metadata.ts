@@ -1,5 +1,5 @@
 /**
- * KV v2 `metadata/` and `config` handlers (reference §3).
+ * KV v2 `metadata/` and `config` handlers (Vault docs: KV v2 API).
  */
 import { VaultError, type BackendResponse } from '../../core/backend';
 import { goDuration } from '../../core/util/time-format';

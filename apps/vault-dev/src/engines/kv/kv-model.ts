@@ -1,5 +1,5 @@
 /**
- * KV v2 persisted state and the pure rules around it (reference §3): effective
+ * KV v2 persisted state and the pure rules around it (Vault docs: KV v2 API): effective
  * max_versions, pruning, deletion times and the JSON shapes Vault answers with.
  */
 import { VaultError } from '../../core/backend';
@@ -211,7 +211,7 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
   return base;
 }
 
-/** Vault's warning for body fields an endpoint does not know (reference §13 #21). */
+/** Vault's warning for body fields an endpoint does not know (Vault: sdk/framework/backend.go). */
 export function unknownFieldWarnings(body: Record<string, unknown>, known: readonly string[]): string[] {
   const unknown = Object.keys(body).filter((k) => !known.includes(k)).sort();
   return unknown.length === 0 ? [] : [`Endpoint ignored these unrecognized parameters: [${unknown.join(' ')}]`];

@@ -1,5 +1,5 @@
 /**
- * The KV v2 secrets engine (reference §3): routes a mount-relative path to the
+ * The KV v2 secrets engine (Vault docs: KV v2 API): routes a mount-relative path to the
  * data/metadata/config handlers and answers Vault's invalid-path envelopes.
  */
 import { VaultError, type Backend, type BackendFactory, type BackendRequest, type BackendResponse } from '../../core/backend';

@@ -5,7 +5,7 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
 // N = 2^12 (4 MiB per hash): each concurrent login allocates 128·N·r bytes, and vault-dev
-// has a 120 MB RSS budget (DESIGN §11); hashes record N, so raising it later stays compatible.
+// has a 120 MB RSS budget (docs/benchmarks.md); hashes record N, so raising it later stays compatible.
 const PARAMS = { N: 4096, r: 8, p: 1 };
 const KEY_LENGTH = 32;
 

@@ -1,4 +1,4 @@
-/** The userpass auth method (reference §8b): tenant logins by username and password. */
+/** The userpass auth method (Vault docs: Userpass auth API): tenant logins by username and password. */
 import {
   InvalidCredentialsError,
   VaultError,
