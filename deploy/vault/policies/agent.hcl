@@ -1,6 +1,6 @@
 # Phase 2: the agent's own AppRole token. Tenant data of the single tenant `default`
-# only (DESIGN §4: phases 1-2 use tenant `default`, so phase 3/4 needs no migration).
-# KV v2 ACLs see API paths: data/ for values, metadata/ for list and destroy (reference §3).
+# only (docs/architecture.md: phases 1-2 use tenant `default`, so phase 3/4 needs no migration).
+# KV v2 ACLs see API paths: data/ for values, metadata/ for list and destroy (Vault docs: KV v2 ACL rules).
 
 path "secret/data/tenants/default/*" {
   capabilities = ["create", "read", "update", "patch", "delete"]

@@ -1,7 +1,7 @@
 # Attached by the JWT auth role `tenant` (phase 4): a token obtained by exchanging a tenant
 # JWT reaches only that tenant's subtree. The tenant is the name of the token's alias on the
 # jwt mount (= the JWT's tenant_id claim); the bootstrap replaces {{jwt_accessor}} with the
-# jwt mount accessor, which exists only after the mount is enabled (reference §6, §12.9).
+# jwt mount accessor, which exists only after the mount is enabled (Vault docs: ACL templated policies).
 # A template that cannot resolve drops the rule, so a token without that alias gets nothing.
 
 path "secret/data/tenants/{{identity.entity.aliases.{{jwt_accessor}}.name}}/*" {

@@ -1,5 +1,5 @@
 # Phase 4: the wallet's AppRole token provisions tenants and has NO access to tenant data
-# (DESIGN §3): tenant data is read and written only with the tenant's own token from
+# (docs/architecture.md): tenant data is read and written only with the tenant's own token from
 # auth/jwt/login, confined by `tenant-data`. See docs/adr/0003-phase-4-vault-policies.md.
 
 # Entities and aliases of tenants. `policies` is denied so the provisioner cannot attach a

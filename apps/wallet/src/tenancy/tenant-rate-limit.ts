@@ -18,7 +18,7 @@ interface Bucket {
 export type TenantRateLimiter = RequestHandler & { trackedTenants(): number };
 
 /**
- * Per-tenant token bucket on top of the gateway's per-consumer limit (issue 6): a tenant may
+ * Per-tenant token bucket on top of the gateway's per-consumer limit (docs/architecture.md): a tenant may
  * burst up to `limitPerMinute` requests and then gets `limitPerMinute / 60` per second; beyond
  * that 429 `rate_limited` with Retry-After. Must run after requireTenant.
  * @example app.use('/v1/keys', requireTenant(...), tenantRateLimit({ limitPerMinute: 600 }))

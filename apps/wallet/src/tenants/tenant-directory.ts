@@ -5,7 +5,7 @@ import type { WalletCore } from '@secret-flows/wallet-core';
 import type { AsTenant } from './tenant-identity';
 import { deletedEntityName, liveEntityName, liveTenantIds, tenantMetadata, toTenantRecord, toWallet, type TenantRecord } from './tenant-records';
 
-/** The tenant lifecycle the wallet executes for the agent's `/wallets` admin API (issue 6). */
+/** The tenant lifecycle the wallet executes for the agent's `/wallets` admin API (docs/architecture.md, ADR 0016). */
 export interface TenantDirectory {
   create(input: CreateWalletRequest): Promise<CreatedWallet>;
   /** One page in id order; `hasNext` when more live tenants follow. */

@@ -1,7 +1,7 @@
 import type { Wallet } from '@secret-flows/contracts';
 import type { Entity } from '@secret-flows/vault-client';
 
-// A tenant is a Vault entity and nothing else (issue 6: no second store to drift out of step).
+// A tenant is a Vault entity and nothing else (no second store to drift out of step: docs/architecture.md).
 // Its name says where it is in its life, so one LIST of entity names finds the live tenants
 // without reading every entity, and a deleted tenant can never be mistaken for a live one.
 const LIVE_PREFIX = 'tenant-';

@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type JsonWebKey } from 'node:crypto';
 import { base58btcEncode } from '../base58';
 
-/** The key types a tenant can create (DESIGN §4). */
+/** The key types a tenant can create (docs/architecture.md). */
 export const KEY_TYPES = ['Ed25519', 'secp256k1', 'P-256'] as const;
 export type KeyType = (typeof KEY_TYPES)[number];
 /** JWS `alg` of each key type (RFC 8037 EdDSA, RFC 8812 ES256K, RFC 7518 ES256). */

@@ -1,4 +1,4 @@
-/** transit/encrypt, decrypt, sign and verify (reference §9), single and batch_input. */
+/** transit/encrypt, decrypt, sign and verify, single and batch_input. */
 import type { BackendRequest, BackendResponse } from '../../core/backend';
 import { parseBool, parseInteger, parseString } from '../approle/field-parsers';
 import {

@@ -1,5 +1,5 @@
 /**
- * Transit's wire formats (reference §9): `vault:v<N>:<base64>` ciphertexts and
+ * Transit's wire formats: `vault:v<N>:<base64>` ciphertexts and
  * signatures, AES-GCM / ChaCha20-Poly1305 as nonce || ciphertext || tag.
  */
 import {

@@ -1,4 +1,4 @@
-/** transit/keys/* (reference §9): create, read, list, config, rotate, delete. */
+/** transit/keys/*: create, read, list, config, rotate, delete. */
 import {
   VaultError,
   type BackendRequest,

@@ -1,5 +1,5 @@
 /**
- * Transit key rings (reference §9): versioned key material, generated with
+ * Transit key rings: versioned key material, generated with
  * node:crypto, stored as base64 (symmetric) or PKCS#8 PEM (asymmetric).
  */
 import {

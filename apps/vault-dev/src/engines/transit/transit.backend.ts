@@ -1,4 +1,4 @@
-/** The transit secrets engine (reference §9): keys never leave it; callers get ciphertexts and signatures. */
+/** The transit secrets engine: keys never leave it; callers get ciphertexts and signatures. */
 import type { Backend, BackendFactory } from '../../core/backend';
 import { own } from '../approle/field-parsers';
 import { createRouteTable, SEGMENT } from '../approle/route-table';
