@@ -94,6 +94,8 @@ export const isRealVault = REAL_VAULT !== '';
  * directory, a restart): skipped against a real Vault, with the reason in the test name.
  */
 export function itDevOnly(name: string, fn: jest.ProvidesCallback, timeout?: number): void {
+  // Runs everywhere except with VAULT_CONFORMANCE_ADDR set: a real Vault has no injected clock or
+  // unseal key to drive, so those tests cannot run there (apps/vault-dev/README.md).
   if (isRealVault) it.skip(`${name} [skipped against a real Vault: needs vault-dev internals]`, fn, timeout);
   else it(name, fn, timeout);
 }

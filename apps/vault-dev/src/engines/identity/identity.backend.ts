@@ -7,6 +7,9 @@ import { createOidcKeyHandlers } from './oidc-keys.handlers';
 import { createOidcTokenHandlers } from './oidc-tokens.handlers';
 import { loadOidcState } from './oidc.state';
 
+/** Fields of an entity-alias write, by name or by id (identity/entity-alias API). */
+const ALIAS_FIELDS = ['id', 'name', 'canonical_id', 'mount_accessor', 'custom_metadata'];
+
 /** Creates the identity backend; its OIDC keys and roles are this mount's state, entities are the core's. */
 export const createIdentityBackend: BackendFactory = (core): Backend => {
   const state = loadOidcState(core);
@@ -42,25 +45,13 @@ export const createIdentityBackend: BackendFactory = (core): Backend => {
     },
     {
       pattern: /^entity-alias$/,
-      fields: [
-        'id',
-        'name',
-        'canonical_id',
-        'mount_accessor',
-        'custom_metadata',
-      ],
+      fields: ALIAS_FIELDS,
       ops: { write: aliases.createAlias },
     },
     { pattern: /^entity-alias\/id$/, ops: { list: aliases.listAliases } },
     {
       pattern: new RegExp(`^entity-alias/id/${SEGMENT}$`),
-      fields: [
-        'id',
-        'name',
-        'canonical_id',
-        'mount_accessor',
-        'custom_metadata',
-      ],
+      fields: ALIAS_FIELDS,
       ops: {
         read: aliases.readAlias,
         write: aliases.updateAliasById,
