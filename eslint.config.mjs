@@ -11,7 +11,14 @@ const rootConfig = [
   ...nx.configs['flat/typescript'],
   ...nx.configs['flat/javascript'],
   {
-    ignores: ['**/dist', '**/out-tsc', '**/test-output', '**/node_modules', 'tools/**', '.secret-flows/**'],
+    ignores: [
+      '**/dist',
+      '**/out-tsc',
+      '**/test-output',
+      '**/node_modules',
+      'tools/**',
+      '.secret-flows/**',
+    ],
   },
   {
     files: ['**/*.ts', '**/*.js', '**/*.cts', '**/*.mjs'],
@@ -22,19 +29,49 @@ const rootConfig = [
           enforceBuildableLibDependency: true,
           allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$'],
           depConstraints: [
-            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:vault', onlyDependOnLibsWithTags: ['scope:vault', 'scope:shared'] },
-            { sourceTag: 'scope:vault-dev', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:vault', 'scope:shared'] },
-            { sourceTag: 'scope:wallet', onlyDependOnLibsWithTags: ['scope:vault', 'scope:shared'] },
-            { sourceTag: 'scope:agent-vault', onlyDependOnLibsWithTags: ['scope:vault', 'scope:shared'] },
-            { sourceTag: 'scope:agent', onlyDependOnLibsWithTags: ['scope:shared', 'scope:agent-vault'] },
-            { sourceTag: 'scope:gateway-dev', onlyDependOnLibsWithTags: ['scope:shared'] },
+            {
+              sourceTag: 'scope:shared',
+              onlyDependOnLibsWithTags: ['scope:shared'],
+            },
+            {
+              sourceTag: 'scope:vault',
+              onlyDependOnLibsWithTags: ['scope:vault', 'scope:shared'],
+            },
+            {
+              sourceTag: 'scope:vault-dev',
+              onlyDependOnLibsWithTags: ['scope:shared'],
+            },
+            {
+              sourceTag: 'scope:cli',
+              onlyDependOnLibsWithTags: ['scope:vault', 'scope:shared'],
+            },
+            {
+              sourceTag: 'scope:wallet',
+              onlyDependOnLibsWithTags: ['scope:vault', 'scope:shared'],
+            },
+            {
+              sourceTag: 'scope:agent-vault',
+              onlyDependOnLibsWithTags: ['scope:vault', 'scope:shared'],
+            },
+            {
+              sourceTag: 'scope:agent',
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:agent-vault'],
+            },
+            {
+              sourceTag: 'scope:gateway-dev',
+              onlyDependOnLibsWithTags: ['scope:shared'],
+            },
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['*'] },
             // Two "nevers" inside a shared scope: the Vault client knows nothing of the wallet's
             // domain, and the contracts (zod schemas shared with clients) carry no telemetry.
-            { sourceTag: 'lib:vault-client', notDependOnLibsWithTags: ['lib:wallet-core'] },
-            { sourceTag: 'lib:contracts', notDependOnLibsWithTags: ['lib:telemetry'] },
+            {
+              sourceTag: 'lib:vault-client',
+              notDependOnLibsWithTags: ['lib:wallet-core'],
+            },
+            {
+              sourceTag: 'lib:contracts',
+              notDependOnLibsWithTags: ['lib:telemetry'],
+            },
           ],
         },
       ],
@@ -46,7 +83,10 @@ const rootConfig = [
     // project's solution-style tsconfig.json by the TypeScript project service).
     files: ['**/*.ts', '**/*.cts', '**/*.mts'],
     languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: true,
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -58,7 +98,17 @@ const rootConfig = [
     files: ['**/src/**/*.ts'],
     ignores: ['**/*.test.ts', '**/*.spec.ts', '**/test/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: '@secret-flows/vault-dev', message: 'vault-dev is for tests only.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@secret-flows/vault-dev',
+              message: 'vault-dev is for tests only.',
+            },
+          ],
+        },
+      ],
     },
   },
 ];
@@ -72,13 +122,18 @@ export default rootConfig;
  * forbidden" for vault-dev. (Flat-config globs are relative to the project's own config file.)
  */
 export const vaultDevInTests = (() => {
-  const boundaries = rootConfig.find((entry) => entry.rules?.['@nx/enforce-module-boundaries']);
+  const boundaries = rootConfig.find(
+    (entry) => entry.rules?.['@nx/enforce-module-boundaries'],
+  );
   const [level, options] = boundaries.rules['@nx/enforce-module-boundaries'];
   return [
     {
       files: ['test/**/*.ts', 'bench/**/*.ts', '**/*.test.ts'],
       rules: {
-        '@nx/enforce-module-boundaries': [level, { ...options, allow: [...options.allow, '@secret-flows/vault-dev'] }],
+        '@nx/enforce-module-boundaries': [
+          level,
+          { ...options, allow: [...options.allow, '@secret-flows/vault-dev'] },
+        ],
       },
     },
   ];
@@ -96,8 +151,16 @@ export const e2eProjectOverrides = [
       '@nx/enforce-module-boundaries': [
         'error',
         {
-          allow: ['@secret-flows/cli', '@secret-flows/vault-dev', '@secret-flows/agent', '@secret-flows/wallet', '@secret-flows/gateway-dev'],
-          depConstraints: [{ sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['*'] }],
+          allow: [
+            '@secret-flows/cli',
+            '@secret-flows/vault-dev',
+            '@secret-flows/agent',
+            '@secret-flows/wallet',
+            '@secret-flows/gateway-dev',
+          ],
+          depConstraints: [
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['*'] },
+          ],
         },
       ],
     },

@@ -6,6 +6,11 @@ module.exports = {
   ...nxPreset,
   testEnvironment: 'node',
   testEnvironmentOptions: {
-    customExportConditions: ['@secret-flows/source', 'node', 'require', 'default'],
+    customExportConditions: [
+      '@secret-flows/source',
+      'node',
+      'require',
+      'default',
+    ],
   },
 };

@@ -1,7 +1,9 @@
 /* eslint-disable */
 const { readFileSync } = require('fs');
 
-const swcJestConfig = JSON.parse(readFileSync(`${__dirname}/../../tools/spec.swcrc`, 'utf-8'));
+const swcJestConfig = JSON.parse(
+  readFileSync(`${__dirname}/../../tools/spec.swcrc`, 'utf-8'),
+);
 swcJestConfig.swcrc = false;
 
 // Real processes on loopback: one file at a time, generous per-test time (start-up is ~2-5 s).

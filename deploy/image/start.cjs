@@ -7,7 +7,9 @@ const path = require('node:path');
 
 const app = process.env.SECRET_FLOWS_APP;
 if (!app || !/^[a-z][a-z0-9-]*$/.test(app)) {
-  process.stderr.write(`SECRET_FLOWS_APP must name an app of apps/ (got ${JSON.stringify(app ?? '')})\n`);
+  process.stderr.write(
+    `SECRET_FLOWS_APP must name an app of apps/ (got ${JSON.stringify(app ?? '')})\n`,
+  );
   process.exit(2);
 }
 require(path.join(__dirname, '..', '..', 'apps', app, 'dist', 'main.js'));

@@ -5,7 +5,10 @@ import type { SecretBackend } from './backend/secret-backend';
 import { accessLog } from './http/access-log';
 import { DEFAULT_BODY_LIMIT_BYTES, jsonBody } from './http/body';
 import { errorHandler, notFoundHandler } from './http/error-handler';
-import { createRequestBudget, requestIdMiddleware } from '@secret-flows/telemetry';
+import {
+  createRequestBudget,
+  requestIdMiddleware,
+} from '@secret-flows/telemetry';
 import { AppError } from '@secret-flows/contracts';
 import { createDocsRouter } from './docs/docs.routes';
 import { createKeysRouter } from './keys/keys.routes';
@@ -21,7 +24,10 @@ export interface AppDeps {
   adminGuard: RequestHandler;
   tenancy: 'single' | 'multi';
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
-  metrics: { httpMetricsMiddleware(): RequestHandler; metricsHandler: RequestHandler };
+  metrics: {
+    httpMetricsMiddleware(): RequestHandler;
+    metricsHandler: RequestHandler;
+  };
   /** Opens the server span of each request (telemetry's tracingMiddleware), when tracing is on. */
   tracing?: RequestHandler;
   version: string;
@@ -45,7 +51,11 @@ export interface RequestLimits {
  * 4 MiB of bodies in flight cost ~5x that in the heap (raw chunks, decoded string, parsed value,
  * the copy sent to the wallet): about 20 MB, inside the launcher's 96 MB heap (docs/reliability.md).
  */
-export const DEFAULT_LIMITS: RequestLimits = { maxInflightRequests: 128, maxInflightBodyBytes: 4 * 1024 * 1024, bodyTimeoutMs: 10_000 };
+export const DEFAULT_LIMITS: RequestLimits = {
+  maxInflightRequests: 128,
+  maxInflightBodyBytes: 4 * 1024 * 1024,
+  bodyTimeoutMs: 10_000,
+};
 
 /** Turns the agent's dependencies into its Express app (docs/api/agent.openapi.json); it never listens. */
 export function buildApp(deps: AppDeps): Express {
@@ -59,10 +69,20 @@ export function buildApp(deps: AppDeps): Express {
     bodyTimeoutMs: limits.bodyTimeoutMs,
     refuse: (reason) =>
       reason === 'overloaded'
-        ? new AppError('service_unavailable', 'Too many requests in flight.', { retryAfterSeconds: 1 })
-        : new AppError('request_timeout', `The request body did not arrive within ${limits.bodyTimeoutMs} ms.`),
+        ? new AppError('service_unavailable', 'Too many requests in flight.', {
+            retryAfterSeconds: 1,
+          })
+        : new AppError(
+            'request_timeout',
+            `The request body did not arrive within ${limits.bodyTimeoutMs} ms.`,
+          ),
     onRefused: deps.onShed,
-    refuseTenant: () => new AppError('rate_limited', 'This tenant has too many requests in flight.', { retryAfterSeconds: 1 }),
+    refuseTenant: () =>
+      new AppError(
+        'rate_limited',
+        'This tenant has too many requests in flight.',
+        { retryAfterSeconds: 1 },
+      ),
     // Health, readiness and metrics stay outside the budget: an overloaded service still says so.
     exempt: (req) => req.path.includes('/_system/'),
     respond: (err, req, res) => handleError(err, req, res, () => undefined),
@@ -71,7 +91,14 @@ export function buildApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   // A JSON API never serves documents: nothing may load from it or frame it.
-  app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } }));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+      },
+    }),
+  );
   app.use(requestIdMiddleware());
   // Shed before any other work: a refused request costs as little as possible.
   app.use(budget.middleware);
@@ -91,9 +118,16 @@ export function buildApp(deps: AppDeps): Express {
   app.use(createDocsRouter()); // GET /docs: the API reference page and openapi.json (ADR 0014)
   const body = jsonBody(bodyLimitBytes);
   // Credentials are checked before a body is parsed: an anonymous client cannot make us read 256 KiB.
-  app.use('/wallets', deps.adminGuard, budget.perTenant(() => 'admin'), ...body);
+  app.use(
+    '/wallets',
+    deps.adminGuard,
+    budget.perTenant(() => 'admin'),
+    ...body,
+  );
   if (deps.tenancy === 'multi' && !deps.backend.tenants) {
-    throw new Error('AGENT_TENANCY=multi needs a backend that provisions tenants (the wallet)');
+    throw new Error(
+      'AGENT_TENANCY=multi needs a backend that provisions tenants (the wallet)',
+    );
   }
   app.use(
     createWalletsRouter({
@@ -101,7 +135,12 @@ export function buildApp(deps: AppDeps): Express {
       defaultWalletCreatedAt: deps.startedAt,
     }),
   );
-  app.use(['/keys', '/secrets'], tenantMiddleware(deps.tenantResolver), budget.perTenant((_req, res) => tenantOf(res).tenantId), ...body);
+  app.use(
+    ['/keys', '/secrets'],
+    tenantMiddleware(deps.tenantResolver),
+    budget.perTenant((_req, res) => tenantOf(res).tenantId),
+    ...body,
+  );
   app.use(createKeysRouter({ keys: deps.backend.keys }));
   app.use(createSecretsRouter({ secrets: deps.backend.secrets }));
 

@@ -7,9 +7,16 @@ import type { AgentConfig } from './config';
 // Vault code must never enter the agent process in wallet mode (docs/architecture.md). Each watched
 // module is replaced by a recording pass-through, so the test sees every require of it, however
 // indirect, while the real module still does its work.
-const WATCHED = ['@secret-flows/vault-client', '@secret-flows/wallet-core', '@secret-flows/agent-vault-backend'];
+const WATCHED = [
+  '@secret-flows/vault-client',
+  '@secret-flows/wallet-core',
+  '@secret-flows/agent-vault-backend',
+];
 
-function composeRecordingLoads(config: AgentConfig): { loaded: string[]; close: () => Promise<void> } {
+function composeRecordingLoads(config: AgentConfig): {
+  loaded: string[];
+  close: () => Promise<void>;
+} {
   const loaded: string[] = [];
   let close: () => Promise<void> = async () => undefined;
   jest.isolateModules(() => {
@@ -19,7 +26,8 @@ function composeRecordingLoads(config: AgentConfig): { loaded: string[]; close: 
         return jest.requireActual(name);
       });
     }
-    const { createDependencies } = require('./compose') as typeof import('./compose');
+    const { createDependencies } =
+      require('./compose') as typeof import('./compose');
     close = createDependencies(config).close;
   });
   return { loaded, close };
@@ -36,7 +44,19 @@ describe('agent composition', () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   afterEach(() => jest.resetModules());
 
-  const base = { host: '127.0.0.1', port: 0, logLevel: 'silent', serviceName: 'agent', shutdownTimeoutMs: 1000, limits: { maxInflightRequests: 128, maxInflightBodyBytes: 4 << 20, bodyTimeoutMs: 10_000 }, adminKey: { kind: 'none' } } as const;
+  const base = {
+    host: '127.0.0.1',
+    port: 0,
+    logLevel: 'silent',
+    serviceName: 'agent',
+    shutdownTimeoutMs: 1000,
+    limits: {
+      maxInflightRequests: 128,
+      maxInflightBodyBytes: 4 << 20,
+      bodyTimeoutMs: 10_000,
+    },
+    adminKey: { kind: 'none' },
+  } as const;
 
   it('never loads vault-client, wallet-core or the vault adapter in wallet mode', async () => {
     const { loaded, close } = composeRecordingLoads({
@@ -46,7 +66,12 @@ describe('agent composition', () => {
         kind: 'wallet',
         url: 'http://127.0.0.1:9',
         timeoutMs: 1000,
-        tenantJwt: { jwksUrl: 'http://127.0.0.1:9/keys', issuer: 'iss', audience: 'agent', tenantClaim: 'tenant_id' },
+        tenantJwt: {
+          jwksUrl: 'http://127.0.0.1:9/keys',
+          issuer: 'iss',
+          audience: 'agent',
+          tenantClaim: 'tenant_id',
+        },
         serviceJwt: { privateKeyFile: keyFile, keyId: 'agent-1' },
       },
     });
@@ -55,7 +80,8 @@ describe('agent composition', () => {
   });
 
   it('exposes the JWKS fetch count of the tenant JWT verifier as a metric in wallet mode', async () => {
-    const { createDependencies } = require('./compose') as typeof import('./compose');
+    const { createDependencies } =
+      require('./compose') as typeof import('./compose');
     const deps = createDependencies({
       ...base,
       tenancy: 'single',
@@ -63,12 +89,21 @@ describe('agent composition', () => {
         kind: 'wallet',
         url: 'http://127.0.0.1:9',
         timeoutMs: 1000,
-        tenantJwt: { jwksUrl: 'http://127.0.0.1:9/keys', issuer: 'iss', audience: 'agent', tenantClaim: 'tenant_id' },
+        tenantJwt: {
+          jwksUrl: 'http://127.0.0.1:9/keys',
+          issuer: 'iss',
+          audience: 'agent',
+          tenantClaim: 'tenant_id',
+        },
         serviceJwt: { privateKeyFile: keyFile, keyId: 'agent-1' },
       },
     });
     try {
-      expect(await deps.metrics.registry.getSingleMetricAsString('tenant_jwks_fetches')).toMatch(/^tenant_jwks_fetches\{service="agent"\} 0$/m);
+      expect(
+        await deps.metrics.registry.getSingleMetricAsString(
+          'tenant_jwks_fetches',
+        ),
+      ).toMatch(/^tenant_jwks_fetches\{service="agent"\} 0$/m);
     } finally {
       await deps.close();
     }
@@ -78,7 +113,13 @@ describe('agent composition', () => {
     const { loaded, close } = composeRecordingLoads({
       ...base,
       tenancy: 'single',
-      backend: { kind: 'vault', address: 'http://127.0.0.1:9', timeoutMs: 1000, kvMount: 'secret', auth: { method: 'token', token: 'root' } },
+      backend: {
+        kind: 'vault',
+        address: 'http://127.0.0.1:9',
+        timeoutMs: 1000,
+        kvMount: 'secret',
+        auth: { method: 'token', token: 'root' },
+      },
     });
     await close();
     expect([...loaded].sort()).toEqual([...WATCHED].sort());

@@ -2,14 +2,28 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Gauge } from 'prom-client';
 import { checkApiKey, createJwksVerifier } from '@secret-flows/auth';
-import { createLogger, createMetrics, instrumentAxios, tracingMiddleware, type Logger } from '@secret-flows/telemetry';
+import {
+  createLogger,
+  createMetrics,
+  instrumentAxios,
+  tracingMiddleware,
+  type Logger,
+} from '@secret-flows/telemetry';
 import type { AppDeps } from './app';
 import type { SecretBackend } from './backend/secret-backend';
 import { createServiceTokenSource } from './backend/wallet-http/service-token';
 import { createWalletHttpBackend } from './backend/wallet-http/wallet-http-backend';
-import type { AgentConfig, VaultBackendConfig, WalletBackendConfig } from './config';
+import type {
+  AgentConfig,
+  VaultBackendConfig,
+  WalletBackendConfig,
+} from './config';
 import { createAdminGuard } from './http/admin-guard';
-import { createJwtTenantResolver, createSingleTenantResolver, type TenantResolver } from './tenant/tenant-resolver';
+import {
+  createJwtTenantResolver,
+  createSingleTenantResolver,
+  type TenantResolver,
+} from './tenant/tenant-resolver';
 
 export type AgentLogger = Logger;
 
@@ -25,14 +39,20 @@ export interface AgentDependencies extends AppDeps {
 
 function packageVersion(): string {
   // Same relative location from src/ (tests) and dist/ (runtime).
-  const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version?: string };
+  const manifest = JSON.parse(
+    fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'),
+  ) as { version?: string };
   return manifest.version ?? '0.0.0';
 }
 
-function createVaultBackend(config: VaultBackendConfig, logger: AgentLogger): SecretBackend {
+function createVaultBackend(
+  config: VaultBackendConfig,
+  logger: AgentLogger,
+): SecretBackend {
   // Loaded here and only here: in wallet mode (phases 3-4) neither this adapter nor vault-client
   // nor wallet-core is ever required into the process (docs/architecture.md; proven by compose.test.ts).
-  const adapter = require('@secret-flows/agent-vault-backend') as typeof import('@secret-flows/agent-vault-backend');
+  const adapter =
+    require('@secret-flows/agent-vault-backend') as typeof import('@secret-flows/agent-vault-backend');
   return adapter.createAgentVaultBackend({
     address: config.address,
     namespace: config.namespace,
@@ -57,10 +77,14 @@ function createWalletBackend(
     timeoutMs: config.timeoutMs,
     serviceToken,
     instrument: (instance) => instrumentAxios(instance),
-    observe: (operation, status, seconds) => metrics.walletRequestDuration.observe({ operation, status }, seconds),
+    observe: (operation, status, seconds) =>
+      metrics.walletRequestDuration.observe({ operation, status }, seconds),
   });
   // jwks_fetches_total{result} feeds the TenantJwksFetchFailing alert (deploy/k8s/components/monitoring).
-  const verifier = createJwksVerifier({ ...config.tenantJwt, onJwksFetch: (result) => metrics.counters.jwksFetches.inc({ result }) });
+  const verifier = createJwksVerifier({
+    ...config.tenantJwt,
+    onJwksFetch: (result) => metrics.counters.jwksFetches.inc({ result }),
+  });
   // "One JWKS fetch per key id" (docs/benchmarks.md) is checked by the benchmark through this gauge, as on the wallet.
   new Gauge({
     name: 'tenant_jwks_fetches',
@@ -75,11 +99,17 @@ function createWalletBackend(
 
 /** Builds the agent's object graph from its configuration (docs/adr/0001-plain-factories-no-di-container.md); nothing here listens. */
 export function createDependencies(config: AgentConfig): AgentDependencies {
-  const logger = createLogger({ name: config.serviceName, level: config.logLevel });
+  const logger = createLogger({
+    name: config.serviceName,
+    level: config.logLevel,
+  });
   const metrics = createMetrics({ serviceName: config.serviceName });
   const { backend, resolver } =
     config.backend.kind === 'vault'
-      ? { backend: createVaultBackend(config.backend, logger), resolver: createSingleTenantResolver() }
+      ? {
+          backend: createVaultBackend(config.backend, logger),
+          resolver: createSingleTenantResolver(),
+        }
       : createWalletBackend(config.backend, metrics);
   let isDraining = false;
   return {
@@ -89,7 +119,10 @@ export function createDependencies(config: AgentConfig): AgentDependencies {
     beginDrain: () => {
       isDraining = true;
     },
-    adminGuard: createAdminGuard({ source: config.adminKey, compare: checkApiKey }),
+    adminGuard: createAdminGuard({
+      source: config.adminKey,
+      compare: checkApiKey,
+    }),
     tenancy: config.tenancy,
     limits: config.limits,
     onShed: (reason) => metrics.counters.requestsShed.inc({ reason }),

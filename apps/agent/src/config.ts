@@ -42,23 +42,34 @@ export const ENV_KEYS = [
  * Variables that give the agent a way into Vault. In `wallet` mode (phases 3-4) the agent must hold
  * none of them (docs/architecture.md), so their mere presence is a startup error rather than silently ignored.
  */
-export const VAULT_ENV_KEYS = ENV_KEYS.filter((key) => key.startsWith('VAULT_'));
+export const VAULT_ENV_KEYS = ENV_KEYS.filter((key) =>
+  key.startsWith('VAULT_'),
+);
 
 const optionalText = z.string().trim().min(1).optional();
-const positiveMs = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const positiveMs = (fallback: number) =>
+  z.coerce.number().int().positive().default(fallback);
 
 const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8085),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info'),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default('agent'),
   SHUTDOWN_TIMEOUT_MS: positiveMs(10_000),
   // What requests in flight may hold, well below the launcher's 96 MB heap (docs/reliability.md).
   AGENT_MAX_INFLIGHT_REQUESTS: z.coerce.number().int().positive().default(128),
-  AGENT_MAX_INFLIGHT_BODY_BYTES: z.coerce.number().int().positive().default(4 * 1024 * 1024),
+  AGENT_MAX_INFLIGHT_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(4 * 1024 * 1024),
   AGENT_BODY_TIMEOUT_MS: positiveMs(10_000),
-  AGENT_SECRET_BACKEND: z.enum(['vault', 'wallet'], { error: 'must be "vault" (phases 1-2) or "wallet" (phases 3-4)' }),
+  AGENT_SECRET_BACKEND: z.enum(['vault', 'wallet'], {
+    error: 'must be "vault" (phases 1-2) or "wallet" (phases 3-4)',
+  }),
   AGENT_TENANCY: z.enum(['single', 'multi']).default('single'),
   WALLET_URL: z.url().optional(),
   WALLET_TIMEOUT_MS: positiveMs(5000),
@@ -87,7 +98,10 @@ const envSchema = z.object({
 type Env = z.infer<typeof envSchema>;
 
 /** Where the admin key comes from; a file is re-read on use so a rotated key needs no restart. */
-export type AdminKeySource = { kind: 'none' } | { kind: 'value'; value: string } | { kind: 'file'; path: string };
+export type AdminKeySource =
+  | { kind: 'none' }
+  | { kind: 'value'; value: string }
+  | { kind: 'file'; path: string };
 
 export type VaultAuthConfig =
   | { method: 'token'; token?: string; tokenFile?: string }
@@ -132,7 +146,11 @@ export interface AgentConfig {
   serviceName: string;
   otlpEndpoint?: string;
   shutdownTimeoutMs: number;
-  limits: { maxInflightRequests: number; maxInflightBodyBytes: number; bodyTimeoutMs: number };
+  limits: {
+    maxInflightRequests: number;
+    maxInflightBodyBytes: number;
+    bodyTimeoutMs: number;
+  };
   tenancy: 'single' | 'multi';
   adminKey: AdminKeySource;
   backend: VaultBackendConfig | WalletBackendConfig;
@@ -148,17 +166,36 @@ export class ConfigError extends Error {
 
 function vaultAuth(env: Env, problems: string[]): VaultAuthConfig {
   const hasToken = Boolean(env.VAULT_TOKEN ?? env.VAULT_TOKEN_FILE);
-  const hasRole = Boolean(env.VAULT_APPROLE_ROLE_ID ?? env.VAULT_APPROLE_ROLE_ID_FILE);
-  const hasSecret = Boolean(env.VAULT_APPROLE_SECRET_ID_FILE ?? env.VAULT_APPROLE_WRAPPED_SECRET_ID_FILE);
-  if (hasToken && (hasRole || hasSecret)) problems.push('set either VAULT_TOKEN(_FILE) or VAULT_APPROLE_*, not both');
-  if (env.VAULT_TOKEN && env.VAULT_TOKEN_FILE) problems.push('set only one of VAULT_TOKEN and VAULT_TOKEN_FILE');
+  const hasRole = Boolean(
+    env.VAULT_APPROLE_ROLE_ID ?? env.VAULT_APPROLE_ROLE_ID_FILE,
+  );
+  const hasSecret = Boolean(
+    env.VAULT_APPROLE_SECRET_ID_FILE ??
+      env.VAULT_APPROLE_WRAPPED_SECRET_ID_FILE,
+  );
+  if (hasToken && (hasRole || hasSecret))
+    problems.push('set either VAULT_TOKEN(_FILE) or VAULT_APPROLE_*, not both');
+  if (env.VAULT_TOKEN && env.VAULT_TOKEN_FILE)
+    problems.push('set only one of VAULT_TOKEN and VAULT_TOKEN_FILE');
   if (env.VAULT_APPROLE_ROLE_ID && env.VAULT_APPROLE_ROLE_ID_FILE) {
-    problems.push('set only one of VAULT_APPROLE_ROLE_ID and VAULT_APPROLE_ROLE_ID_FILE');
+    problems.push(
+      'set only one of VAULT_APPROLE_ROLE_ID and VAULT_APPROLE_ROLE_ID_FILE',
+    );
   }
-  if (env.VAULT_APPROLE_SECRET_ID_FILE && env.VAULT_APPROLE_WRAPPED_SECRET_ID_FILE) {
-    problems.push('set only one of VAULT_APPROLE_SECRET_ID_FILE and VAULT_APPROLE_WRAPPED_SECRET_ID_FILE');
+  if (
+    env.VAULT_APPROLE_SECRET_ID_FILE &&
+    env.VAULT_APPROLE_WRAPPED_SECRET_ID_FILE
+  ) {
+    problems.push(
+      'set only one of VAULT_APPROLE_SECRET_ID_FILE and VAULT_APPROLE_WRAPPED_SECRET_ID_FILE',
+    );
   }
-  if (hasToken) return { method: 'token', token: env.VAULT_TOKEN, tokenFile: env.VAULT_TOKEN_FILE };
+  if (hasToken)
+    return {
+      method: 'token',
+      token: env.VAULT_TOKEN,
+      tokenFile: env.VAULT_TOKEN_FILE,
+    };
   if (!hasRole || !hasSecret) {
     problems.push(
       'vault backend needs VAULT_TOKEN(_FILE) (phase 1) or VAULT_APPROLE_ROLE_ID(_FILE) with VAULT_APPROLE_(WRAPPED_)SECRET_ID_FILE (phase 2)',
@@ -175,9 +212,14 @@ function vaultAuth(env: Env, problems: string[]): VaultAuthConfig {
 }
 
 function vaultBackend(env: Env, problems: string[]): VaultBackendConfig {
-  if (!env.VAULT_ADDR) problems.push('VAULT_ADDR is required when AGENT_SECRET_BACKEND=vault');
-  if (env.AGENT_TENANCY === 'multi') problems.push('AGENT_TENANCY=multi needs AGENT_SECRET_BACKEND=wallet (phase 4)');
-  if (env.WALLET_URL) problems.push('WALLET_URL is only used when AGENT_SECRET_BACKEND=wallet');
+  if (!env.VAULT_ADDR)
+    problems.push('VAULT_ADDR is required when AGENT_SECRET_BACKEND=vault');
+  if (env.AGENT_TENANCY === 'multi')
+    problems.push(
+      'AGENT_TENANCY=multi needs AGENT_SECRET_BACKEND=wallet (phase 4)',
+    );
+  if (env.WALLET_URL)
+    problems.push('WALLET_URL is only used when AGENT_SECRET_BACKEND=wallet');
   return {
     kind: 'vault',
     address: env.VAULT_ADDR ?? '',
@@ -189,10 +231,18 @@ function vaultBackend(env: Env, problems: string[]): VaultBackendConfig {
   };
 }
 
-function walletBackend(env: Env, raw: Record<string, string | undefined>, problems: string[]): WalletBackendConfig {
-  const present = VAULT_ENV_KEYS.filter((key) => raw[key] !== undefined && raw[key] !== '');
+function walletBackend(
+  env: Env,
+  raw: Record<string, string | undefined>,
+  problems: string[],
+): WalletBackendConfig {
+  const present = VAULT_ENV_KEYS.filter(
+    (key) => raw[key] !== undefined && raw[key] !== '',
+  );
   if (present.length > 0) {
-    problems.push(`AGENT_SECRET_BACKEND=wallet refuses Vault variables (the agent holds no Vault access): ${present.join(', ')}`);
+    problems.push(
+      `AGENT_SECRET_BACKEND=wallet refuses Vault variables (the agent holds no Vault access): ${present.join(', ')}`,
+    );
   }
   const required = [
     'WALLET_URL',
@@ -203,7 +253,8 @@ function walletBackend(env: Env, raw: Record<string, string | undefined>, proble
     'SERVICE_JWT_KEY_ID',
   ] as const;
   for (const key of required) {
-    if (!env[key]) problems.push(`${key} is required when AGENT_SECRET_BACKEND=wallet`);
+    if (!env[key])
+      problems.push(`${key} is required when AGENT_SECRET_BACKEND=wallet`);
   }
   return {
     kind: 'wallet',
@@ -215,34 +266,49 @@ function walletBackend(env: Env, raw: Record<string, string | undefined>, proble
       audience: env.TENANT_JWT_AUDIENCE ?? '',
       tenantClaim: env.TENANT_JWT_TENANT_CLAIM,
     },
-    serviceJwt: { privateKeyFile: env.SERVICE_JWT_PRIVATE_KEY_FILE ?? '', keyId: env.SERVICE_JWT_KEY_ID ?? '' },
+    serviceJwt: {
+      privateKeyFile: env.SERVICE_JWT_PRIVATE_KEY_FILE ?? '',
+      keyId: env.SERVICE_JWT_KEY_ID ?? '',
+    },
   };
 }
 
 function adminKey(env: Env, problems: string[]): AdminKeySource {
-  if (env.ADMIN_API_KEY && env.ADMIN_API_KEY_FILE) problems.push('set only one of ADMIN_API_KEY and ADMIN_API_KEY_FILE');
+  if (env.ADMIN_API_KEY && env.ADMIN_API_KEY_FILE)
+    problems.push('set only one of ADMIN_API_KEY and ADMIN_API_KEY_FILE');
   if (env.ADMIN_API_KEY_FILE) {
-    if (!fs.existsSync(env.ADMIN_API_KEY_FILE)) problems.push('ADMIN_API_KEY_FILE does not name a readable file');
+    if (!fs.existsSync(env.ADMIN_API_KEY_FILE))
+      problems.push('ADMIN_API_KEY_FILE does not name a readable file');
     return { kind: 'file', path: env.ADMIN_API_KEY_FILE };
   }
   if (env.ADMIN_API_KEY) {
     // A short admin key is guessable; Identus ships "admin" as its default, which we refuse.
-    if (env.ADMIN_API_KEY.length < 16) problems.push('ADMIN_API_KEY must be at least 16 characters');
+    if (env.ADMIN_API_KEY.length < 16)
+      problems.push('ADMIN_API_KEY must be at least 16 characters');
     return { kind: 'value', value: env.ADMIN_API_KEY };
   }
   return { kind: 'none' };
 }
 
 /** Parses the agent's environment once; throws a ConfigError listing every problem. */
-export function loadConfig(raw: Record<string, string | undefined> = process.env): Readonly<AgentConfig> {
+export function loadConfig(
+  raw: Record<string, string | undefined> = process.env,
+): Readonly<AgentConfig> {
   const parsed = envSchema.safeParse(raw);
   if (!parsed.success) {
     // Name the variable and the rule only: zod's issue messages never echo the input value.
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+    throw new ConfigError(
+      parsed.error.issues.map(
+        (issue) => `${issue.path.join('.')}: ${issue.message}`,
+      ),
+    );
   }
   const env = parsed.data;
   const problems: string[] = [];
-  const backend = env.AGENT_SECRET_BACKEND === 'vault' ? vaultBackend(env, problems) : walletBackend(env, raw, problems);
+  const backend =
+    env.AGENT_SECRET_BACKEND === 'vault'
+      ? vaultBackend(env, problems)
+      : walletBackend(env, raw, problems);
   const config: AgentConfig = {
     host: env.HOST,
     port: env.PORT,

@@ -6,13 +6,19 @@ import { buildApp } from './app';
 import { createDependencies } from './compose';
 import { ConfigError, loadConfig } from './config';
 
-const telemetry = initTelemetry({ serviceName: process.env.OTEL_SERVICE_NAME ?? 'agent' });
+const telemetry = initTelemetry({
+  serviceName: process.env.OTEL_SERVICE_NAME ?? 'agent',
+});
 
 function drain(server: Server, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
     // A client that keeps its keep-alive socket busy would hold close() open until the timeout:
     // from now on every response ends its socket after it is sent.
-    server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => res.setHeader('Connection', 'close'));
+    server.prependListener(
+      'request',
+      (_req: IncomingMessage, res: ServerResponse) =>
+        res.setHeader('Connection', 'close'),
+    );
     const timer = setTimeout(() => {
       server.closeAllConnections();
       resolve();
@@ -32,13 +38,29 @@ async function main(): Promise<void> {
   const deps = createDependencies(config);
   const app = buildApp(deps);
   // Header and whole-request deadlines enforced by Node itself (a slow upload cannot stay open).
-  const server = createBoundedServer(app).listen(config.port, config.host, () => {
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
-    deps.logger.info({ host: config.host, port, backend: config.backend.kind, tenancy: config.tenancy }, 'agent listening');
-  });
+  const server = createBoundedServer(app).listen(
+    config.port,
+    config.host,
+    () => {
+      const address = server.address();
+      const port =
+        typeof address === 'object' && address ? address.port : config.port;
+      deps.logger.info(
+        {
+          host: config.host,
+          port,
+          backend: config.backend.kind,
+          tenancy: config.tenancy,
+        },
+        'agent listening',
+      );
+    },
+  );
   server.on('error', (err) => {
-    deps.logger.fatal({ err: { name: err.name, message: err.message } }, 'agent cannot listen');
+    deps.logger.fatal(
+      { err: { name: err.name, message: err.message } },
+      'agent cannot listen',
+    );
     process.exit(1);
   });
   let isStopping = false;
@@ -48,7 +70,14 @@ async function main(): Promise<void> {
     deps.logger.info({ signal }, 'agent draining');
     deps.beginDrain();
     await drain(server, config.shutdownTimeoutMs);
-    await deps.close().catch((err: Error) => deps.logger.warn({ err: { message: err.message } }, 'backend close failed'));
+    await deps
+      .close()
+      .catch((err: Error) =>
+        deps.logger.warn(
+          { err: { message: err.message } },
+          'backend close failed',
+        ),
+      );
     await telemetry.shutdown().catch(() => undefined);
     deps.logger.info('agent stopped');
     process.exit(0);
@@ -59,7 +88,10 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   // A ConfigError lists variable names and rules only, never values, so it is safe to print.
-  const message = err instanceof ConfigError ? err.message : `agent failed to start: ${(err as Error).name}: ${(err as Error).message}`;
+  const message =
+    err instanceof ConfigError
+      ? err.message
+      : `agent failed to start: ${(err as Error).name}: ${(err as Error).message}`;
   process.stderr.write(`${message}\n`);
   process.exit(1);
 });

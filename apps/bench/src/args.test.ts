@@ -2,12 +2,20 @@ import { DEFAULT_ARGS, parseArgs, UsageError } from './args';
 
 describe('parseArgs', () => {
   it('defaults to 10 s per scenario, 32 connections, a table, and docs/benchmarks.md', () => {
-    expect(parseArgs([])).toEqual({ isJson: false, durationSeconds: 10, connections: 32, warmupSeconds: 2, outFile: 'docs/benchmarks.md' });
+    expect(parseArgs([])).toEqual({
+      isJson: false,
+      durationSeconds: 10,
+      connections: 32,
+      warmupSeconds: 2,
+      outFile: 'docs/benchmarks.md',
+    });
     expect(DEFAULT_ARGS.durationSeconds).toBe(10);
   });
 
   it('reads --json, --duration, --connections and --warmup in both spellings', () => {
-    expect(parseArgs(['--json', '--duration', '3', '--connections=8', '--warmup=0'])).toMatchObject({
+    expect(
+      parseArgs(['--json', '--duration', '3', '--connections=8', '--warmup=0']),
+    ).toMatchObject({
       isJson: true,
       durationSeconds: 3,
       connections: 8,

@@ -32,13 +32,28 @@ export class UsageError extends Error {
 }
 
 // Bounds keep a typo from turning the benchmark into an hour-long or self-defeating run.
-const LIMITS = { durationSeconds: [1, 300], connections: [1, 1024], warmupSeconds: [0, 60] } as const;
+const LIMITS = {
+  durationSeconds: [1, 300],
+  connections: [1, 1024],
+  warmupSeconds: [0, 60],
+} as const;
 
-function numberOption(name: keyof typeof LIMITS, flag: string, raw: string | undefined): number {
+function numberOption(
+  name: keyof typeof LIMITS,
+  flag: string,
+  raw: string | undefined,
+): number {
   const value = Number(raw);
   const [min, max] = LIMITS[name];
-  if (raw === undefined || !Number.isInteger(value) || value < min || value > max) {
-    throw new UsageError(`${flag} needs a whole number from ${min} to ${max}\n${USAGE}`);
+  if (
+    raw === undefined ||
+    !Number.isInteger(value) ||
+    value < min ||
+    value > max
+  ) {
+    throw new UsageError(
+      `${flag} needs a whole number from ${min} to ${max}\n${USAGE}`,
+    );
   }
   return value;
 }
@@ -70,8 +85,13 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       }
       case '--only': {
         const groups = (value() ?? '').split(',').filter(Boolean);
-        const unknown = groups.filter((g) => !(SCENARIO_GROUPS as readonly string[]).includes(g));
-        if (groups.length === 0 || unknown.length > 0) throw new UsageError(`--only takes a comma list of ${SCENARIO_GROUPS.join(', ')}\n${USAGE}`);
+        const unknown = groups.filter(
+          (g) => !(SCENARIO_GROUPS as readonly string[]).includes(g),
+        );
+        if (groups.length === 0 || unknown.length > 0)
+          throw new UsageError(
+            `--only takes a comma list of ${SCENARIO_GROUPS.join(', ')}\n${USAGE}`,
+          );
         args.only = groups;
         break;
       }

@@ -10,13 +10,25 @@ export interface BareProcess {
 const SCRIPT = path.join(__dirname, 'bare-server.js');
 
 /** Starts one bare-server process (its own node, like each platform service) and waits for its port. */
-export function startBareServer(mode: 'proxy' | 'static', arg: string): Promise<BareProcess> {
-  const child: ChildProcess = spawn(process.execPath, [SCRIPT, mode, arg], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+export function startBareServer(
+  mode: 'proxy' | 'static',
+  arg: string,
+): Promise<BareProcess> {
+  const child: ChildProcess = spawn(process.execPath, [SCRIPT, mode, arg], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => resolve()),
+  );
   return new Promise((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`bare ${mode} did not start within 10 s`)), 10_000);
-    child.once('exit', (code) => reject(new Error(`bare ${mode} exited with ${code}`)));
+    const timer = setTimeout(
+      () => reject(new Error(`bare ${mode} did not start within 10 s`)),
+      10_000,
+    );
+    child.once('exit', (code) =>
+      reject(new Error(`bare ${mode} exited with ${code}`)),
+    );
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /listening (\d+)/.exec(out);
@@ -35,7 +47,10 @@ export function startBareServer(mode: 'proxy' | 'static', arg: string): Promise<
 }
 
 /** `hops` bare proxies in a row in front of 127.0.0.1:<upstreamPort>; the first one is the entry. */
-export async function startBareChain(upstreamPort: number, hops: number): Promise<BareProcess[]> {
+export async function startBareChain(
+  upstreamPort: number,
+  hops: number,
+): Promise<BareProcess[]> {
   const chain: BareProcess[] = [];
   try {
     let next = upstreamPort;

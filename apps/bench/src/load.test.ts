@@ -13,11 +13,15 @@ describe('percentile', () => {
 describe('runLoop', () => {
   it('counts completed calls and failures separately for the given time', async () => {
     let n = 0;
-    const result = await runLoop(async () => {
-      n++;
-      await new Promise((r) => setImmediate(r));
-      if (n % 4 === 0) throw new Error('refused');
-    }, 2, 1);
+    const result = await runLoop(
+      async () => {
+        n++;
+        await new Promise((r) => setImmediate(r));
+        if (n % 4 === 0) throw new Error('refused');
+      },
+      2,
+      1,
+    );
     expect(result.requests + result.errors).toBe(n);
     expect(result.errors).toBeGreaterThan(0);
     expect(result.requests).toBeGreaterThan(result.errors);

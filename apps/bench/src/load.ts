@@ -34,30 +34,46 @@ export async function runLoad(options: LoadOptions): Promise<Measurement> {
     timeout: 10,
   });
   return {
-    requestsPerSecond: Math.round(result.requests.total / options.durationSeconds),
+    requestsPerSecond: Math.round(
+      result.requests.total / options.durationSeconds,
+    ),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     requests: result.requests.total,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
-    failedStatuses: failedStatuses(result.statusCodeStats as Record<string, { count: number }> | undefined),
+    failedStatuses: failedStatuses(
+      result.statusCodeStats as Record<string, { count: number }> | undefined,
+    ),
   };
 }
 
-function failedStatuses(stats: Record<string, { count: number }> | undefined): Record<string, number> | undefined {
-  const failed = Object.entries(stats ?? {}).filter(([code]) => !code.startsWith('2'));
-  return failed.length ? Object.fromEntries(failed.map(([code, s]) => [code, s.count])) : undefined;
+function failedStatuses(
+  stats: Record<string, { count: number }> | undefined,
+): Record<string, number> | undefined {
+  const failed = Object.entries(stats ?? {}).filter(
+    ([code]) => !code.startsWith('2'),
+  );
+  return failed.length
+    ? Object.fromEntries(failed.map(([code, s]) => [code, s.count]))
+    : undefined;
 }
 
 /** Load that is not measured: lets each process on the path compile its hot code first. */
-export async function warmUp(options: Omit<LoadOptions, 'durationSeconds'>, seconds: number): Promise<void> {
+export async function warmUp(
+  options: Omit<LoadOptions, 'durationSeconds'>,
+  seconds: number,
+): Promise<void> {
   if (seconds > 0) await runLoad({ ...options, durationSeconds: seconds });
 }
 
 /** Nearest-rank percentile of a list of latencies. */
 export function percentile(sortedMs: readonly number[], p: number): number {
   if (sortedMs.length === 0) return 0;
-  const rank = Math.min(sortedMs.length - 1, Math.max(0, Math.ceil((p / 100) * sortedMs.length) - 1));
+  const rank = Math.min(
+    sortedMs.length - 1,
+    Math.max(0, Math.ceil((p / 100) * sortedMs.length) - 1),
+  );
   return sortedMs[rank];
 }
 
@@ -65,7 +81,11 @@ export function percentile(sortedMs: readonly number[], p: number): number {
  * Runs `call` from `concurrency` loops for `durationSeconds` in this process and measures it
  * like autocannon does (requests/s, p50/p99); a rejected call counts as an error.
  */
-export async function runLoop(call: () => Promise<unknown>, concurrency: number, durationSeconds: number): Promise<Measurement> {
+export async function runLoop(
+  call: () => Promise<unknown>,
+  concurrency: number,
+  durationSeconds: number,
+): Promise<Measurement> {
   const latencies: number[] = [];
   let errors = 0;
   const deadline = performance.now() + durationSeconds * 1000;

@@ -28,7 +28,9 @@ async function main(): Promise<void> {
   const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
   const report: BenchReport = {
     startedAt: new Date().toISOString(),
-    command: ['npm run bench --', ...process.argv.slice(2)].join(' ').replace(/ --$/, ''),
+    command: ['npm run bench --', ...process.argv.slice(2)]
+      .join(' ')
+      .replace(/ --$/, ''),
     durationSeconds: args.durationSeconds,
     connections: args.connections,
     machine: machine(),
@@ -36,16 +38,24 @@ async function main(): Promise<void> {
   };
   report.scenarios = await runBench(args, say);
   report.machine.loadAverageEnd = os.loadavg();
-  process.stdout.write(args.isJson ? `${JSON.stringify(report)}\n` : `${renderText(report)}\n`);
+  process.stdout.write(
+    args.isJson ? `${JSON.stringify(report)}\n` : `${renderText(report)}\n`,
+  );
   if (args.outFile) {
     const file = path.resolve(findRepoRoot(), args.outFile);
-    const existing = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+    const existing = fs.existsSync(file)
+      ? fs.readFileSync(file, 'utf8')
+      : undefined;
     fs.writeFileSync(file, updateDocument(existing, renderMarkdown(report)));
     say(`results written to ${path.relative(process.cwd(), file) || file}`);
   }
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(err instanceof UsageError ? `${err.message}\n` : `bench failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.stderr.write(
+    err instanceof UsageError
+      ? `${err.message}\n`
+      : `bench failed: ${(err as Error).stack ?? String(err)}\n`,
+  );
   process.exit(err instanceof UsageError ? 2 : 1);
 });

@@ -1,8 +1,14 @@
-import { parseProcStatCpuMs, parseProcStatus, readProcessCpuMs, readProcessMemory } from './process-stats';
+import {
+  parseProcStatCpuMs,
+  parseProcStatus,
+  readProcessCpuMs,
+  readProcessMemory,
+} from './process-stats';
 
 describe('process memory', () => {
   it('reads VmRSS and VmHWM in MB from /proc/<pid>/status text', () => {
-    const status = 'Name:\tnode\nVmPeak:\t 1000000 kB\nVmHWM:\t   102400 kB\nVmRSS:\t    81920 kB\n';
+    const status =
+      'Name:\tnode\nVmPeak:\t 1000000 kB\nVmHWM:\t   102400 kB\nVmRSS:\t    81920 kB\n';
     expect(parseProcStatus(status)).toEqual({ rssMb: 80, peakRssMb: 100 });
   });
 
@@ -20,7 +26,8 @@ describe('process memory', () => {
 
 describe('process CPU time', () => {
   it('adds utime and stime (clock ticks) from /proc/<pid>/stat, even with spaces in the name', () => {
-    const stat = '1234 (node main) S 1 1234 1234 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 11 0 100 1000 100';
+    const stat =
+      '1234 (node main) S 1 1234 1234 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 11 0 100 1000 100';
     expect(parseProcStatCpuMs(stat)).toBe(3000);
   });
 

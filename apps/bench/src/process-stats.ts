@@ -20,7 +20,9 @@ export function parseProcStatus(status: string): ProcessMemory | undefined {
 }
 
 /** Memory of a running process from Linux /proc (the kernel tracks the peak, so no sampling is lost); undefined elsewhere. */
-export function readProcessMemory(pid: number | undefined): ProcessMemory | undefined {
+export function readProcessMemory(
+  pid: number | undefined,
+): ProcessMemory | undefined {
   if (!pid) return undefined;
   try {
     return parseProcStatus(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));

@@ -17,7 +17,9 @@ describe('sumMetric', () => {
 
   it('keeps only the samples whose labels include the given pairs', () => {
     expect(sumMetric(TEXT, 'vault_logins_total', { result: 'ok' })).toBe(1);
-    expect(sumMetric(TEXT, 'vault_logins_total', { result: 'timeout' })).toBeUndefined();
+    expect(
+      sumMetric(TEXT, 'vault_logins_total', { result: 'timeout' }),
+    ).toBeUndefined();
   });
 
   it('reads samples without labels and says undefined for a metric that is not there', () => {
@@ -28,7 +30,9 @@ describe('sumMetric', () => {
 
 describe('firstMetric', () => {
   it('uses the first name the service exposes', () => {
-    expect(firstMetric(TEXT, ['jwks_fetches_total', 'tenant_jwks_fetches'])).toBe(3);
+    expect(
+      firstMetric(TEXT, ['jwks_fetches_total', 'tenant_jwks_fetches']),
+    ).toBe(3);
     expect(firstMetric(TEXT, ['nope'])).toBeUndefined();
   });
 });

@@ -1,23 +1,46 @@
 import type { BenchReport, ScenarioResult } from './results';
-import { cpuRatio, cpuTotal, evaluateTargets, ratio, type TargetCheck } from './targets';
+import {
+  cpuRatio,
+  cpuTotal,
+  evaluateTargets,
+  ratio,
+  type TargetCheck,
+} from './targets';
 
-const HEADER = ['', 'scenario', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx/errors', 'CPU ms/request: path total (per process)', 'RSS MB at end (peak)', 'logins / exchanges / JWKS fetches'];
+const HEADER = [
+  '',
+  'scenario',
+  'req/s',
+  'p50 ms',
+  'p99 ms',
+  'non-2xx/errors',
+  'CPU ms/request: path total (per process)',
+  'RSS MB at end (peak)',
+  'logins / exchanges / JWKS fetches',
+];
 
 function cpuCell(r: ScenarioResult): string {
   const total = cpuTotal(r);
   if (total === undefined) return '—';
-  const parts = Object.entries(r.cpuMsPerRequest).map(([name, ms]) => `${name} ${ms.toFixed(2)}`);
+  const parts = Object.entries(r.cpuMsPerRequest).map(
+    ([name, ms]) => `${name} ${ms.toFixed(2)}`,
+  );
   return `${total.toFixed(2)} (${parts.join(', ')})`;
 }
 
 function memoryCell(r: ScenarioResult): string {
-  const parts = Object.entries(r.memory).map(([name, m]) => (m ? `${name} ${m.rssMb} (${m.peakRssMb})` : `${name} ?`));
+  const parts = Object.entries(r.memory).map(([name, m]) =>
+    m ? `${name} ${m.rssMb} (${m.peakRssMb})` : `${name} ?`,
+  );
   return parts.join(', ') || '—';
 }
 
 function countsCell(r: ScenarioResult): string {
   const show = (n: number | undefined) => (n === undefined ? '—' : String(n));
-  const parts = Object.entries(r.counts).map(([name, c]) => `${name} ${show(c.vaultLogins)}/${show(c.jwtExchanges)}/${show(c.jwksFetches)}`);
+  const parts = Object.entries(r.counts).map(
+    ([name, c]) =>
+      `${name} ${show(c.vaultLogins)}/${show(c.jwtExchanges)}/${show(c.jwksFetches)}`,
+  );
   return parts.join(', ') || '—';
 }
 
@@ -25,8 +48,35 @@ function countsCell(r: ScenarioResult): string {
 export function tableRows(results: ScenarioResult[]): string[][] {
   return results.map((r) => {
     const m = r.measurement;
-    if (!m) return [r.id, r.label, 'not measured', '', '', '', '', '', r.skipped ?? ''];
-    return [r.id, r.label, String(m.requestsPerSecond), String(m.p50Ms), String(m.p99Ms), `${m.non2xx}/${m.errors}${m.failedStatuses ? ` (${Object.entries(m.failedStatuses).map(([c, n]) => `${n}× ${c}`).join(', ')})` : ''}`, cpuCell(r), memoryCell(r), countsCell(r)];
+    if (!m)
+      return [
+        r.id,
+        r.label,
+        'not measured',
+        '',
+        '',
+        '',
+        '',
+        '',
+        r.skipped ?? '',
+      ];
+    return [
+      r.id,
+      r.label,
+      String(m.requestsPerSecond),
+      String(m.p50Ms),
+      String(m.p99Ms),
+      `${m.non2xx}/${m.errors}${
+        m.failedStatuses
+          ? ` (${Object.entries(m.failedStatuses)
+              .map(([c, n]) => `${n}× ${c}`)
+              .join(', ')})`
+          : ''
+      }`,
+      cpuCell(r),
+      memoryCell(r),
+      countsCell(r),
+    ];
   });
 }
 
@@ -37,11 +87,18 @@ function verdict(c: TargetCheck): string {
 /** The plain-text report printed on stdout. */
 export function renderText(report: BenchReport): string {
   const rows = [HEADER, ...tableRows(report.scenarios)];
-  const widths = HEADER.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]) => r.map((cell, i) => (cell ?? '').padEnd(widths[i])).join('  ').trimEnd();
+  const widths = HEADER.map((_, i) =>
+    Math.max(...rows.map((r) => (r[i] ?? '').length)),
+  );
+  const line = (r: string[]) =>
+    r
+      .map((cell, i) => (cell ?? '').padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   const ce = ratio(report.scenarios, 'c', 'e');
   const de = ratio(report.scenarios, 'd', 'e');
-  const fmt = (n: number | undefined) => (n === undefined ? 'n/a' : n.toFixed(2));
+  const fmt = (n: number | undefined) =>
+    n === undefined ? 'n/a' : n.toFixed(2);
   return [
     `Secret Flows benchmark: ${report.connections} connections, ${report.durationSeconds} s per scenario`,
     '',
@@ -51,7 +108,9 @@ export function renderText(report: BenchReport): string {
     `by CPU per request: (c)/(e) = ${fmt(cpuRatio(report.scenarios, 'c', 'e'))}   (d)/(e) = ${fmt(cpuRatio(report.scenarios, 'd', 'e'))}`,
     '',
     'targets:',
-    ...evaluateTargets(report.scenarios).map((c) => `  ${verdict(c).padEnd(6)} ${c.target}: ${c.measured}`),
+    ...evaluateTargets(report.scenarios).map(
+      (c) => `  ${verdict(c).padEnd(6)} ${c.target}: ${c.measured}`,
+    ),
   ].join('\n');
 }
 
@@ -66,7 +125,8 @@ function mdRow(cells: string[]): string {
 /** The generated part of docs/benchmarks.md. */
 export function renderMarkdown(report: BenchReport): string {
   const m = report.machine;
-  const fmt = (n: number | undefined) => (n === undefined ? 'n/a' : n.toFixed(2));
+  const fmt = (n: number | undefined) =>
+    n === undefined ? 'n/a' : n.toFixed(2);
   return [
     `Run ${report.startedAt} with \`${report.command}\`: ${report.connections} connections, ${report.durationSeconds} s per scenario after a warm-up, loopback only, every service with \`LOG_LEVEL=warn\`.`,
     '',
@@ -81,7 +141,9 @@ export function renderMarkdown(report: BenchReport): string {
     '',
     mdRow(['target', 'measured', 'verdict']),
     mdRow(['---', '---', '---']),
-    ...evaluateTargets(report.scenarios).map((c) => mdRow([c.target, c.measured, verdict(c)])),
+    ...evaluateTargets(report.scenarios).map((c) =>
+      mdRow([c.target, c.measured, verdict(c)]),
+    ),
   ].join('\n');
 }
 
@@ -89,7 +151,10 @@ export const GENERATED_START = '<!-- bench:results:start -->';
 export const GENERATED_END = '<!-- bench:results:end -->';
 
 /** Replaces the generated block of an existing document (keeping the hand-written analysis), or makes a new one. */
-export function updateDocument(existing: string | undefined, generated: string): string {
+export function updateDocument(
+  existing: string | undefined,
+  generated: string,
+): string {
   const block = `${GENERATED_START}\n${generated}\n${GENERATED_END}`;
   if (existing?.includes(GENERATED_START) && existing.includes(GENERATED_END)) {
     const start = existing.indexOf(GENERATED_START);

@@ -1,7 +1,16 @@
 import type { Measurement } from './load';
 import type { ProcessMemory } from './process-stats';
 
-export type ScenarioId = 'a' | 'a-client' | 'bare' | 'b' | 'c' | 'd' | 'e' | 'sign-transit' | 'sign-wallet';
+export type ScenarioId =
+  | 'a'
+  | 'a-client'
+  | 'bare'
+  | 'b'
+  | 'c'
+  | 'd'
+  | 'e'
+  | 'sign-transit'
+  | 'sign-wallet';
 
 /** Credential work a service did since it started, from its /_system/metrics. */
 export interface CredentialCounts {

@@ -20,7 +20,11 @@ if (match) {
   // The main-thread inspector session answers synchronously, so this works inside 'exit'.
   process.on('exit', () => {
     session.post('Profiler.stop', (err, result) => {
-      if (!err) fs.writeFileSync(path.join(dir, `${match[1]}-${process.pid}.cpuprofile`), JSON.stringify(result.profile));
+      if (!err)
+        fs.writeFileSync(
+          path.join(dir, `${match[1]}-${process.pid}.cpuprofile`),
+          JSON.stringify(result.profile),
+        );
     });
   });
 }

@@ -4,19 +4,43 @@
 const fs = require('node:fs');
 
 const LAYERS = [
-  ['module loading', (f, u) => /wrapSafe|compileFunction/.test(f) || /modules\/cjs\/loader/.test(u)],
-  ['axios', (f, u) => /node_modules\/(axios|follow-redirects|form-data|proxy-from-env)\//.test(u)],
+  [
+    'module loading',
+    (f, u) =>
+      /wrapSafe|compileFunction/.test(f) || /modules\/cjs\/loader/.test(u),
+  ],
+  [
+    'axios',
+    (f, u) =>
+      /node_modules\/(axios|follow-redirects|form-data|proxy-from-env)\//.test(
+        u,
+      ),
+  ],
   ['opentelemetry', (f, u) => /node_modules\/@opentelemetry\//.test(u)],
   ['pino', (f, u) => /node_modules\/(pino|sonic-boom|thread-stream)/.test(u)],
-  ['prom-client', (f, u) => /node_modules\/(prom-client|tdigest|bintrees)\//.test(u)],
+  [
+    'prom-client',
+    (f, u) => /node_modules\/(prom-client|tdigest|bintrees)\//.test(u),
+  ],
   ['helmet', (f, u) => /node_modules\/helmet\//.test(u)],
   ['zod', (f, u) => /node_modules\/zod\//.test(u)],
-  ['jwt libraries', (f, u) => /node_modules\/(jsonwebtoken|jws|jwa|jose)\//.test(u)],
+  [
+    'jwt libraries',
+    (f, u) => /node_modules\/(jsonwebtoken|jws|jwa|jose)\//.test(u),
+  ],
   ['express and its dependencies', (f, u) => /node_modules\//.test(u)],
   ['our code', (f, u) => /\/(apps|libs)\/[^/]+\/dist\//.test(u)],
   ['node crypto', (f, u) => /crypto/.test(u)],
-  ['node http', (f, u) => /_http_|node:http/.test(u) || /HTTPParser|parserOn/.test(f)],
-  ['socket writes and streams', (f, u) => /node:net|stream/.test(u) || /writev|writeLatin1String|writeUtf8String|writeBuffer/.test(f)],
+  [
+    'node http',
+    (f, u) => /_http_|node:http/.test(u) || /HTTPParser|parserOn/.test(f),
+  ],
+  [
+    'socket writes and streams',
+    (f, u) =>
+      /node:net|stream/.test(u) ||
+      /writev|writeLatin1String|writeUtf8String|writeBuffer/.test(f),
+  ],
   ['GC', (f) => f === '(garbage collector)'],
   ['other Node internals', (f, u) => u.startsWith('node:') || u === ''],
 ];
@@ -30,7 +54,9 @@ function summarise(file) {
     const { functionName, url } = byId.get(id).callFrame;
     if (functionName === '(idle)') return;
     const dt = profile.timeDeltas[i] || 0;
-    const layer = (LAYERS.find(([, test]) => test(functionName, url)) || ['other'])[0];
+    const layer = (LAYERS.find(([, test]) => test(functionName, url)) || [
+      'other',
+    ])[0];
     time.set(layer, (time.get(layer) || 0) + dt);
     busy += dt;
   });

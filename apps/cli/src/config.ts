@@ -1,7 +1,14 @@
 import { z } from 'zod';
 
 /** Environment variables the CLI reads (docs/configuration.md); flags take precedence. */
-export const ENV_KEYS = ['VAULT_ADDR', 'VAULT_TOKEN', 'VAULT_TOKEN_FILE', 'VAULT_NAMESPACE', 'VAULT_CACERT', 'VAULT_TIMEOUT_MS'] as const;
+export const ENV_KEYS = [
+  'VAULT_ADDR',
+  'VAULT_TOKEN',
+  'VAULT_TOKEN_FILE',
+  'VAULT_NAMESPACE',
+  'VAULT_CACERT',
+  'VAULT_TIMEOUT_MS',
+] as const;
 
 const envSchema = z.object({
   VAULT_ADDR: z.url().optional(),
@@ -22,11 +29,17 @@ export interface CliEnv {
 }
 
 /** Parses the CLI's environment once, reporting every problem in one message (values never echoed). */
-export function loadCliEnv(env: Record<string, string | undefined>): Readonly<CliEnv> {
-  const picked = Object.fromEntries(ENV_KEYS.map((k) => [k, env[k] === '' ? undefined : env[k]]));
+export function loadCliEnv(
+  env: Record<string, string | undefined>,
+): Readonly<CliEnv> {
+  const picked = Object.fromEntries(
+    ENV_KEYS.map((k) => [k, env[k] === '' ? undefined : env[k]]),
+  );
   const parsed = envSchema.safeParse(picked);
   if (!parsed.success) {
-    throw new Error(`invalid environment: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new Error(
+      `invalid environment: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   const e = parsed.data;
   return Object.freeze({

@@ -1,6 +1,9 @@
 // Public API: an explicit list of exports.
 export { bootstrapVault, renderPolicy } from './bootstrap/bootstrap-vault';
-export type { BootstrapOptions, BootstrapResult } from './bootstrap/bootstrap-vault';
+export type {
+  BootstrapOptions,
+  BootstrapResult,
+} from './bootstrap/bootstrap-vault';
 export type { CredentialFiles } from './bootstrap/credential-files';
 export { loadSpec, findSpecDir } from './bootstrap/spec-file';
 export type { Phase, PhaseSpec, BootstrapSpec } from './bootstrap/spec-file';

@@ -8,7 +8,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createVaultClient, tokenAuth, userpassAuth, type VaultClient } from '@secret-flows/vault-client';
+import {
+  createVaultClient,
+  tokenAuth,
+  userpassAuth,
+  type VaultClient,
+} from '@secret-flows/vault-client';
 // vault-dev is an app, allowed here as a test-only dependency (root eslint config, scope:vault-dev).
 import { startVaultDev, type VaultDevServer } from '@secret-flows/vault-dev';
 import { runCli } from '../src/cli';
@@ -28,8 +33,22 @@ describe('secret-flows bootstrap against vault-dev over TLS with VAULT_CACERT', 
   const bootstrap = async (env: Record<string, string>) => {
     const out: string[] = [];
     const code = await runCli(
-      ['bootstrap', '--vault-addr', server.address, '--phase', '4', '--agent-client-id', 'secret-flows-agent', '--spec-dir', path.join(__dirname, '..', '..', '..', 'deploy', 'vault')],
-      { out: (l) => out.push(l), err: (l) => out.push(l), env: { VAULT_TOKEN: rootToken, ...env } },
+      [
+        'bootstrap',
+        '--vault-addr',
+        server.address,
+        '--phase',
+        '4',
+        '--agent-client-id',
+        'secret-flows-agent',
+        '--spec-dir',
+        path.join(__dirname, '..', '..', '..', 'deploy', 'vault'),
+      ],
+      {
+        out: (l) => out.push(l),
+        err: (l) => out.push(l),
+        env: { VAULT_TOKEN: rootToken, ...env },
+      },
       COMMANDS,
     );
     return { code, out: out.join('\n') };
@@ -41,7 +60,11 @@ describe('secret-flows bootstrap against vault-dev over TLS with VAULT_CACERT', 
     // The CA as an operator has it: a copy in a file of its own (the vault-ca ConfigMap).
     caFile = path.join(dir, 'ca.crt');
     fs.writeFileSync(caFile, server.caCertPem ?? '');
-    root = createVaultClient({ address: server.address, caCertPem: server.caCertPem, auth: tokenAuth(rootToken) });
+    root = createVaultClient({
+      address: server.address,
+      caCertPem: server.caCertPem,
+      auth: tokenAuth(rootToken),
+    });
     clients.push(root);
   });
   afterAll(async () => {
@@ -54,10 +77,17 @@ describe('secret-flows bootstrap against vault-dev over TLS with VAULT_CACERT', 
     const first = await bootstrap({ VAULT_CACERT: caFile });
     expect(first.code).toBe(0);
     const config = await root.auth.jwt('jwt').readConfig();
-    expect(config).toMatchObject({ jwksUrl: `${server.address}/v1/identity/oidc/.well-known/keys`, jwksCaPem: fs.readFileSync(caFile, 'utf8') });
+    expect(config).toMatchObject({
+      jwksUrl: `${server.address}/v1/identity/oidc/.well-known/keys`,
+      jwksCaPem: fs.readFileSync(caFile, 'utf8'),
+    });
 
     await createTenant(root, 'acme', 'acme-password');
-    const tenant = createVaultClient({ address: server.address, caCertPem: server.caCertPem, auth: userpassAuth({ username: 'acme', password: 'acme-password' }) });
+    const tenant = createVaultClient({
+      address: server.address,
+      caCertPem: server.caCertPem,
+      auth: userpassAuth({ username: 'acme', password: 'acme-password' }),
+    });
     clients.push(tenant);
     const { token } = await tenant.identity.oidc.generateToken('tenant');
     const exchanged = await root.auth.jwt('jwt').login('tenant', token);
@@ -66,7 +96,10 @@ describe('secret-flows bootstrap against vault-dev over TLS with VAULT_CACERT', 
 
   it('changes nothing on a second run with the same CA', async () => {
     const again = await bootstrap({ VAULT_CACERT: caFile });
-    expect([again.code, again.out]).toEqual([0, expect.stringContaining('nothing changed')]);
+    expect([again.code, again.out]).toEqual([
+      0,
+      expect.stringContaining('nothing changed'),
+    ]);
   });
 
   it('cannot even connect without VAULT_CACERT (exit 1, a clear message)', async () => {

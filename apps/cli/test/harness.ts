@@ -5,7 +5,12 @@ import * as path from 'node:path';
 import * as jwt from 'jsonwebtoken';
 // vault-dev is an app, allowed in this project's tests only (vaultDevInTests in eslint.config.mjs).
 import { startVaultDev } from '@secret-flows/vault-dev';
-import { createVaultClient, tokenAuth, type JsonWebKeySet, type VaultClient } from '@secret-flows/vault-client';
+import {
+  createVaultClient,
+  tokenAuth,
+  type JsonWebKeySet,
+  type VaultClient,
+} from '@secret-flows/vault-client';
 
 /** A fresh vault-dev on port 0, a root client, and a temp dir for credential files. */
 export async function startVault() {
@@ -27,7 +32,11 @@ export async function startVault() {
     client,
     /** A client whose token carries exactly `policies` (+ default). */
     async withPolicies(...policies: string[]): Promise<VaultClient> {
-      const auth = await root.auth.token.create({ policies, ttl: '10m', noParent: true });
+      const auth = await root.auth.token.create({
+        policies,
+        ttl: '10m',
+        noParent: true,
+      });
       return root.withToken(auth.clientToken);
     },
     async stop() {
@@ -41,16 +50,25 @@ export async function startVault() {
 export type TestVault = Awaited<ReturnType<typeof startVault>>;
 
 /** Verifies a Vault identity token against the published JWKS, by kid. */
-export function verifyWithJwks(token: string, jwks: JsonWebKeySet, audience: string): jwt.JwtPayload {
+export function verifyWithJwks(
+  token: string,
+  jwks: JsonWebKeySet,
+  audience: string,
+): jwt.JwtPayload {
   const header = jwt.decode(token, { complete: true })?.header;
   const jwk = jwks.keys.find((k) => k.kid === header?.kid);
   if (!jwk) throw new Error(`no JWK for kid ${String(header?.kid)}`);
   const key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
-  return jwt.verify(token, key, { audience, algorithms: [jwk.alg as jwt.Algorithm] }) as jwt.JwtPayload;
+  return jwt.verify(token, key, {
+    audience,
+    algorithms: [jwk.alg as jwt.Algorithm],
+  }) as jwt.JwtPayload;
 }
 
 /** Resolves to 'allowed' or the HTTP status Vault refused with. */
-export async function attempt(call: () => Promise<unknown>): Promise<'allowed' | number> {
+export async function attempt(
+  call: () => Promise<unknown>,
+): Promise<'allowed' | number> {
   try {
     await call();
     return 'allowed';
@@ -62,10 +80,23 @@ export async function attempt(call: () => Promise<unknown>): Promise<'allowed' |
 }
 
 /** Creates a tenant the way phase 4 provisioning does: entity with tenant_id, userpass user, alias. */
-export async function createTenant(admin: VaultClient, tenantId: string, password: string) {
+export async function createTenant(
+  admin: VaultClient,
+  tenantId: string,
+  password: string,
+) {
   const userpassAccessor = (await admin.sys.authAccessor('userpass')) as string;
-  const { id } = await admin.identity.createEntity({ name: `tenant-${tenantId}`, metadata: { tenant_id: tenantId } });
-  await admin.auth.userpass().writeUser(tenantId, { password, tokenPolicies: ['tenant-login'] });
-  await admin.identity.createEntityAlias({ name: tenantId, canonicalId: id, mountAccessor: userpassAccessor });
+  const { id } = await admin.identity.createEntity({
+    name: `tenant-${tenantId}`,
+    metadata: { tenant_id: tenantId },
+  });
+  await admin.auth
+    .userpass()
+    .writeUser(tenantId, { password, tokenPolicies: ['tenant-login'] });
+  await admin.identity.createEntityAlias({
+    name: tenantId,
+    canonicalId: id,
+    mountAccessor: userpassAccessor,
+  });
   return { entityId: id };
 }

@@ -26,7 +26,10 @@ export interface ConfigVariable {
  * apisix.yaml (APISIX >= 3.17 substitutes in its raw text before parsing) but not in config.yaml
  * (substituted after parsing): `withComments: false` for the latter.
  */
-export function configVariables(text: string, withComments = true): ConfigVariable[] {
+export function configVariables(
+  text: string,
+  withComments = true,
+): ConfigVariable[] {
   const found = new Map<string, boolean>();
   const scanned = withComments
     ? text

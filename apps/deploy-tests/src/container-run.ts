@@ -66,7 +66,9 @@ export class PodSandbox {
           | string
           | undefined;
         if (value === undefined)
-          throw new Error(`ConfigMap ${ref.name as string} has no ${ref.key as string}`);
+          throw new Error(
+            `ConfigMap ${ref.name as string} has no ${ref.key as string}`,
+          );
         env[entry.name as string] = value;
       } else if (entry.valueFrom) {
         continue; // Secret and downward API references are filled in by the test when needed.

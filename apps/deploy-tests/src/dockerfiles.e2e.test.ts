@@ -49,12 +49,18 @@ describe('parseDockerfile', () => {
 describe('the one Dockerfile (ARG APP)', () => {
   it('replaces the per-app Dockerfiles', () => {
     for (const { app } of IMAGES) {
-      expect(fs.existsSync(path.join(REPO_ROOT, 'apps', app, 'Dockerfile'))).toBe(false);
       expect(
-        fs.existsSync(path.join(REPO_ROOT, 'apps', app, 'Dockerfile.dockerignore')),
+        fs.existsSync(path.join(REPO_ROOT, 'apps', app, 'Dockerfile')),
+      ).toBe(false);
+      expect(
+        fs.existsSync(
+          path.join(REPO_ROOT, 'apps', app, 'Dockerfile.dockerignore'),
+        ),
       ).toBe(false);
     }
-    expect(argsOf(stages.find((s) => s.name === 'build') ?? final, 'ARG')).toContain('APP');
+    expect(
+      argsOf(stages.find((s) => s.name === 'build') ?? final, 'ARG'),
+    ).toContain('APP');
     expect(argsOf(final, 'ARG')).toContain('APP');
   });
 
@@ -103,7 +109,9 @@ describe('the one Dockerfile (ARG APP)', () => {
       expect(
         fs.existsSync(path.join(REPO_ROOT, 'apps', app, 'tsconfig.app.json')),
       ).toBe(true);
-      expect(fs.existsSync(path.join(REPO_ROOT, 'apps', app, 'src', 'main.ts'))).toBe(true);
+      expect(
+        fs.existsSync(path.join(REPO_ROOT, 'apps', app, 'src', 'main.ts')),
+      ).toBe(true);
     }
   });
 
@@ -132,10 +140,13 @@ describe('the one Dockerfile (ARG APP)', () => {
         path.join(REPO_ROOT, 'apps', app, 'package.json'),
       );
       expect(text).toMatch(
-        new RegExp(`docker build --build-arg APP=${app} +-t secret-flows/${app}:${version.replaceAll('.', '\\.')} +\\.`),
+        new RegExp(
+          `docker build --build-arg APP=${app} +-t secret-flows/${app}:${version.replaceAll('.', '\\.')} +\\.`,
+        ),
       );
       expect(
-        base.images.find((image) => image.name === `secret-flows/${app}`)?.newTag,
+        base.images.find((image) => image.name === `secret-flows/${app}`)
+          ?.newTag,
       ).toBe(version);
     }
   });

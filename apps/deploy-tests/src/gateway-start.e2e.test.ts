@@ -4,7 +4,13 @@ import { parse } from 'yaml';
 import { PodSandbox, writeScript } from './container-run';
 import type { Json } from './manifests';
 import { findObject, podSpecOf } from './manifests';
-import { OVERLAYS, container, envLiteral, itWithKubectl, render } from './rendered';
+import {
+  OVERLAYS,
+  container,
+  envLiteral,
+  itWithKubectl,
+  render,
+} from './rendered';
 
 // The APISIX container's start command, run as a local shell script: the image's programs
 // (apisix init, openresty) are stand-ins that record what they saw, and every mountPath is a
@@ -62,7 +68,7 @@ describe.each(OVERLAYS)('the gateway container of $dir', ({ dir }) => {
       expect(result.status).toBe(0);
       expect(started).toBeDefined();
       expect(started).not.toContain('worker_events.sock');
-      expect(started).toContain("-g daemon off;");
+      expect(started).toContain('-g daemon off;');
     },
   );
 
@@ -85,7 +91,8 @@ describe('the gateway to Vault over TLS', () => {
   const vaultConnection = (dir: string) =>
     render(dir).find(
       (o) =>
-        o.kind === 'ConfigMap' && o.metadata.name.startsWith('vault-connection'),
+        o.kind === 'ConfigMap' &&
+        o.metadata.name.startsWith('vault-connection'),
     )?.data as Record<string, string>;
 
   itWithKubectl(
@@ -96,7 +103,12 @@ describe('the gateway to Vault over TLS', () => {
         expect(`${data.VAULT_UPSTREAM_SCHEME}:`).toBe(
           new URL(data.VAULT_ADDR).protocol,
         );
-        const apisix = container(render(dir), 'Deployment', 'gateway', 'apisix');
+        const apisix = container(
+          render(dir),
+          'Deployment',
+          'gateway',
+          'apisix',
+        );
         const scheme = ((apisix.env ?? []) as Json[]).find(
           (e) => e.name === 'VAULT_UPSTREAM_SCHEME',
         );
@@ -128,7 +140,8 @@ describe('the gateway to Vault over TLS', () => {
       // apisix/cli/file.lua resolve_conf_var); "system" is APISIX's own default.
       const config = objects.find(
         (o) =>
-          o.kind === 'ConfigMap' && o.metadata.name.startsWith('gateway-config'),
+          o.kind === 'ConfigMap' &&
+          o.metadata.name.startsWith('gateway-config'),
       );
       const node = parse(config?.data['config.yaml'] as string) as Json;
       expect(node.apisix.ssl.ssl_trusted_certificate).toBe(

@@ -12,7 +12,12 @@ import { OVERLAYS, itWithKubectl, render } from './rendered';
 // image per app the overlays deploy from the one Dockerfile, and the tags it pushes are the ones
 // the overlays pin.
 
-const WORKFLOW_FILE = path.join(REPO_ROOT, '.github', 'workflows', 'images.yml');
+const WORKFLOW_FILE = path.join(
+  REPO_ROOT,
+  '.github',
+  'workflows',
+  'images.yml',
+);
 const workflowText = fs.readFileSync(WORKFLOW_FILE, 'utf8');
 const workflow = parse(workflowText) as Json;
 const imageJob = workflow.jobs.image as Json;
@@ -21,7 +26,10 @@ const steps = imageJob.steps as Json[];
 function versionOf(app: string): string {
   return (
     JSON.parse(
-      fs.readFileSync(path.join(REPO_ROOT, 'apps', app, 'package.json'), 'utf8'),
+      fs.readFileSync(
+        path.join(REPO_ROOT, 'apps', app, 'package.json'),
+        'utf8',
+      ),
     ) as { version: string }
   ).version;
 }
@@ -32,7 +40,10 @@ describe('the image workflow', () => {
   });
 
   it('is checked by a validator that does catch mistakes', () => {
-    const broken = workflowText.replace('runs-on: ubuntu-24.04', 'runs_on: ubuntu-24.04');
+    const broken = workflowText.replace(
+      'runs-on: ubuntu-24.04',
+      'runs_on: ubuntu-24.04',
+    );
     expect(validateWorkflow(broken).errors.length).toBeGreaterThan(0);
   });
 
@@ -42,13 +53,15 @@ describe('the image workflow', () => {
     ) as Json;
     expect(build.with.file).toBe('Dockerfile');
     expect(build.with.context).toBe('.');
-    expect(String(build.with['build-args']).trim()).toBe('APP=${{ matrix.app }}');
+    expect(String(build.with['build-args']).trim()).toBe(
+      'APP=${{ matrix.app }}',
+    );
     expect(build.with.push).toBe("${{ github.event_name == 'push' }}");
     for (const step of steps.filter((s) => s.uses))
       expect(step.uses).toMatch(/@v\d+$|@[0-9a-f]{40}$/);
   });
 
-  it("tags each image with its package.json version, read by the workflow itself", () => {
+  it('tags each image with its package.json version, read by the workflow itself', () => {
     const version = steps.find((s) => s.id === 'version') as Json;
     expect(version.run).toContain(
       "require('./apps/${{ matrix.app }}/package.json').version",

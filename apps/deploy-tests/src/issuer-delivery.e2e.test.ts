@@ -48,7 +48,8 @@ describe.each(ISSUER_OVERLAYS)(
         const [job] = issuerWorkloads(objects).filter((o) => o.kind === 'Job');
         expect(job).toBeDefined();
         const role = objects.find(
-          (o) => o.kind === 'Role' && o.metadata.name === 'wallet-approle-issuer',
+          (o) =>
+            o.kind === 'Role' && o.metadata.name === 'wallet-approle-issuer',
         ) as Manifest;
         const namespace = job.metadata.namespace as string;
         const sandbox = new PodSandbox(objects, podSpecOf(job) as Json);
@@ -63,7 +64,10 @@ describe.each(ISSUER_OVERLAYS)(
           );
           const issued = await sandbox.run(
             issue,
-            [...(issue.command as string[]), ...((issue.args ?? []) as string[])],
+            [
+              ...(issue.command as string[]),
+              ...((issue.args ?? []) as string[]),
+            ],
             { binDir: bin },
           );
           expect(issued.stderr).toBe('');
@@ -81,7 +85,9 @@ describe.each(ISSUER_OVERLAYS)(
           expect(delivered.stderr).toBe('');
           expect(delivered.status).toBe(0);
 
-          const secretCalls = api.requests.filter((r) => r.verb !== 'discovery');
+          const secretCalls = api.requests.filter(
+            (r) => r.verb !== 'discovery',
+          );
           expect(secretCalls.map((r) => `${r.method} ${r.path}`)).toEqual([
             `PATCH /api/v1/namespaces/${namespace}/secrets/wallet-approle`,
           ]);

@@ -2,7 +2,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Json, Manifest } from './manifests';
-import { K8S_DIR, findObject, kustomizeBuild, podTemplateOf } from './manifests';
+import {
+  K8S_DIR,
+  findObject,
+  kustomizeBuild,
+  podTemplateOf,
+} from './manifests';
 import { selectorMatches } from './policy';
 import { OVERLAYS, container, itWithKubectl, render } from './rendered';
 
@@ -14,7 +19,8 @@ import { OVERLAYS, container, itWithKubectl, render } from './rendered';
 
 function renderWithMonitoring(): Manifest[] {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'monitoring-'));
-  const rel = (target: string) => path.relative(dir, path.join(K8S_DIR, target));
+  const rel = (target: string) =>
+    path.relative(dir, path.join(K8S_DIR, target));
   fs.writeFileSync(
     path.join(dir, 'kustomization.yaml'),
     [
@@ -42,7 +48,10 @@ describe('the monitoring component', () => {
       const selected = objects
         .filter((o) => podTemplateOf(o) && o.kind === 'Deployment')
         .filter((o) =>
-          selectorMatches(monitor.spec.selector, podTemplateOf(o)?.metadata.labels ?? {}),
+          selectorMatches(
+            monitor.spec.selector,
+            podTemplateOf(o)?.metadata.labels ?? {},
+          ),
         )
         .map((o) => o.metadata.name as string)
         .sort();
@@ -51,11 +60,15 @@ describe('the monitoring component', () => {
         expect(endpoint.path).toBe('/_system/metrics');
         for (const name of selected)
           expect(
-            ((container(objects, 'Deployment', name).ports ?? []) as Json[]).map((p) => p.name),
+            (
+              (container(objects, 'Deployment', name).ports ?? []) as Json[]
+            ).map((p) => p.name),
           ).toContain(endpoint.port);
       }
       // The scraper's NetworkPolicy (metrics-scrape) is part of production.
-      expect(findObject(objects, 'NetworkPolicy', 'allow-metrics-scrape')).toBeDefined();
+      expect(
+        findObject(objects, 'NetworkPolicy', 'allow-metrics-scrape'),
+      ).toBeDefined();
       expect(monitor.metadata.namespace).toBe('secret-flows');
     },
   );
@@ -64,8 +77,8 @@ describe('the monitoring component', () => {
     'has rules for token TTL, logins, secret_id rotation, readiness, 5xx and JWKS, each naming its metric source',
     () => {
       const rules = (
-        findObject(renderWithMonitoring(), 'PrometheusRule', 'secret-flows').spec
-          .groups as Json[]
+        findObject(renderWithMonitoring(), 'PrometheusRule', 'secret-flows')
+          .spec.groups as Json[]
       ).flatMap((group) => group.rules as Json[]);
       expect(rules.map((r) => r.alert).sort()).toEqual([
         'AgentHigh5xxRate',
@@ -78,24 +91,39 @@ describe('the monitoring component', () => {
         'WalletVaultTokenExpiring',
       ]);
       for (const rule of rules) {
-        expect(['agent', 'wallet', 'kube-state-metrics']).toContain(rule.labels.service);
+        expect(['agent', 'wallet', 'kube-state-metrics']).toContain(
+          rule.labels.service,
+        );
         expect(['warning', 'critical']).toContain(rule.labels.severity);
         // kube-state-metrics rules read only kube_* series and the PromQL time() function.
         if (rule.labels.service === 'kube-state-metrics')
           expect(
-            [...String(rule.expr).replace(/\{[^}]*\}/g, '').matchAll(/\b[a-z_]+_[a-z_]+\b/g)]
+            [
+              ...String(rule.expr)
+                .replace(/\{[^}]*\}/g, '')
+                .matchAll(/\b[a-z_]+_[a-z_]+\b/g),
+            ]
               .map((m) => m[0])
               .filter((name) => !['group_left'].includes(name))
               .every((name) => name.startsWith('kube_')),
           ).toBe(true);
       }
-      const rotation = rules.find((r) => r.alert === 'SecretIdRotationStale') as Json;
+      const rotation = rules.find(
+        (r) => r.alert === 'SecretIdRotationStale',
+      ) as Json;
       expect(rotation.expr).toContain('cronjob="wallet-secret-id-rotation"');
     },
   );
 
-  itWithKubectl('is in no shipped overlay (its kinds need the Prometheus Operator CRDs)', () => {
-    for (const { dir } of OVERLAYS)
-      expect(render(dir).filter((o) => o.apiVersion.startsWith('monitoring.coreos.com/'))).toEqual([]);
-  });
+  itWithKubectl(
+    'is in no shipped overlay (its kinds need the Prometheus Operator CRDs)',
+    () => {
+      for (const { dir } of OVERLAYS)
+        expect(
+          render(dir).filter((o) =>
+            o.apiVersion.startsWith('monitoring.coreos.com/'),
+          ),
+        ).toEqual([]);
+    },
+  );
 });

@@ -43,7 +43,9 @@ function labelsMatch(
   labels: Record<string, string> | undefined,
   wanted: Record<string, string>,
 ): boolean {
-  return Object.entries(wanted).every(([key, value]) => labels?.[key] === value);
+  return Object.entries(wanted).every(
+    ([key, value]) => labels?.[key] === value,
+  );
 }
 
 // Read by the Node.js runtime itself, not by a service's config schema.
@@ -185,7 +187,10 @@ describe.each(OVERLAYS)(
       'labels every object and pod template with part-of, version and managed-by',
       () => {
         const { version } = JSON.parse(
-          fs.readFileSync(path.join(REPO_ROOT, 'apps', 'agent', 'package.json'), 'utf8'),
+          fs.readFileSync(
+            path.join(REPO_ROOT, 'apps', 'agent', 'package.json'),
+            'utf8',
+          ),
         ) as { version: string };
         const wanted = {
           'app.kubernetes.io/part-of': 'secret-flows',

@@ -332,7 +332,12 @@ describe('probeTimingViolations', () => {
     const ok = deployment('agent', {
       containers: [
         compliantContainer({
-          livenessProbe: { httpGet: { path: '/_system/health', port: 1 }, timeoutSeconds: 2, periodSeconds: 10, failureThreshold: 3 },
+          livenessProbe: {
+            httpGet: { path: '/_system/health', port: 1 },
+            timeoutSeconds: 2,
+            periodSeconds: 10,
+            failureThreshold: 3,
+          },
         }),
       ],
     });
@@ -343,14 +348,23 @@ describe('probeTimingViolations', () => {
     const bad = deployment('wallet', {
       containers: [
         compliantContainer({
-          livenessProbe: { httpGet: { path: '/_system/health', port: 1 }, periodSeconds: 5, failureThreshold: 2 },
-          readinessProbe: { httpGet: { path: '/_system/ready', port: 1 }, timeoutSeconds: 2 },
+          livenessProbe: {
+            httpGet: { path: '/_system/health', port: 1 },
+            periodSeconds: 5,
+            failureThreshold: 2,
+          },
+          readinessProbe: {
+            httpGet: { path: '/_system/ready', port: 1 },
+            timeoutSeconds: 2,
+          },
         }),
       ],
     });
     const found = probeTimingViolations([bad], () => 5000).join('\n');
     expect(found).toContain('livenessProbe timeoutSeconds 1 < 2');
-    expect(found).toContain('readinessProbe times out after 2 s but the endpoint may wait 5000 ms');
+    expect(found).toContain(
+      'readinessProbe times out after 2 s but the endpoint may wait 5000 ms',
+    );
     expect(found).toContain('restarts after only 10 s');
   });
 });
@@ -361,18 +375,27 @@ describe('nodeHeapViolations', () => {
       containers: [
         compliantContainer({
           env: value === undefined ? [] : [{ name: 'NODE_OPTIONS', value }],
-          resources: { requests: { cpu: '1m', memory: '1Mi' }, limits: { cpu: '1', memory } },
+          resources: {
+            requests: { cpu: '1m', memory: '1Mi' },
+            limits: { cpu: '1', memory },
+          },
         }),
       ],
     });
 
   it('accepts a heap limit within the share of the memory limit', () => {
-    expect(nodeHeapViolations([withEnv('--max-old-space-size=160')])).toEqual([]);
+    expect(nodeHeapViolations([withEnv('--max-old-space-size=160')])).toEqual(
+      [],
+    );
   });
 
   it('reports a missing heap limit and one too close to the memory limit', () => {
-    expect(nodeHeapViolations([withEnv(undefined)]).join()).toContain('no --max-old-space-size');
-    expect(nodeHeapViolations([withEnv('--max-old-space-size=200')]).join()).toContain('more than 179 MiB');
+    expect(nodeHeapViolations([withEnv(undefined)]).join()).toContain(
+      'no --max-old-space-size',
+    );
+    expect(
+      nodeHeapViolations([withEnv('--max-old-space-size=200')]).join(),
+    ).toContain('more than 179 MiB');
   });
 
   it('reads Kubernetes memory quantities', () => {

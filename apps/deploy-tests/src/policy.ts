@@ -139,7 +139,9 @@ const LONG_RUNNING = ['Deployment', 'StatefulSet', 'DaemonSet'];
 
 /** Our own images serve /_system/health and /_system/ready; others bring their own endpoints. */
 export function isOwnImage(image: string): boolean {
-  return /^(?:[^/]+\/)*secret-flows\/(?:agent|wallet|cli)(?:[:@]|$)/.test(image);
+  return /^(?:[^/]+\/)*secret-flows\/(?:agent|wallet|cli)(?:[:@]|$)/.test(
+    image,
+  );
 }
 
 function securityViolations(podSpec: Json, container: Json): string[] {
@@ -232,7 +234,9 @@ export function probeTimingViolations(
         if (!probe) continue;
         const timeout = (probe.timeoutSeconds ?? 1) as number;
         if (timeout < MIN_PROBE_TIMEOUT_SECONDS)
-          problems.push(`${kind} timeoutSeconds ${timeout} < ${MIN_PROBE_TIMEOUT_SECONDS}`);
+          problems.push(
+            `${kind} timeoutSeconds ${timeout} < ${MIN_PROBE_TIMEOUT_SECONDS}`,
+          );
         const waits = waitsForMs(container);
         if (timeout * 1000 <= waits)
           problems.push(
@@ -245,7 +249,9 @@ export function probeTimingViolations(
           ((live.periodSeconds ?? 10) as number) *
           ((live.failureThreshold ?? 3) as number);
         if (window < 20)
-          problems.push(`livenessProbe restarts after only ${window} s of failures`);
+          problems.push(
+            `livenessProbe restarts after only ${window} s of failures`,
+          );
       }
       return problems.map((problem) => `${where}: ${problem}`);
     });
@@ -291,7 +297,9 @@ export function nodeHeapViolations(objects: Manifest[]): string[] {
       const most = Math.floor(memoryMiB(limit) * MAX_HEAP_SHARE_OF_LIMIT);
       return Number(heap) <= most
         ? []
-        : [`${where}: heap ${heap} MiB is more than ${most} MiB (${MAX_HEAP_SHARE_OF_LIMIT} of ${limit})`];
+        : [
+            `${where}: heap ${heap} MiB is more than ${most} MiB (${MAX_HEAP_SHARE_OF_LIMIT} of ${limit})`,
+          ];
     });
 }
 

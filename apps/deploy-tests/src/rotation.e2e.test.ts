@@ -36,7 +36,8 @@ function policyPaths(hcl: string): Map<string, string[]> {
 
 function rotationOf(objects: Manifest[]): Manifest | undefined {
   return objects.find(
-    (o) => o.kind === 'CronJob' && o.metadata.name === 'wallet-secret-id-rotation',
+    (o) =>
+      o.kind === 'CronJob' && o.metadata.name === 'wallet-secret-id-rotation',
   );
 }
 
@@ -82,7 +83,9 @@ async function runPod(
       });
       logs.push(`${item.name as string}: ${result.stdout}${result.stderr}`);
       if (result.status !== 0)
-        throw new Error(`container ${item.name as string} failed:\n${logs.join('\n')}`);
+        throw new Error(
+          `container ${item.name as string} failed:\n${logs.join('\n')}`,
+        );
     }
     return {
       logs,
@@ -168,11 +171,12 @@ describe.each(['overlays/dev', 'overlays/production'])(
           (v) => v.name === 'vault-issuer-token',
         );
         const issuerJob = objects.find(
-          (o) => o.kind === 'Job' && o.metadata.name === 'wallet-approle-issuer',
+          (o) =>
+            o.kind === 'Job' && o.metadata.name === 'wallet-approle-issuer',
         ) as Manifest;
-        const issuerToken = ((podSpecOf(issuerJob)?.volumes ?? []) as Json[]).find(
-          (v) => v.name === 'vault-issuer-token',
-        );
+        const issuerToken = (
+          (podSpecOf(issuerJob)?.volumes ?? []) as Json[]
+        ).find((v) => v.name === 'vault-issuer-token');
         expect(tokenVolume?.secret).toEqual(issuerToken?.secret);
         // Only the deliver container gets the Kubernetes token.
         const withApiToken = [
@@ -196,18 +200,26 @@ describe('the schedule', () => {
     'runs at most four days apart (inside the 168 h issuer token period) and at least three (longer than the 24 h wallet token max TTL)',
     () => {
       const cron = rotationOf(render('overlays/production')) as Manifest;
-      const [minute, hour, dom, month, dow] = (cron.spec.schedule as string).split(' ');
-      expect([minute, hour, dom, month].every((f) => /^\d+$|^\*$/.test(f))).toBe(true);
+      const [minute, hour, dom, month, dow] = (
+        cron.spec.schedule as string
+      ).split(' ');
+      expect(
+        [minute, hour, dom, month].every((f) => /^\d+$|^\*$/.test(f)),
+      ).toBe(true);
       expect([dom, month]).toEqual(['*', '*']);
       const days = dow.split(',').map(Number).sort();
-      const gaps = days.map((d, i) => ((days[(i + 1) % days.length] - d + 7) % 7) || 7);
+      const gaps = days.map(
+        (d, i) => (days[(i + 1) % days.length] - d + 7) % 7 || 7,
+      );
       expect(Math.max(...gaps)).toBeLessThanOrEqual(4);
       expect(Math.min(...gaps)).toBeGreaterThanOrEqual(3);
       const bootstrap = fs.readFileSync(
         path.join(K8S_DIR, '..', 'vault', 'bootstrap.yaml'),
         'utf8',
       );
-      expect(bootstrap).toMatch(/- name: wallet\n(?:.*\n)*?\s+tokenMaxTtl: 24h/);
+      expect(bootstrap).toMatch(
+        /- name: wallet\n(?:.*\n)*?\s+tokenMaxTtl: 24h/,
+      );
     },
   );
 

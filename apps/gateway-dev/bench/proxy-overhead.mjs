@@ -37,15 +37,28 @@ function startScript(source, env = {}) {
 }
 
 function startGatewayProcess(agentPort) {
-  const env = { GATEWAY_DEMO_API_KEY: apiKey, AGENT_UPSTREAM: `127.0.0.1:${agentPort}`, PORT: '0', LOG_LEVEL: 'info', GATEWAY_RATE_LIMIT_COUNT: '100000000' };
-  return startProcess([path.join(root, 'apps/gateway-dev/dist/main.js')], env, (line) => {
-    const record = JSON.parse(line);
-    return record.address ? Number(new URL(record.address).port) : undefined;
-  });
+  const env = {
+    GATEWAY_DEMO_API_KEY: apiKey,
+    AGENT_UPSTREAM: `127.0.0.1:${agentPort}`,
+    PORT: '0',
+    LOG_LEVEL: 'info',
+    GATEWAY_RATE_LIMIT_COUNT: '100000000',
+  };
+  return startProcess(
+    [path.join(root, 'apps/gateway-dev/dist/main.js')],
+    env,
+    (line) => {
+      const record = JSON.parse(line);
+      return record.address ? Number(new URL(record.address).port) : undefined;
+    },
+  );
 }
 
 function startProcess(argv, env, portOf) {
-  const child = spawn(process.execPath, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, argv, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     let buffered = '';
     child.stdout.on('data', (chunk) => {
@@ -56,47 +69,76 @@ function startProcess(argv, env, portOf) {
       }
       buffered = buffered.slice(buffered.lastIndexOf('\n') + 1);
     });
-    child.once('exit', (code) => reject(new Error(`process exited with ${code}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`process exited with ${code}`)),
+    );
   });
 }
 
 // CPU time (user + system) a process has used, in ms: on a shared, loaded machine CPU per
 // request is a steadier measure of a hop's cost than throughput.
 function cpuMs(pid) {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const fields = fs
+    .readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .split(') ')[1]
+    .split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
 async function measure(name, child, port, headers = {}) {
   const cpuBefore = cpuMs(child.pid);
-  const result = await autocannon({ url: `http://127.0.0.1:${port}/cloud-agent/secrets/db`, connections, duration: seconds, headers });
-  if (result.non2xx > 0) throw new Error(`${name}: ${result.non2xx} non-2xx responses`);
-  const cpuUsPerRequest = Math.round(((cpuMs(child.pid) - cpuBefore) * 1000) / result.requests.total);
-  return { name, requestsPerSecond: Math.round(result.requests.average), p50Ms: result.latency.p50, p99Ms: result.latency.p99, cpuUsPerRequest };
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}/cloud-agent/secrets/db`,
+    connections,
+    duration: seconds,
+    headers,
+  });
+  if (result.non2xx > 0)
+    throw new Error(`${name}: ${result.non2xx} non-2xx responses`);
+  const cpuUsPerRequest = Math.round(
+    ((cpuMs(child.pid) - cpuBefore) * 1000) / result.requests.total,
+  );
+  return {
+    name,
+    requestsPerSecond: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    cpuUsPerRequest,
+  };
 }
 
 const children = [];
 try {
   const upstream = await startScript(UPSTREAM);
   children.push(upstream.child);
-  const bare = await startScript(BARE_PROXY, { TARGET_PORT: String(upstream.port) });
+  const bare = await startScript(BARE_PROXY, {
+    TARGET_PORT: String(upstream.port),
+  });
   children.push(bare.child);
   const gateway = await startGatewayProcess(upstream.port);
   children.push(gateway.child);
   const results = [
     await measure('upstream', upstream.child, upstream.port),
     await measure('bare-proxy', bare.child, bare.port),
-    await measure('gateway-dev', gateway.child, gateway.port, { apikey: apiKey }),
+    await measure('gateway-dev', gateway.child, gateway.port, {
+      apikey: apiKey,
+    }),
   ];
   const ratio = results[2].requestsPerSecond / results[1].requestsPerSecond;
   const cpuRatio = results[2].cpuUsPerRequest / results[1].cpuUsPerRequest;
   if (args.includes('--json')) {
-    process.stdout.write(`${JSON.stringify({ connections, seconds, results, gatewayToBareProxy: ratio, gatewayCpuToBareProxyCpu: cpuRatio })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ connections, seconds, results, gatewayToBareProxy: ratio, gatewayCpuToBareProxyCpu: cpuRatio })}\n`,
+    );
   } else {
     for (const r of results) {
-      console.log(`${r.name.padEnd(12)} ${String(r.requestsPerSecond).padStart(7)} req/s  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms  cpu ${r.cpuUsPerRequest} us/req`);
+      console.log(
+        `${r.name.padEnd(12)} ${String(r.requestsPerSecond).padStart(7)} req/s  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms  cpu ${r.cpuUsPerRequest} us/req`,
+      );
     }
-    console.log(`gateway-dev / bare proxy: throughput ${ratio.toFixed(2)}, cpu per request ${cpuRatio.toFixed(2)}`);
+    console.log(
+      `gateway-dev / bare proxy: throughput ${ratio.toFixed(2)}, cpu per request ${cpuRatio.toFixed(2)}`,
+    );
   }
 } finally {
   for (const child of children) child.kill('SIGTERM');

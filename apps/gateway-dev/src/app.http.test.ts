@@ -20,7 +20,15 @@ describe('the request handler', () => {
       uris: ['/*'],
       priority: 0,
       plugins: [faulty],
-      upstream: createUpstream({ type: 'roundrobin', scheme: 'http', pass_host: 'pass', nodes: { '127.0.0.1:1': 1 } }, 'u'),
+      upstream: createUpstream(
+        {
+          type: 'roundrobin',
+          scheme: 'http',
+          pass_host: 'pass',
+          nodes: { '127.0.0.1:1': 1 },
+        },
+        'u',
+      ),
     };
     const server = http.createServer(
       buildApp({
@@ -30,13 +38,17 @@ describe('the request handler', () => {
         logger: { error: (fields) => errors.push(fields) },
       }),
     );
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) =>
+      server.listen(0, '127.0.0.1', resolve),
+    );
     try {
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       for (const path of ['/a?apikey=secret', '/b']) {
         const response = await fetch(`${base}${path}`);
         expect(response.status).toBe(500);
-        expect(await response.text()).toContain('<title>500 Internal Server Error</title>');
+        expect(await response.text()).toContain(
+          '<title>500 Internal Server Error</title>',
+        );
       }
       expect(errors).toHaveLength(2);
       expect(JSON.stringify(errors)).not.toContain('secret');

@@ -1,6 +1,14 @@
 import type * as http from 'node:http';
-import type { GatewayRequest, PluginExit, RoutePlugin } from './plugins/plugin.types';
-import { gatewayHeaders, type createForwarder, type GatewayLogger } from './proxy/forward';
+import type {
+  GatewayRequest,
+  PluginExit,
+  RoutePlugin,
+} from './plugins/plugin.types';
+import {
+  gatewayHeaders,
+  type createForwarder,
+  type GatewayLogger,
+} from './proxy/forward';
 import { ROUTE_NOT_FOUND, sendExit } from './proxy/exit-responses';
 import type { Upstream } from './proxy/upstream';
 import type { RequestBudget } from './proxy/request-budget';
@@ -18,7 +26,9 @@ export interface CompiledRoute {
 
 /** What the request handler needs; built by compose.ts. */
 export interface AppDependencies {
-  readonly router: { match(request: GatewayRequest): CompiledRoute | undefined };
+  readonly router: {
+    match(request: GatewayRequest): CompiledRoute | undefined;
+  };
   readonly forward: ReturnType<typeof createForwarder>;
   /** The listening port, read once per request without a getsockname call per request. */
   readonly serverPort: () => number;
@@ -36,7 +46,12 @@ export function buildApp(deps: AppDependencies): http.RequestListener {
   return (req, res) => {
     if (deps.budget) {
       if (!deps.budget.tryEnter()) {
-        sendExit(res, 503, { headers: [['Retry-After', '1'], ['Connection', 'close']] });
+        sendExit(res, 503, {
+          headers: [
+            ['Retry-After', '1'],
+            ['Connection', 'close'],
+          ],
+        });
         return;
       }
       const budget = deps.budget;
@@ -46,7 +61,10 @@ export function buildApp(deps: AppDependencies): http.RequestListener {
       handle(req, res);
     } catch (error) {
       // A bug in a plugin must cost one request, not the process (nginx answers 500 the same way).
-      deps.logger.error({ err: error, url: req.url?.split('?')[0] }, 'request handling failed');
+      deps.logger.error(
+        { err: error, url: req.url?.split('?')[0] },
+        'request handling failed',
+      );
       if (!res.headersSent) sendExit(res, 500);
       else res.destroy();
     }
@@ -85,7 +103,13 @@ function createHandler(deps: AppDependencies): http.RequestListener {
     request.routeId = route.id;
     const exit = runPlugins(route.plugins, request);
     if (exit) {
-      sendExit(res, exit.status, { body: exit.body, headers: [...gatewayHeaders(request), ...Object.entries(exit.headers ?? {})] });
+      sendExit(res, exit.status, {
+        body: exit.body,
+        headers: [
+          ...gatewayHeaders(request),
+          ...Object.entries(exit.headers ?? {}),
+        ],
+      });
     } else {
       deps.forward(req, res, request, route.upstream);
     }
@@ -98,7 +122,10 @@ function createHandler(deps: AppDependencies): http.RequestListener {
   };
 }
 
-function runPlugins(plugins: readonly RoutePlugin[], request: GatewayRequest): PluginExit | undefined {
+function runPlugins(
+  plugins: readonly RoutePlugin[],
+  request: GatewayRequest,
+): PluginExit | undefined {
   for (const plugin of plugins) {
     const exit = plugin.handle(request);
     if (exit) return exit;

@@ -3,13 +3,25 @@ import type { CompiledRoute } from './app';
 import { createConsumerDirectory } from './plugins/consumer-directory';
 import { createRoutePlugins } from './plugins/plugin-registry';
 import { createForwarder, type GatewayLogger } from './proxy/forward';
-import { createRequestBudget, type RequestBudget } from './proxy/request-budget';
+import {
+  createRequestBudget,
+  type RequestBudget,
+} from './proxy/request-budget';
 import type { BodyLimits } from './proxy/request-body';
-import { createMissingUpstream, createUpstream, createUpstreamAgents, type Upstream, type UpstreamAgents } from './proxy/upstream';
+import {
+  createMissingUpstream,
+  createUpstream,
+  createUpstreamAgents,
+  type Upstream,
+  type UpstreamAgents,
+} from './proxy/upstream';
 import { createRouteMatcher } from './routing/route-matcher';
 import { GatewayConfigError } from './standalone/config-error';
 import type { SubstitutionEnv } from './standalone/env-substitution';
-import { readStandaloneFile, type StandaloneConfig } from './standalone/standalone-file';
+import {
+  readStandaloneFile,
+  type StandaloneConfig,
+} from './standalone/standalone-file';
 
 /** Inputs of the object graph. */
 export interface DependencyOptions {
@@ -31,7 +43,11 @@ export interface DependencyOptions {
 /** Loads apisix.yaml and builds routes, plugins, upstreams and the forwarder; throws GatewayConfigError. */
 export function createDependencies(options: DependencyOptions) {
   const standalone = readStandaloneFile(options.configPath, options.env);
-  const routes = compileRoutes(standalone, { now: options.now ?? Date.now, tracer: options.tracer }, options.logger);
+  const routes = compileRoutes(
+    standalone,
+    { now: options.now ?? Date.now, tracer: options.tracer },
+    options.logger,
+  );
   const agents = options.agents ?? createUpstreamAgents(options.tls);
   return {
     router: createRouteMatcher(routes),
@@ -39,38 +55,58 @@ export function createDependencies(options: DependencyOptions) {
       agents,
       logger: options.logger,
       budget: options.budget ?? createRequestBudget(),
-      bodyLimits: options.bodyLimits ?? { clientMaxBodySize: 0, clientBodyTimeoutMs: 60_000 },
+      bodyLimits: options.bodyLimits ?? {
+        clientMaxBodySize: 0,
+        clientBodyTimeoutMs: 60_000,
+      },
     }),
     agents,
     routeIds: routes.map((route) => route.id),
   };
 }
 
-type RouteWithVars = CompiledRoute & { readonly vars?: StandaloneConfig['routes'][number]['vars'] };
+type RouteWithVars = CompiledRoute & {
+  readonly vars?: StandaloneConfig['routes'][number]['vars'];
+};
 
 function compileRoutes(
   standalone: StandaloneConfig,
   shared: { now: () => number; tracer: Tracer | undefined },
   logger: GatewayLogger,
 ): RouteWithVars[] {
-  const consumers = createConsumerDirectory(standalone.consumers, standalone.emptyVariables);
+  const consumers = createConsumerDirectory(
+    standalone.consumers,
+    standalone.emptyVariables,
+  );
   const upstreams = new Map<string, Upstream>();
   // APISIX's loader drops an upstream its schema refuses and logs why; the routes on it load
   // and answer 502 (the validator in ../shared/tools/apisix-validate reports the same).
   for (const rejected of standalone.rejectedUpstreams) {
-    logger.error({ upstream: rejected.id, reason: rejected.reason }, 'upstream dropped as APISIX drops it: routes using it answer 502');
-    upstreams.set(rejected.id, createMissingUpstream(rejected.id, rejected.reason));
+    logger.error(
+      { upstream: rejected.id, reason: rejected.reason },
+      'upstream dropped as APISIX drops it: routes using it answer 502',
+    );
+    upstreams.set(
+      rejected.id,
+      createMissingUpstream(rejected.id, rejected.reason),
+    );
   }
   for (const [index, upstream] of standalone.upstreams.entries()) {
-    if (upstream.id === undefined) throw new GatewayConfigError(`upstream #${index}: id is required`);
-    if (upstreams.has(upstream.id) && !upstreams.get(upstream.id)?.missingReason) throw new GatewayConfigError(`upstream "${upstream.id}": duplicate id`);
+    if (upstream.id === undefined)
+      throw new GatewayConfigError(`upstream #${index}: id is required`);
+    if (
+      upstreams.has(upstream.id) &&
+      !upstreams.get(upstream.id)?.missingReason
+    )
+      throw new GatewayConfigError(`upstream "${upstream.id}": duplicate id`);
     upstreams.set(upstream.id, createUpstream(upstream, upstream.id));
   }
   const seen = new Set<string>();
   return standalone.routes
     .filter((route) => route.status === 1)
     .map((route) => {
-      if (seen.has(route.id)) throw new GatewayConfigError(`route "${route.id}": duplicate id`);
+      if (seen.has(route.id))
+        throw new GatewayConfigError(`route "${route.id}": duplicate id`);
       seen.add(route.id);
       let upstream = route.upstream
         ? createUpstream(route.upstream, `route:${route.id}`)
@@ -78,7 +114,10 @@ function compileRoutes(
       if (!upstream) {
         // apisix/init.lua handle_upstream: an upstream_id that names nothing is a 502 per request.
         const reason = `upstream_id "${route.upstream_id}" not found`;
-        logger.error({ route: route.id, reason }, 'route has no upstream: APISIX answers 502 on it');
+        logger.error(
+          { route: route.id, reason },
+          'route has no upstream: APISIX answers 502 on it',
+        );
         upstream = createMissingUpstream(route.upstream_id ?? '', reason);
       }
       return {
@@ -87,7 +126,11 @@ function compileRoutes(
         methods: route.methods,
         priority: route.priority,
         vars: route.vars,
-        plugins: createRoutePlugins(route.plugins, { routeId: route.id, consumers, ...shared }),
+        plugins: createRoutePlugins(route.plugins, {
+          routeId: route.id,
+          consumers,
+          ...shared,
+        }),
         upstream,
       };
     });

@@ -37,13 +37,23 @@ const hostPort = z.string().regex(HOST_PORT, 'must be host:port').optional();
 const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(9080),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   GATEWAY_CONFIG: z.string().min(1).optional(),
   GATEWAY_NODE_CONFIG: z.string().min(1).optional(),
   GATEWAY_RELOAD_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
-  GATEWAY_MAX_CONCURRENT_REQUESTS: z.coerce.number().int().positive().default(1024),
-  GATEWAY_MAX_BUFFERED_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024 * 1024),
+  GATEWAY_MAX_CONCURRENT_REQUESTS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024),
+  GATEWAY_MAX_BUFFERED_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024 * 1024),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default('gateway-dev'),
   AGENT_UPSTREAM: hostPort,
@@ -60,7 +70,10 @@ export interface GatewayDevConfig {
   /** APISIX's config.yaml; undefined = the one next to configPath, if any. */
   readonly nodeConfigPath: string | undefined;
   /** Requests in flight and buffered body bytes beyond which the gateway answers 503 + Retry-After. */
-  readonly limits: { readonly maxConcurrentRequests: number; readonly maxBufferedBodyBytes: number };
+  readonly limits: {
+    readonly maxConcurrentRequests: number;
+    readonly maxBufferedBodyBytes: number;
+  };
   /** How often apisix.yaml is checked for changes; 0 = never (restart to apply). */
   readonly reloadIntervalMs: number;
   /** OTLP/HTTP collector base URL; unset means no spans are recorded. */
@@ -71,10 +84,15 @@ export interface GatewayDevConfig {
 }
 
 /** Parses the environment, failing with every problem in one message. */
-export function loadConfig(env: Readonly<Record<string, string | undefined>>, cwd = process.cwd()): GatewayDevConfig {
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  cwd = process.cwd(),
+): GatewayDevConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    const problems = parsed.error.issues
+      .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+      .join('; ');
     throw new Error(`invalid gateway-dev configuration: ${problems}`);
   }
   return Object.freeze({
@@ -83,7 +101,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     logLevel: parsed.data.LOG_LEVEL,
     shutdownTimeoutMs: parsed.data.SHUTDOWN_TIMEOUT_MS,
     configPath: resolveConfigPath(parsed.data.GATEWAY_CONFIG, cwd),
-    nodeConfigPath: parsed.data.GATEWAY_NODE_CONFIG ? path.resolve(cwd, parsed.data.GATEWAY_NODE_CONFIG) : undefined,
+    nodeConfigPath: parsed.data.GATEWAY_NODE_CONFIG
+      ? path.resolve(cwd, parsed.data.GATEWAY_NODE_CONFIG)
+      : undefined,
     reloadIntervalMs: parsed.data.GATEWAY_RELOAD_INTERVAL_MS,
     limits: {
       maxConcurrentRequests: parsed.data.GATEWAY_MAX_CONCURRENT_REQUESTS,
@@ -107,7 +127,10 @@ export function withUpstreamShorthands(
     const shorthand = env[prefix];
     if (!shorthand) continue;
     const match = HOST_PORT.exec(shorthand);
-    if (!match) throw new Error(`invalid gateway-dev configuration: ${prefix}: must be host:port`);
+    if (!match)
+      throw new Error(
+        `invalid gateway-dev configuration: ${prefix}: must be host:port`,
+      );
     result[`${prefix}_HOST`] ??= match[1];
     result[`${prefix}_PORT`] ??= match[2];
   }
@@ -120,7 +143,10 @@ const DEFAULT_CONFIG = path.join('deploy', 'apisix', 'apisix.yaml');
  * GATEWAY_CONFIG relative to the working directory; by default deploy/apisix/apisix.yaml from
  * the working directory upwards, then from this package upwards (the repository root).
  */
-export function resolveConfigPath(configured: string | undefined, cwd: string): string {
+export function resolveConfigPath(
+  configured: string | undefined,
+  cwd: string,
+): string {
   if (configured) return path.resolve(cwd, configured);
   for (const start of [cwd, __dirname]) {
     for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {

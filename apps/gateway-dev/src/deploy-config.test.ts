@@ -6,9 +6,17 @@ import { IMPLEMENTED_PLUGINS } from './plugins/plugin-registry';
 // deploy/apisix/config.yaml is what production APISIX runs with next to apisix.yaml; these
 // checks keep the two files and gateway-dev from drifting apart.
 const DEPLOY_DIR = path.resolve(__dirname, '../../../deploy/apisix');
-const standaloneText = fs.readFileSync(path.join(DEPLOY_DIR, 'apisix.yaml'), 'utf8');
-const standalone = parse(standaloneText) as { routes: { plugins?: Record<string, unknown> }[] };
-const nodeConfigText = fs.readFileSync(path.join(DEPLOY_DIR, 'config.yaml'), 'utf8');
+const standaloneText = fs.readFileSync(
+  path.join(DEPLOY_DIR, 'apisix.yaml'),
+  'utf8',
+);
+const standalone = parse(standaloneText) as {
+  routes: { plugins?: Record<string, unknown> }[];
+};
+const nodeConfigText = fs.readFileSync(
+  path.join(DEPLOY_DIR, 'config.yaml'),
+  'utf8',
+);
 const nodeConfig = parse(nodeConfigText) as {
   plugins: string[];
   nginx_config: { envs: string[] };
@@ -16,14 +24,24 @@ const nodeConfig = parse(nodeConfigText) as {
 
 describe('deploy/apisix/config.yaml', () => {
   it('enables exactly the plugins apisix.yaml uses, all of which gateway-dev implements', () => {
-    const used = [...new Set(standalone.routes.flatMap((route) => Object.keys(route.plugins ?? {})))].sort();
+    const used = [
+      ...new Set(
+        standalone.routes.flatMap((route) => Object.keys(route.plugins ?? {})),
+      ),
+    ].sort();
     expect([...nodeConfig.plugins].sort()).toEqual(used);
-    expect(used.filter((plugin) => !IMPLEMENTED_PLUGINS.includes(plugin))).toEqual([]);
+    expect(
+      used.filter((plugin) => !IMPLEMENTED_PLUGINS.includes(plugin)),
+    ).toEqual([]);
   });
 
   it('passes every variable apisix.yaml and config.yaml substitute to the nginx workers', () => {
     const variables = [
-      ...new Set([...`${standaloneText}\n${nodeConfigText}`.matchAll(/\$\{\{\s*(\w+)/g)].map((match) => match[1])),
+      ...new Set(
+        [
+          ...`${standaloneText}\n${nodeConfigText}`.matchAll(/\$\{\{\s*(\w+)/g),
+        ].map((match) => match[1]),
+      ),
     ].sort();
     expect([...nodeConfig.nginx_config.envs].sort()).toEqual(variables);
   });

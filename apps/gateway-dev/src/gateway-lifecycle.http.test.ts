@@ -15,22 +15,32 @@ async function startHeldUpstream() {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as AddressInfo).port,
-    waitForRequest: () => new Promise<void>((resolve) => (held.length > 0 ? resolve() : (onHeld = resolve))),
+    waitForRequest: () =>
+      new Promise<void>((resolve) =>
+        held.length > 0 ? resolve() : (onHeld = resolve),
+      ),
     release: () => held.splice(0).forEach((res) => res.end('done')),
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
 const configFor = (port: number) =>
-  writeTempConfig(`routes:\n  - id: r\n    uri: /*\n    upstream:\n      nodes: [{host: 127.0.0.1, port: ${port}, weight: 1}]\n#END\n`);
+  writeTempConfig(
+    `routes:\n  - id: r\n    uri: /*\n    upstream:\n      nodes: [{host: 127.0.0.1, port: ${port}, weight: 1}]\n#END\n`,
+  );
 
 describe('stopping the gateway (SIGTERM drain)', () => {
   it('stops accepting but lets an in-flight request finish', async () => {
     const upstream = await startHeldUpstream();
-    const gateway = await startGateway({ configPath: configFor(upstream.port), env: {}, port: 0 });
+    const gateway = await startGateway({
+      configPath: configFor(upstream.port),
+      env: {},
+      port: 0,
+    });
     try {
       const inFlight = fetch(`${gateway.address}/slow`);
       await upstream.waitForRequest();
@@ -47,7 +57,12 @@ describe('stopping the gateway (SIGTERM drain)', () => {
 
   it('cuts requests still running when the shutdown budget is spent', async () => {
     const upstream = await startHeldUpstream();
-    const gateway = await startGateway({ configPath: configFor(upstream.port), env: {}, port: 0, shutdownTimeoutMs: 100 });
+    const gateway = await startGateway({
+      configPath: configFor(upstream.port),
+      env: {},
+      port: 0,
+      shutdownTimeoutMs: 100,
+    });
     try {
       const inFlight = fetch(`${gateway.address}/never`);
       await upstream.waitForRequest();

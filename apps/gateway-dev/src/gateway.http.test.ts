@@ -143,27 +143,42 @@ describe('gateway-dev against real upstreams', () => {
     await silent?.close();
   });
 
-  const get = (path: string, headers: Record<string, string> = {}) => fetch(`${gateway.address}${path}`, { headers });
+  const get = (path: string, headers: Record<string, string> = {}) =>
+    fetch(`${gateway.address}${path}`, { headers });
 
   describe('key-auth', () => {
     it('answers a request without a key with APISIX 401 body and WWW-Authenticate, byte for byte', async () => {
       const response = await get('/api/keys');
       expect(response.status).toBe(401);
-      expect(await response.text()).toBe('{"message":"Missing API key in request"}\n');
-      expect(response.headers.get('www-authenticate')).toBe('apikey realm="key"');
-      expect(response.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+      expect(await response.text()).toBe(
+        '{"message":"Missing API key in request"}\n',
+      );
+      expect(response.headers.get('www-authenticate')).toBe(
+        'apikey realm="key"',
+      );
+      expect(response.headers.get('content-type')).toBe(
+        'text/plain; charset=utf-8',
+      );
       expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     });
 
     it('answers an unknown key with the invalid-key 401 body', async () => {
       const response = await get('/api/keys', { apikey: 'not-a-key' });
       expect(response.status).toBe(401);
-      expect(await response.text()).toBe('{"message":"Invalid API key in request"}\n');
-      expect(response.headers.get('www-authenticate')).toBe('apikey realm="key"');
+      expect(await response.text()).toBe(
+        '{"message":"Invalid API key in request"}\n',
+      );
+      expect(response.headers.get('www-authenticate')).toBe(
+        'apikey realm="key"',
+      );
     });
 
     it('hides the header credential and names the consumer upstream, overriding spoofed identities', async () => {
-      const response = await get('/q/x', { apikey: ALICE, 'x-consumer-username': 'mallory', 'x-credential-identifier': 'forged' });
+      const response = await get('/q/x', {
+        apikey: ALICE,
+        'x-consumer-username': 'mallory',
+        'x-credential-identifier': 'forged',
+      });
       const seen = await echoOf(response);
       expect(response.status).toBe(200);
       expect(seen.headers.apikey).toBeUndefined();
@@ -173,11 +188,15 @@ describe('gateway-dev against real upstreams', () => {
     });
 
     it('accepts the key as a query argument, hides only that argument, and prefers the header', async () => {
-      const fromQuery = await echoOf(await get(`/q/x?a=1&apikey=${BOB}&b=%20two`));
+      const fromQuery = await echoOf(
+        await get(`/q/x?a=1&apikey=${BOB}&b=%20two`),
+      );
       expect(fromQuery.url).toBe('/q/x?a=1&b=%20two');
       expect(fromQuery.headers['x-consumer-username']).toBe('bob');
 
-      const both = await echoOf(await get(`/q/x?apikey=${BOB}`, { apikey: ALICE }));
+      const both = await echoOf(
+        await get(`/q/x?apikey=${BOB}`, { apikey: ALICE }),
+      );
       expect(both.headers['x-consumer-username']).toBe('alice');
       expect(both.url).toBe(`/q/x?apikey=${BOB}`);
     });
@@ -191,7 +210,13 @@ describe('gateway-dev against real upstreams', () => {
   describe('proxy-rewrite, request-id and tracing', () => {
     it('rewrites the path with regex_uri, keeps the query and applies set/add/remove headers', async () => {
       clockMs += 120_000;
-      const seen = await echoOf(await get('/api/keys/k1?page=2', { apikey: BOB, 'x-drop': 'gone', 'x-added': 'zero' }));
+      const seen = await echoOf(
+        await get('/api/keys/k1?page=2', {
+          apikey: BOB,
+          'x-drop': 'gone',
+          'x-added': 'zero',
+        }),
+      );
       expect(seen.url).toBe('/v2/keys/k1?page=2');
       expect(seen.headers['x-set']).toBe('fixed');
       expect(seen.headers['x-client']).toBe('127.0.0.1');
@@ -203,41 +228,73 @@ describe('gateway-dev against real upstreams', () => {
 
     it('rewrites the method and the upstream Host while X-Forwarded-Host keeps the client host', async () => {
       const seen = await echoOf(await get('/rehost'));
-      expect([seen.method, seen.headers.host, seen.headers['x-forwarded-host']]).toEqual(['PUT', 'internal.example', '127.0.0.1']);
+      expect([
+        seen.method,
+        seen.headers.host,
+        seen.headers['x-forwarded-host'],
+      ]).toEqual(['PUT', 'internal.example', '127.0.0.1']);
     });
 
     it('generates a request id, sends it upstream and returns it; an incoming id is kept', async () => {
       clockMs += 120_000;
       const response = await get('/api/x', { apikey: BOB });
       const seen = await echoOf(response);
-      expect(seen.headers['x-request-id']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-      expect(response.headers.get('x-request-id')).toBe(seen.headers['x-request-id']);
+      expect(seen.headers['x-request-id']).toMatch(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      );
+      expect(response.headers.get('x-request-id')).toBe(
+        seen.headers['x-request-id'],
+      );
 
-      const kept = await get('/api/x', { apikey: BOB, 'x-request-id': 'client-chosen-id' });
+      const kept = await get('/api/x', {
+        apikey: BOB,
+        'x-request-id': 'client-chosen-id',
+      });
       expect(kept.headers.get('x-request-id')).toBe('client-chosen-id');
-      expect((await echoOf(kept)).headers['x-request-id']).toBe('client-chosen-id');
+      expect((await echoOf(kept)).headers['x-request-id']).toBe(
+        'client-chosen-id',
+      );
     });
 
     it('continues an incoming trace as a new gateway span and starts one when there is none', async () => {
       clockMs += 120_000;
-      const incoming = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
-      const continued = await echoOf(await get('/api/x', { apikey: BOB, traceparent: incoming }));
-      expect(continued.headers.traceparent).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/);
+      const incoming =
+        '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+      const continued = await echoOf(
+        await get('/api/x', { apikey: BOB, traceparent: incoming }),
+      );
+      expect(continued.headers.traceparent).toMatch(
+        /^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/,
+      );
       expect(continued.headers.traceparent).not.toBe(incoming);
 
-      const started = await echoOf(await get('/api/x', { apikey: BOB, traceparent: 'garbage' }));
-      expect(started.headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
-      expect(started.headers.traceparent).not.toContain('0af7651916cd43dd8448eb211c80319c');
+      const started = await echoOf(
+        await get('/api/x', { apikey: BOB, traceparent: 'garbage' }),
+      );
+      expect(started.headers.traceparent).toMatch(
+        /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/,
+      );
+      expect(started.headers.traceparent).not.toContain(
+        '0af7651916cd43dd8448eb211c80319c',
+      );
     });
 
     it('passes traceparent through untouched on a route without the opentelemetry plugin', async () => {
-      const incoming = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00';
-      expect((await echoOf(await get('/plain', { traceparent: incoming }))).headers.traceparent).toBe(incoming);
+      const incoming =
+        '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00';
+      expect(
+        (await echoOf(await get('/plain', { traceparent: incoming }))).headers
+          .traceparent,
+      ).toBe(incoming);
     });
 
     it('streams a request body to the upstream unchanged', async () => {
       const body = JSON.stringify({ payload: 'x'.repeat(100_000) });
-      const response = await fetch(`${gateway.address}/post-only`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+      const response = await fetch(`${gateway.address}/post-only`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json' },
+      });
       expect((await echoOf(response)).body).toBe(body);
     });
   });
@@ -246,14 +303,24 @@ describe('gateway-dev against real upstreams', () => {
     it('allows count requests per consumer per window, then answers 429 with quota headers', async () => {
       clockMs += 120_000;
       const first = await get('/api/x', { apikey: ALICE });
-      expect([first.status, first.headers.get('x-ratelimit-limit'), first.headers.get('x-ratelimit-remaining')]).toEqual([200, '2', '1']);
+      expect([
+        first.status,
+        first.headers.get('x-ratelimit-limit'),
+        first.headers.get('x-ratelimit-remaining'),
+      ]).toEqual([200, '2', '1']);
       expect(first.headers.get('x-ratelimit-reset')).toBe('60');
       clockMs += 10_000;
-      expect((await get('/api/x', { apikey: ALICE })).headers.get('x-ratelimit-remaining')).toBe('0');
+      expect(
+        (await get('/api/x', { apikey: ALICE })).headers.get(
+          'x-ratelimit-remaining',
+        ),
+      ).toBe('0');
 
       const rejected = await get('/api/x', { apikey: ALICE });
       expect(rejected.status).toBe(429);
-      expect(await rejected.text()).toBe('{"error_msg":"Too many requests."}\n');
+      expect(await rejected.text()).toBe(
+        '{"error_msg":"Too many requests."}\n',
+      );
       expect(rejected.headers.get('x-ratelimit-remaining')).toBe('0');
       expect(rejected.headers.get('x-ratelimit-reset')).toBe('50');
 
@@ -264,12 +331,19 @@ describe('gateway-dev against real upstreams', () => {
   });
 
   describe('uri-blocker and routing', () => {
-    it.each(['/files/app/.env', '/files/SECRET.txt', '/files/x?name=secret'])('blocks %s with 403 and the nginx page', async (path) => {
-      const response = await get(path);
-      expect(response.status).toBe(403);
-      expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
-      expect(await response.text()).toContain('<center><h1>403 Forbidden</h1></center>');
-    });
+    it.each(['/files/app/.env', '/files/SECRET.txt', '/files/x?name=secret'])(
+      'blocks %s with 403 and the nginx page',
+      async (path) => {
+        const response = await get(path);
+        expect(response.status).toBe(403);
+        expect(response.headers.get('content-type')).toBe(
+          'text/html; charset=utf-8',
+        );
+        expect(await response.text()).toContain(
+          '<center><h1>403 Forbidden</h1></center>',
+        );
+      },
+    );
 
     it('lets other paths of a uri-blocker route through', async () => {
       expect((await get('/files/readme.txt')).status).toBe(200);
@@ -278,7 +352,9 @@ describe('gateway-dev against real upstreams', () => {
     it('answers an unknown path with APISIX 404 body', async () => {
       const response = await get('/v1/sys/health');
       expect(response.status).toBe(404);
-      expect(await response.text()).toBe('{"error_msg":"404 Route Not Found"}\n');
+      expect(await response.text()).toBe(
+        '{"error_msg":"404 Route Not Found"}\n',
+      );
     });
 
     it('treats a method outside the route methods as no route', async () => {
@@ -291,10 +367,15 @@ describe('gateway-dev against real upstreams', () => {
     });
 
     it('matches on the normalised path, like nginx $uri', async () => {
-      const response = await rawRequest(gateway.port, '/plain/../files/%2e%2e/plain');
+      const response = await rawRequest(
+        gateway.port,
+        '/plain/../files/%2e%2e/plain',
+      );
       expect(response.status).toBe(200);
       expect(JSON.parse(response.body).url).toBe('/plain');
-      expect((await rawRequest(gateway.port, '/../etc/passwd')).status).toBe(400);
+      expect((await rawRequest(gateway.port, '/../etc/passwd')).status).toBe(
+        400,
+      );
     });
   });
 
@@ -323,7 +404,9 @@ describe('gateway-dev against real upstreams', () => {
     it('answers 504 when the upstream does not respond within its read timeout', async () => {
       const response = await get('/slow');
       expect(response.status).toBe(504);
-      expect(await response.text()).toContain('<title>504 Gateway Time-out</title>');
+      expect(await response.text()).toContain(
+        '<title>504 Gateway Time-out</title>',
+      );
     });
   });
 });

@@ -5,10 +5,18 @@ import { buildApp } from './app';
 import { createDependencies } from './compose';
 import { resolveConfigPath, withUpstreamShorthands } from './config';
 import type { GatewayLogger } from './proxy/forward';
-import { createRequestBudget, DEFAULT_REQUEST_BUDGET, type RequestBudgetLimits } from './proxy/request-budget';
+import {
+  createRequestBudget,
+  DEFAULT_REQUEST_BUDGET,
+  type RequestBudgetLimits,
+} from './proxy/request-budget';
 import type { UpstreamAgents } from './proxy/upstream';
 import { watchConfigFile } from './standalone/config-watcher';
-import { nodeConfigPathFor, readNodeConfig, type NodeConfig } from './standalone/node-config';
+import {
+  nodeConfigPathFor,
+  readNodeConfig,
+  type NodeConfig,
+} from './standalone/node-config';
 
 /** Options of {@link startGateway}. */
 export interface StartGatewayOptions {
@@ -52,18 +60,31 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-const silentLogger: GatewayLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const silentLogger: GatewayLogger = {
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
 
 /**
  * Loads the standalone file and starts the dev gateway; rejects with GatewayConfigError when
  * the file cannot be honoured (missing #END, unset variable, unimplemented plugin…).
  */
-export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
+export async function startGateway(
+  options: StartGatewayOptions,
+): Promise<RunningGateway> {
   const logger = options.logger ?? silentLogger;
-  const configPath = options.configPath ?? resolveConfigPath(undefined, process.cwd());
+  const configPath =
+    options.configPath ?? resolveConfigPath(undefined, process.cwd());
   const env = withUpstreamShorthands(options.env);
-  const nodeConfig: NodeConfig = readNodeConfig(nodeConfigPathFor(configPath, options.nodeConfigPath), env);
-  const budget = createRequestBudget({ ...DEFAULT_REQUEST_BUDGET, ...options.limits });
+  const nodeConfig: NodeConfig = readNodeConfig(
+    nodeConfigPathFor(configPath, options.nodeConfigPath),
+    env,
+  );
+  const budget = createRequestBudget({
+    ...DEFAULT_REQUEST_BUDGET,
+    ...options.limits,
+  });
   const bodyLimits = {
     clientMaxBodySize: nodeConfig.http.clientMaxBodySize,
     clientBodyTimeoutMs: nodeConfig.http.clientBodyTimeoutMs,
@@ -98,7 +119,10 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       keepAliveTimeout: nodeConfig.http.keepaliveTimeoutMs,
       headersTimeout: headerTimeoutMs,
       requestTimeout: 0,
-      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headerTimeoutMs / 4))),
+      connectionsCheckingInterval: Math.max(
+        50,
+        Math.min(1000, Math.floor(headerTimeoutMs / 4)),
+      ),
     },
     app,
   );
@@ -132,12 +156,20 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     },
     stop: () => {
       reloader?.stop();
-      return stopServer(server, deps.agents, options.shutdownTimeoutMs ?? 10_000);
+      return stopServer(
+        server,
+        deps.agents,
+        options.shutdownTimeoutMs ?? 10_000,
+      );
     },
   };
 }
 
-async function stopServer(server: http.Server, agents: UpstreamAgents, timeoutMs: number): Promise<void> {
+async function stopServer(
+  server: http.Server,
+  agents: UpstreamAgents,
+  timeoutMs: number,
+): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   // server.close() closes only the connections idle at that moment; a keep-alive connection
   // whose request finishes later would otherwise hold the drain open for its whole timeout.

@@ -6,11 +6,19 @@ import * as path from 'node:path';
 const MAIN = path.resolve(__dirname, 'main.ts');
 
 function startMain(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--conditions=@secret-flows/source', '-r', '@swc-node/register', MAIN], {
-    cwd: path.resolve(__dirname, '..'),
-    env: { PATH: process.env['PATH'] ?? '', GATEWAY_RELOAD_INTERVAL_MS: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return spawn(
+    process.execPath,
+    ['--conditions=@secret-flows/source', '-r', '@swc-node/register', MAIN],
+    {
+      cwd: path.resolve(__dirname, '..'),
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        GATEWAY_RELOAD_INTERVAL_MS: '0',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
 }
 
 function collect(stream: NodeJS.ReadableStream | null): () => string {
@@ -19,13 +27,20 @@ function collect(stream: NodeJS.ReadableStream | null): () => string {
   return () => text;
 }
 
-const exitOf = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+const exitOf = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
 
 describe('the gateway-dev process', () => {
   jest.setTimeout(30_000);
 
   it('refuses to start without the demo API key, naming the variable and nothing else', async () => {
-    const child = startMain({ PORT: '0', AGENT_UPSTREAM: '127.0.0.1:1', SOME_TOKEN: 'hvs.secret-value' });
+    const child = startMain({
+      PORT: '0',
+      AGENT_UPSTREAM: '127.0.0.1:1',
+      SOME_TOKEN: 'hvs.secret-value',
+    });
     const stderr = collect(child.stderr);
     expect(await exitOf(child)).toBe(1);
     expect(stderr()).toContain(
@@ -35,7 +50,10 @@ describe('the gateway-dev process', () => {
   });
 
   it('listens, answers like APISIX and exits 0 after draining on SIGTERM', async () => {
-    const child = startMain({ PORT: '0', GATEWAY_DEMO_API_KEY: 'process-test-key-abc' });
+    const child = startMain({
+      PORT: '0',
+      GATEWAY_DEMO_API_KEY: 'process-test-key-abc',
+    });
     const stdout = collect(child.stdout);
     const exited = exitOf(child);
     try {
@@ -46,7 +64,10 @@ describe('the gateway-dev process', () => {
       }
       expect(address).toBeDefined();
       const response = await fetch(`${address}/`);
-      expect([response.status, await response.text()]).toEqual([404, '{"error_msg":"404 Route Not Found"}\n']);
+      expect([response.status, await response.text()]).toEqual([
+        404,
+        '{"error_msg":"404 Route Not Found"}\n',
+      ]);
       expect(stdout()).not.toContain('process-test-key-abc');
     } finally {
       child.kill('SIGTERM');

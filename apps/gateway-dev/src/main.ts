@@ -7,9 +7,15 @@ import { startGateway } from './gateway';
 // before anything else; auto-instrumenting node:http would even overwrite the traceparent it sets.
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const logger = createLogger({ name: config.serviceName, level: config.logLevel });
+  const logger = createLogger({
+    name: config.serviceName,
+    level: config.logLevel,
+  });
   const telemetry = config.otlpEndpoint
-    ? initTelemetry({ serviceName: config.serviceName, otlpEndpoint: config.otlpEndpoint })
+    ? initTelemetry({
+        serviceName: config.serviceName,
+        otlpEndpoint: config.otlpEndpoint,
+      })
     : undefined;
   const gateway = await startGateway({
     configPath: config.configPath,
@@ -21,9 +27,17 @@ async function main(): Promise<void> {
     logger,
     tracer: telemetry?.tracer,
     shutdownTimeoutMs: config.shutdownTimeoutMs,
-    reloadIntervalMs: config.reloadIntervalMs > 0 ? config.reloadIntervalMs : undefined,
+    reloadIntervalMs:
+      config.reloadIntervalMs > 0 ? config.reloadIntervalMs : undefined,
   });
-  logger.info({ address: gateway.address, config: config.configPath, routes: gateway.routeIds }, 'gateway-dev listening');
+  logger.info(
+    {
+      address: gateway.address,
+      config: config.configPath,
+      routes: gateway.routeIds,
+    },
+    'gateway-dev listening',
+  );
 
   let isStopping = false;
   const shutdown = (signal: string) => {
@@ -47,6 +61,8 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // Config errors name the variable, plugin or route; they never contain values.
-  process.stderr.write(`gateway-dev: refusing to start: ${(error as Error).message}\n`);
+  process.stderr.write(
+    `gateway-dev: refusing to start: ${(error as Error).message}\n`,
+  );
   process.exit(1);
 });

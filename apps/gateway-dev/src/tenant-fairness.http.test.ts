@@ -7,7 +7,10 @@ import { startEchoUpstream } from '../test/echo-upstream';
 // default quota (600 per window): every tenant sends the same API key, so a limit keyed on the
 // consumer alone lets one tenant's burst push all the others into 429. ADR 0008: the agent
 // route counts per consumer and bearer token. Bounded: 600 requests on loopback, 50 at a time.
-const PRODUCTION_CONFIG = path.resolve(__dirname, '../../../deploy/apisix/apisix.yaml');
+const PRODUCTION_CONFIG = path.resolve(
+  __dirname,
+  '../../../deploy/apisix/apisix.yaml',
+);
 const API_KEY = 'demo-key-for-fairness-0123456789';
 const BURST = 600;
 const PARALLEL = 50;
@@ -21,7 +24,10 @@ describe('per-tenant fairness at the gateway (attack 3)', () => {
     agent = await startEchoUpstream('agent');
     gateway = await startGateway({
       configPath: PRODUCTION_CONFIG,
-      env: { AGENT_UPSTREAM: `127.0.0.1:${agent.port}`, GATEWAY_DEMO_API_KEY: API_KEY },
+      env: {
+        AGENT_UPSTREAM: `127.0.0.1:${agent.port}`,
+        GATEWAY_DEMO_API_KEY: API_KEY,
+      },
       port: 0,
     });
   });
@@ -33,26 +39,32 @@ describe('per-tenant fairness at the gateway (attack 3)', () => {
   });
 
   const get = (jwt: string, target = '/cloud-agent/_system/health') =>
-    new Promise<{ status: number; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
-      const req = http.request({
-        host: '127.0.0.1',
-        port: gateway.port,
-        path: target,
-        agent: pool,
-        headers: { apikey: API_KEY, authorization: `Bearer ${jwt}` },
-      });
-      req.on('error', reject);
-      req.on('response', (res) => {
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
-      });
-      req.end();
-    });
+    new Promise<{ status: number; headers: http.IncomingHttpHeaders }>(
+      (resolve, reject) => {
+        const req = http.request({
+          host: '127.0.0.1',
+          port: gateway.port,
+          path: target,
+          agent: pool,
+          headers: { apikey: API_KEY, authorization: `Bearer ${jwt}` },
+        });
+        req.on('error', reject);
+        req.on('response', (res) => {
+          res.resume();
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, headers: res.headers }),
+          );
+        });
+        req.end();
+      },
+    );
 
   it(`a burst of ${BURST} cheap requests from one tenant leaves another tenant's quota intact`, async () => {
     const statuses: number[] = [];
     for (let sent = 0; sent < BURST; sent += PARALLEL) {
-      const batch = await Promise.all(Array.from({ length: PARALLEL }, () => get('tenant-a.jwt')));
+      const batch = await Promise.all(
+        Array.from({ length: PARALLEL }, () => get('tenant-a.jwt')),
+      );
       statuses.push(...batch.map((response) => response.status));
     }
     expect(statuses.filter((status) => status === 200)).toHaveLength(BURST);

@@ -19,10 +19,18 @@ export async function startEchoUpstream(name: string) {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const echoed = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() };
+      const echoed = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString(),
+      };
       received.push(echoed);
       const body = JSON.stringify({ upstream: name, ...echoed });
-      res.writeHead(200, { 'content-type': 'application/json', 'x-upstream': name });
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'x-upstream': name,
+      });
       res.end(body);
     });
   });
@@ -57,7 +65,9 @@ export function writeTempConfig(text: string): string {
 }
 
 /** The parsed echo of a proxied response. */
-export async function echoOf(response: Response): Promise<EchoedRequest & { upstream: string }> {
+export async function echoOf(
+  response: Response,
+): Promise<EchoedRequest & { upstream: string }> {
   return (await response.json()) as EchoedRequest & { upstream: string };
 }
 
@@ -66,14 +76,31 @@ export function rawRequest(
   port: number,
   target: string,
   options: { method?: string; headers?: http.OutgoingHttpHeaders } = {},
-): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+): Promise<{
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: target, method: options.method ?? 'GET', headers: options.headers, agent: false });
+    const req = http.request({
+      host: '127.0.0.1',
+      port,
+      path: target,
+      method: options.method ?? 'GET',
+      headers: options.headers,
+      agent: false,
+    });
     req.on('error', reject);
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString(),
+        }),
+      );
     });
     req.end();
   });

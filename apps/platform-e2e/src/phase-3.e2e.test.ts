@@ -7,7 +7,9 @@ describe('phase 3: gateway -> agent -> wallet -> Vault with a Vault-issued tenan
   let platform: Platform;
 
   beforeAll(async () => {
-    platform = await startTestPlatform(3, { env: { gateway: { GATEWAY_RATE_LIMIT_COUNT: String(RATE_LIMIT) } } });
+    platform = await startTestPlatform(3, {
+      env: { gateway: { GATEWAY_RATE_LIMIT_COUNT: String(RATE_LIMIT) } },
+    });
   });
   afterAll(async () => {
     await platform?.stop();
@@ -20,20 +22,28 @@ describe('phase 3: gateway -> agent -> wallet -> Vault with a Vault-issued tenan
   });
 
   it('refuses a request with the API key but without a JWT (401 problem JSON)', async () => {
-    const res = await http(`${platform.urls.gateway}/cloud-agent/secrets`, { headers: { apikey: platform.apiKey } });
+    const res = await http(`${platform.urls.gateway}/cloud-agent/secrets`, {
+      headers: { apikey: platform.apiKey },
+    });
     expect(res.status).toBe(401);
-    expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(res.headers.get('content-type')).toMatch(
+      /application\/problem\+json/,
+    );
     expect(res.body).toMatchObject({ status: 401, code: 'unauthorized' });
   });
 
   it('refuses a forged JWT (401)', async () => {
     const forged = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from('{"tenant_id":"default"}').toString('base64url')}.`;
-    const res = await http(`${platform.urls.gateway}/cloud-agent/secrets`, { headers: { apikey: platform.apiKey, authorization: `Bearer ${forged}` } });
+    const res = await http(`${platform.urls.gateway}/cloud-agent/secrets`, {
+      headers: { apikey: platform.apiKey, authorization: `Bearer ${forged}` },
+    });
     expect(res.status).toBe(401);
   });
 
   it('refuses a wrong API key before the agent sees anything (APISIX 401)', async () => {
-    const res = await http(`${platform.urls.gateway}/cloud-agent/secrets`, { headers: { apikey: 'wrong' } });
+    const res = await http(`${platform.urls.gateway}/cloud-agent/secrets`, {
+      headers: { apikey: 'wrong' },
+    });
     expect(res.status).toBe(401);
     expect(res.body).toEqual({ message: 'Invalid API key in request' });
   });
@@ -42,7 +52,9 @@ describe('phase 3: gateway -> agent -> wallet -> Vault with a Vault-issued tenan
     const jwks = await http(`${platform.urls.gateway}/auth/jwks`);
     expect(jwks.status).toBe(200);
     expect((jwks.body as { keys: unknown[] }).keys.length).toBeGreaterThan(0);
-    const sys = await http(`${platform.urls.gateway}/v1/sys/mounts`, { headers: { 'x-vault-token': platform.vaultRootToken } });
+    const sys = await http(`${platform.urls.gateway}/v1/sys/mounts`, {
+      headers: { 'x-vault-token': platform.vaultRootToken },
+    });
     expect(sys.status).toBe(404);
   });
 
@@ -59,7 +71,10 @@ describe('phase 3: gateway -> agent -> wallet -> Vault with a Vault-issued tenan
     const statuses: number[] = [];
     let limited: Headers | undefined;
     for (let i = 0; i < RATE_LIMIT + 5; i++) {
-      const res = await fetch(`${platform.urls.gateway}/cloud-agent/_system/health`, { headers: { apikey: platform.apiKey } });
+      const res = await fetch(
+        `${platform.urls.gateway}/cloud-agent/_system/health`,
+        { headers: { apikey: platform.apiKey } },
+      );
       await res.arrayBuffer();
       statuses.push(res.status);
       if (res.status === 429) limited = res.headers;

@@ -12,11 +12,16 @@ interface OtlpSpan {
   parentSpanId?: string;
   name: string;
   kind: number;
-  attributes?: Array<{ key: string; value: { stringValue?: string; intValue?: string | number } }>;
+  attributes?: Array<{
+    key: string;
+    value: { stringValue?: string; intValue?: string | number };
+  }>;
 }
 interface OtlpExport {
   resourceSpans?: Array<{
-    resource?: { attributes?: Array<{ key: string; value: { stringValue?: string } }> };
+    resource?: {
+      attributes?: Array<{ key: string; value: { stringValue?: string } }>;
+    };
     scopeSpans?: Array<{ spans?: OtlpSpan[] }>;
   }>;
 }
@@ -44,8 +49,11 @@ async function startOtlpReceiver() {
       contentTypes.add(String(req.headers['content-type']));
       bodies.push(text);
       for (const rs of (JSON.parse(text) as OtlpExport).resourceSpans ?? []) {
-        const service = rs.resource?.attributes?.find((a) => a.key === 'service.name')?.value.stringValue ?? '?';
-        for (const ss of rs.scopeSpans ?? []) for (const s of ss.spans ?? []) spans.push({ ...s, service });
+        const service =
+          rs.resource?.attributes?.find((a) => a.key === 'service.name')?.value
+            .stringValue ?? '?';
+        for (const ss of rs.scopeSpans ?? [])
+          for (const s of ss.spans ?? []) spans.push({ ...s, service });
       }
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
@@ -67,7 +75,11 @@ async function startOtlpReceiver() {
 type Receiver = Awaited<ReturnType<typeof startOtlpReceiver>>;
 
 /** Polls until `predicate` holds over the received spans (batch export is asynchronous). */
-async function waitForSpans(receiver: Receiver, predicate: (spans: ReceivedSpan[]) => boolean, timeoutMs = 20_000): Promise<ReceivedSpan[]> {
+async function waitForSpans(
+  receiver: Receiver,
+  predicate: (spans: ReceivedSpan[]) => boolean,
+  timeoutMs = 20_000,
+): Promise<ReceivedSpan[]> {
   const deadline = Date.now() + timeoutMs;
   while (!predicate(receiver.spans)) {
     if (Date.now() > deadline) return receiver.spans;
@@ -78,7 +90,10 @@ async function waitForSpans(receiver: Receiver, predicate: (spans: ReceivedSpan[
 
 function attr(span: OtlpSpan, key: string): string | undefined {
   const v = span.attributes?.find((a) => a.key === key)?.value;
-  return v?.stringValue ?? (v?.intValue === undefined ? undefined : String(v.intValue));
+  return (
+    v?.stringValue ??
+    (v?.intValue === undefined ? undefined : String(v.intValue))
+  );
 }
 
 /** The `traceparent` values vault-dev logged at debug level, one per request it received. */
@@ -92,10 +107,16 @@ function vaultTraceparents(logFile: string): string[] {
 }
 
 /** Polls vault-dev's log (pino writes asynchronously) until it names the trace. */
-async function waitForVaultTraceparents(logFile: string, traceId: string, timeoutMs = 10_000): Promise<string[]> {
+async function waitForVaultTraceparents(
+  logFile: string,
+  traceId: string,
+  timeoutMs = 10_000,
+): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const found = vaultTraceparents(logFile).filter((tp) => tp.split('-')[1] === traceId);
+    const found = vaultTraceparents(logFile).filter(
+      (tp) => tp.split('-')[1] === traceId,
+    );
     if (found.length > 0 || Date.now() > deadline) return found;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -103,8 +124,17 @@ async function waitForVaultTraceparents(logFile: string, traceId: string, timeou
 
 /** True once every hop's spans of the trace have arrived (services export independently). */
 function isTraceComplete(spans: ReceivedSpan[], traceId: string): boolean {
-  const has = (service: string, kind: number) => spans.some((s) => s.traceId === traceId && s.service === service && s.kind === kind);
-  return has('gateway-dev', SERVER) && has('agent', SERVER) && has('agent', CLIENT) && has('wallet', SERVER) && has('wallet', CLIENT);
+  const has = (service: string, kind: number) =>
+    spans.some(
+      (s) => s.traceId === traceId && s.service === service && s.kind === kind,
+    );
+  return (
+    has('gateway-dev', SERVER) &&
+    has('agent', SERVER) &&
+    has('agent', CLIENT) &&
+    has('wallet', SERVER) &&
+    has('wallet', CLIENT)
+  );
 }
 
 const hex = (bytes: number) => crypto.randomBytes(bytes).toString('hex');
@@ -118,25 +148,42 @@ describe('one trace per request across gateway-dev, agent, wallet and vault-dev 
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
     // A short batch delay so spans arrive within a second instead of the SDK's 5 s default.
-    const otel = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '100' };
+    const otel = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+    };
     platform = await startTestPlatform(3, {
-      env: { gateway: otel, agent: otel, wallet: otel, vault: { LOG_LEVEL: 'debug' } },
+      env: {
+        gateway: otel,
+        agent: otel,
+        wallet: otel,
+        vault: { LOG_LEVEL: 'debug' },
+      },
     });
     const tenant = platform.tenants[0];
-    const login = await request(`${platform.urls.gateway}/auth/login/${tenant.username}`, {
-      method: 'POST',
-      body: JSON.stringify({ password: tenant.password }),
-      headers: { 'content-type': 'application/json' },
+    const login = await request(
+      `${platform.urls.gateway}/auth/login/${tenant.username}`,
+      {
+        method: 'POST',
+        body: JSON.stringify({ password: tenant.password }),
+        headers: { 'content-type': 'application/json' },
+      },
+    );
+    const vaultToken = (login.body as { auth: { client_token: string } }).auth
+      .client_token;
+    const token = await request(`${platform.urls.gateway}/auth/token`, {
+      headers: { 'x-vault-token': vaultToken },
     });
-    const vaultToken = (login.body as { auth: { client_token: string } }).auth.client_token;
-    const token = await request(`${platform.urls.gateway}/auth/token`, { headers: { 'x-vault-token': vaultToken } });
     const jwt = (token.body as { data: { token: string } }).data.token;
     headers = { apikey: platform.apiKey, authorization: `Bearer ${jwt}` };
-    const put = await request(`${platform.urls.gateway}/cloud-agent/secrets/trace-probe`, {
-      method: 'PUT',
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: JSON.stringify({ value: secretValue }),
-    });
+    const put = await request(
+      `${platform.urls.gateway}/cloud-agent/secrets/trace-probe`,
+      {
+        method: 'PUT',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ value: secretValue }),
+      },
+    );
     expect(put.status).toBe(200);
   }, 120_000);
   afterAll(async () => {
@@ -145,24 +192,43 @@ describe('one trace per request across gateway-dev, agent, wallet and vault-dev 
   });
 
   it('exports OTLP/JSON from every service to the configured endpoint', async () => {
-    const spans = await waitForSpans(receiver, (s) => new Set(s.map((x) => x.service)).size >= 3);
-    expect([...new Set(spans.map((s) => s.service))].sort()).toEqual(['agent', 'gateway-dev', 'wallet']);
-    expect([...receiver.contentTypes]).toEqual([expect.stringMatching(/^application\/json/)]);
+    const spans = await waitForSpans(
+      receiver,
+      (s) => new Set(s.map((x) => x.service)).size >= 3,
+    );
+    expect([...new Set(spans.map((s) => s.service))].sort()).toEqual([
+      'agent',
+      'gateway-dev',
+      'wallet',
+    ]);
+    expect([...receiver.contentTypes]).toEqual([
+      expect.stringMatching(/^application\/json/),
+    ]);
   });
 
   it("continues the caller's traceparent through every hop, each server span parented by the previous hop's client span", async () => {
     const traceId = hex(16);
     const callerSpanId = hex(8);
-    const res = await request(`${platform.urls.gateway}/cloud-agent/secrets/trace-probe`, {
-      headers: { ...headers, traceparent: `00-${traceId}-${callerSpanId}-01` },
-    });
+    const res = await request(
+      `${platform.urls.gateway}/cloud-agent/secrets/trace-probe`,
+      {
+        headers: {
+          ...headers,
+          traceparent: `00-${traceId}-${callerSpanId}-01`,
+        },
+      },
+    );
     expect(res.status).toBe(200);
     expect((res.body as { value: string }).value).toBe(secretValue);
 
-    const all = await waitForSpans(receiver, (s) => isTraceComplete(s, traceId));
+    const all = await waitForSpans(receiver, (s) =>
+      isTraceComplete(s, traceId),
+    );
     const spans = all.filter((s) => s.traceId === traceId);
     const only = (service: string, kind: number) => {
-      const found = spans.filter((s) => s.service === service && s.kind === kind);
+      const found = spans.filter(
+        (s) => s.service === service && s.kind === kind,
+      );
       expect(found.map((s) => `${s.service} ${s.name}`)).toHaveLength(1);
       return found[0];
     };
@@ -170,7 +236,9 @@ describe('one trace per request across gateway-dev, agent, wallet and vault-dev 
     const agentServer = only('agent', SERVER);
     const agentClient = only('agent', CLIENT);
     const walletServer = only('wallet', SERVER);
-    const walletClients = spans.filter((s) => s.service === 'wallet' && s.kind === CLIENT);
+    const walletClients = spans.filter(
+      (s) => s.service === 'wallet' && s.kind === CLIENT,
+    );
 
     expect(gateway.parentSpanId).toBe(callerSpanId);
     expect(agentServer.parentSpanId).toBe(gateway.spanId);
@@ -187,12 +255,17 @@ describe('one trace per request across gateway-dev, agent, wallet and vault-dev 
     };
     expect(serverAncestor(agentClient)?.spanId).toBe(agentServer.spanId);
     expect(walletClients.length).toBeGreaterThan(0);
-    for (const c of walletClients) expect(serverAncestor(c)?.spanId).toBe(walletServer.spanId);
+    for (const c of walletClients)
+      expect(serverAncestor(c)?.spanId).toBe(walletServer.spanId);
     // Every span's parent is in the trace, except the gateway's, whose parent is the caller.
-    for (const s of spans) if (s !== gateway) expect(byId.has(s.parentSpanId ?? '')).toBe(true);
+    for (const s of spans)
+      if (s !== gateway) expect(byId.has(s.parentSpanId ?? '')).toBe(true);
 
     // vault-dev exports nothing; it logs the traceparent it received, which must name a wallet client span.
-    const seenByVault = await waitForVaultTraceparents(platform.logFiles.vault as string, traceId);
+    const seenByVault = await waitForVaultTraceparents(
+      platform.logFiles.vault as string,
+      traceId,
+    );
     expect(seenByVault.length).toBeGreaterThan(0);
     const walletClientIds = walletClients.map((c) => c.spanId);
     for (const tp of seenByVault) {
@@ -202,13 +275,22 @@ describe('one trace per request across gateway-dev, agent, wallet and vault-dev 
   });
 
   it('starts one trace at the gateway when the caller sends no traceparent', async () => {
-    const res = await request(`${platform.urls.gateway}/cloud-agent/secrets/trace-probe`, { headers });
+    const res = await request(
+      `${platform.urls.gateway}/cloud-agent/secrets/trace-probe`,
+      { headers },
+    );
     expect(res.status).toBe(200);
     const requestId = res.headers.get('x-request-id');
     expect(requestId).toBeTruthy();
 
-    const all = await waitForSpans(receiver, (s) => s.some((x) => x.service === 'agent' && attr(x, 'request.id') === requestId));
-    const agentServer = all.find((s) => s.service === 'agent' && attr(s, 'request.id') === requestId);
+    const all = await waitForSpans(receiver, (s) =>
+      s.some(
+        (x) => x.service === 'agent' && attr(x, 'request.id') === requestId,
+      ),
+    );
+    const agentServer = all.find(
+      (s) => s.service === 'agent' && attr(s, 'request.id') === requestId,
+    );
     expect(agentServer).toBeDefined();
     const traceId = (agentServer as OtlpSpan).traceId;
     await waitForSpans(receiver, (s) => isTraceComplete(s, traceId));
@@ -216,8 +298,15 @@ describe('one trace per request across gateway-dev, agent, wallet and vault-dev 
     const gateway = spans.find((s) => s.service === 'gateway-dev');
     expect(gateway?.parentSpanId ?? '').toBe('');
     expect(agentServer?.parentSpanId).toBe(gateway?.spanId);
-    expect(new Set(spans.map((s) => s.service))).toEqual(new Set(['gateway-dev', 'agent', 'wallet']));
-    expect(await waitForVaultTraceparents(platform.logFiles.vault as string, traceId)).not.toEqual([]);
+    expect(new Set(spans.map((s) => s.service))).toEqual(
+      new Set(['gateway-dev', 'agent', 'wallet']),
+    );
+    expect(
+      await waitForVaultTraceparents(
+        platform.logFiles.vault as string,
+        traceId,
+      ),
+    ).not.toEqual([]);
   });
 
   it('puts no secret value, token, API key or secret name into any exported span', () => {
@@ -225,7 +314,9 @@ describe('one trace per request across gateway-dev, agent, wallet and vault-dev 
     expect(exported.length).toBeGreaterThan(0);
     expect(exported).not.toContain(secretValue);
     expect(exported).not.toContain(platform.apiKey);
-    expect(exported).not.toContain(headers['authorization'].slice('Bearer '.length));
+    expect(exported).not.toContain(
+      headers['authorization'].slice('Bearer '.length),
+    );
     expect(exported).not.toContain(platform.vaultRootToken);
     expect(exported).not.toContain('trace-probe');
   });

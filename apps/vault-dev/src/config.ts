@@ -36,10 +36,16 @@ export interface VaultDevConfig {
 
 const listenAddress = z
   .string()
-  .regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:8200')
+  .regex(
+    /^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/,
+    'must be host:port, e.g. 127.0.0.1:8200',
+  )
   .transform((v) => {
     const i = v.lastIndexOf(':');
-    return { host: v.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(v.slice(i + 1)) };
+    return {
+      host: v.slice(0, i).replace(/^\[|\]$/g, ''),
+      port: Number(v.slice(i + 1)),
+    };
   })
   .refine((v) => v.port <= 65535, 'port must be <= 65535');
 
@@ -50,7 +56,9 @@ const schema = z.object({
   VAULT_API_ADDR: z.url({ protocol: /^https?$/ }).optional(),
   HOST: z.string().min(1).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   VAULT_DEV_TLS: z.enum(['true', 'false', '1', '0']).optional(),
   VAULT_DEV_TLS_CERT_DIR: z.string().min(1).optional(),
@@ -68,7 +76,13 @@ interface Args {
   keyFile?: string;
 }
 
-const VALUE_FLAGS = new Set(['data-dir', 'dev-tls-cert-dir', 'dev-tls-san', 'tls-cert-file', 'tls-key-file']);
+const VALUE_FLAGS = new Set([
+  'data-dir',
+  'dev-tls-cert-dir',
+  'dev-tls-san',
+  'tls-cert-file',
+  'tls-key-file',
+]);
 
 /** Splits a comma-separated SAN list, as Vault's repeatable string-slice flags do. */
 function splitList(value: string): string[] {
@@ -87,7 +101,8 @@ function argsFrom(argv: string[]): { args: Args; problems: string[] } {
     const m = /^--?([a-z][a-z-]*)(?:=(.*))?$/s.exec(arg);
     const name = m?.[1] ?? '';
     if (name === 'dev-tls') {
-      if (m?.[2] !== undefined && !['true', 'false'].includes(m[2])) problems.push('--dev-tls takes no value (or =true / =false)');
+      if (m?.[2] !== undefined && !['true', 'false'].includes(m[2]))
+        problems.push('--dev-tls takes no value (or =true / =false)');
       args.devTls = m?.[2] !== 'false';
       continue;
     }
@@ -110,31 +125,55 @@ function argsFrom(argv: string[]): { args: Args; problems: string[] } {
 }
 
 /** The listener's TLS from flags (which win) and env; problems for contradictory choices. */
-function tlsFrom(args: Args, env: z.infer<typeof schema>, problems: string[]): VaultDevTlsOptions | undefined {
-  const devTls = args.devTls || env.VAULT_DEV_TLS === 'true' || env.VAULT_DEV_TLS === '1';
+function tlsFrom(
+  args: Args,
+  env: z.infer<typeof schema>,
+  problems: string[],
+): VaultDevTlsOptions | undefined {
+  const devTls =
+    args.devTls || env.VAULT_DEV_TLS === 'true' || env.VAULT_DEV_TLS === '1';
   const certDir = args.certDir ?? env.VAULT_DEV_TLS_CERT_DIR;
-  const sans = [...args.sans, ...(env.VAULT_DEV_TLS_SAN ? splitList(env.VAULT_DEV_TLS_SAN) : [])];
+  const sans = [
+    ...args.sans,
+    ...(env.VAULT_DEV_TLS_SAN ? splitList(env.VAULT_DEV_TLS_SAN) : []),
+  ];
   const certFile = args.certFile ?? env.VAULT_DEV_TLS_CERT_FILE;
   const keyFile = args.keyFile ?? env.VAULT_DEV_TLS_KEY_FILE;
   if (certFile || keyFile) {
-    if (!certFile || !keyFile) problems.push('--tls-cert-file and --tls-key-file go together');
-    if (devTls || certDir || sans.length > 0) problems.push('--tls-cert-file/--tls-key-file serve a given certificate: drop --dev-tls, --dev-tls-cert-dir and --dev-tls-san');
+    if (!certFile || !keyFile)
+      problems.push('--tls-cert-file and --tls-key-file go together');
+    if (devTls || certDir || sans.length > 0)
+      problems.push(
+        '--tls-cert-file/--tls-key-file serve a given certificate: drop --dev-tls, --dev-tls-cert-dir and --dev-tls-san',
+      );
     return certFile && keyFile ? { certFile, keyFile } : undefined;
   }
   if (!devTls) {
-    if (certDir || sans.length > 0) problems.push('--dev-tls-cert-dir and --dev-tls-san need --dev-tls (or VAULT_DEV_TLS=true)');
+    if (certDir || sans.length > 0)
+      problems.push(
+        '--dev-tls-cert-dir and --dev-tls-san need --dev-tls (or VAULT_DEV_TLS=true)',
+      );
     return undefined;
   }
   return { ...(certDir ? { certDir } : {}), sans };
 }
 
 /** Parses env + argv; throws one Error listing every problem. */
-export function loadConfig(env: NodeJS.ProcessEnv, argv: string[]): Readonly<VaultDevConfig> {
+export function loadConfig(
+  env: NodeJS.ProcessEnv,
+  argv: string[],
+): Readonly<VaultDevConfig> {
   const parsed = schema.safeParse(env);
   const { args, problems } = argsFrom(argv);
-  if (!parsed.success) problems.push(...parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  if (!parsed.success)
+    problems.push(
+      ...parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+    );
   const tls = parsed.success ? tlsFrom(args, parsed.data, problems) : undefined;
-  if (!parsed.success || problems.length > 0) throw new Error(`invalid vault-dev configuration:\n- ${problems.join('\n- ')}`);
+  if (!parsed.success || problems.length > 0)
+    throw new Error(
+      `invalid vault-dev configuration:\n- ${problems.join('\n- ')}`,
+    );
   const e = parsed.data;
   return Object.freeze({
     host: e.VAULT_DEV_LISTEN_ADDRESS?.host ?? e.HOST ?? '127.0.0.1',

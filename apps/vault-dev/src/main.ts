@@ -6,8 +6,18 @@ import { loadConfig } from './config';
 import { startVaultDev, StateKeyError } from './server';
 
 function banner(
-  server: { address: string; rootToken: string; unsealKey: string; unsealKeyGenerated: boolean; caCertFile?: string },
-  options: { dataDir: string | undefined; isRootTokenGiven: boolean; tlsCertFile?: string },
+  server: {
+    address: string;
+    rootToken: string;
+    unsealKey: string;
+    unsealKeyGenerated: boolean;
+    caCertFile?: string;
+  },
+  options: {
+    dataDir: string | undefined;
+    isRootTokenGiven: boolean;
+    tlsCertFile?: string;
+  },
 ): string {
   const { dataDir } = options;
   const lines = [
@@ -23,16 +33,23 @@ function banner(
   if (dataDir) {
     lines.push(`    Data Dir:    ${dataDir}`);
     if (server.unsealKeyGenerated) {
-      lines.push(`    Unseal Key:  ${server.unsealKey}`, '    Keep this key: restarts with this --data-dir need it in VAULT_DEV_UNSEAL_KEY.');
+      lines.push(
+        `    Unseal Key:  ${server.unsealKey}`,
+        '    Keep this key: restarts with this --data-dir need it in VAULT_DEV_UNSEAL_KEY.',
+      );
     }
   } else {
     lines.push(`    Unseal Key:  ${server.unsealKey}`);
   }
   if (server.caCertFile) lines.push(`    CA Cert:     ${server.caCertFile}`);
-  else if (options.tlsCertFile) lines.push(`    TLS Cert:    ${options.tlsCertFile} (trust the CA that signed it)`);
+  else if (options.tlsCertFile)
+    lines.push(
+      `    TLS Cert:    ${options.tlsCertFile} (trust the CA that signed it)`,
+    );
   lines.push('', `    export VAULT_ADDR='${server.address}'`);
   // As `vault server -dev-tls` prints it: the generated CA is what clients must trust.
-  if (server.caCertFile) lines.push(`    export VAULT_CACERT='${server.caCertFile}'`);
+  if (server.caCertFile)
+    lines.push(`    export VAULT_CACERT='${server.caCertFile}'`);
   lines.push('');
   return lines.join('\n');
 }
@@ -60,8 +77,17 @@ async function main(): Promise<void> {
     throw err;
   }
   // The banner is the dev-mode contract (like `vault server -dev`): it prints a generated root token on purpose.
-  const tlsCertFile = config.tls && typeof config.tls === 'object' && 'certFile' in config.tls ? config.tls.certFile : undefined;
-  process.stdout.write(banner(server, { dataDir: config.dataDir, isRootTokenGiven: config.rootTokenId !== undefined, tlsCertFile }));
+  const tlsCertFile =
+    config.tls && typeof config.tls === 'object' && 'certFile' in config.tls
+      ? config.tls.certFile
+      : undefined;
+  process.stdout.write(
+    banner(server, {
+      dataDir: config.dataDir,
+      isRootTokenGiven: config.rootTokenId !== undefined,
+      tlsCertFile,
+    }),
+  );
   const running = server;
   let stopping = false;
   const stop = (signal: string): void => {

@@ -12,7 +12,11 @@ import type { BackendFactory } from './core/backend';
 import { ListRewritingSocket } from './core/http/list-verb';
 import type { StateFs } from './core/state/state-file';
 import { backendFactories } from './engines/registry';
-import { prepareListenerTls, type ListenerTls, type VaultDevTlsOptions } from './tls/listener-tls';
+import {
+  prepareListenerTls,
+  type ListenerTls,
+  type VaultDevTlsOptions,
+} from './tls/listener-tls';
 
 export interface VaultDevOptions {
   /** 0 = any free port. Default 8200. */
@@ -69,7 +73,11 @@ export interface VaultDevServer {
 
 export { StateKeyError };
 
-function listen(server: net.Server, port: number, host: string): Promise<number> {
+function listen(
+  server: net.Server,
+  port: number,
+  host: string,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -80,8 +88,17 @@ function listen(server: net.Server, port: number, host: string): Promise<number>
 }
 
 /** Stops accepting, lets in-flight requests finish (bounded), then closes every connection. */
-function stopServer(deps: { tcp: net.Server; httpServer: http.Server; sockets: Set<net.Socket>; inFlight: InFlight; timeoutMs: number; tls?: ListenerTls }): Promise<void> {
-  const closed = new Promise<void>((resolve) => deps.tcp.close(() => resolve()));
+function stopServer(deps: {
+  tcp: net.Server;
+  httpServer: http.Server;
+  sockets: Set<net.Socket>;
+  inFlight: InFlight;
+  timeoutMs: number;
+  tls?: ListenerTls;
+}): Promise<void> {
+  const closed = new Promise<void>((resolve) =>
+    deps.tcp.close(() => resolve()),
+  );
   deps.httpServer.closeIdleConnections();
   const drained = new Promise<void>((resolve) => {
     if (deps.inFlight.count === 0) return resolve();
@@ -92,14 +109,18 @@ function stopServer(deps: { tcp: net.Server; httpServer: http.Server; sockets: S
       resolve();
     };
   });
-  return drained.then(() => {
-    for (const socket of deps.sockets) socket.destroy();
-    return closed;
-  }).finally(() => deps.tls?.cleanup());
+  return drained
+    .then(() => {
+      for (const socket of deps.sockets) socket.destroy();
+      return closed;
+    })
+    .finally(() => deps.tls?.cleanup());
 }
 
 /** Starts a Vault-API-compatible development server; resolves once it is listening. */
-export async function startVaultDev(options: VaultDevOptions = {}): Promise<VaultDevServer> {
+export async function startVaultDev(
+  options: VaultDevOptions = {},
+): Promise<VaultDevServer> {
   const host = options.host ?? '127.0.0.1';
   const factories = options.factories ?? backendFactories;
   const logger = options.logger ?? pino({ level: 'silent' });
@@ -117,25 +138,44 @@ export async function startVaultDev(options: VaultDevOptions = {}): Promise<Vaul
 
   const ring = createRing(options.traceparentRingSize ?? 256);
   const inFlight: InFlight = { count: 0, onIdle: undefined };
-  const httpServer = http.createServer({ keepAliveTimeout: 65_000 }, buildApp(core, { logger, isSealed: () => seal.info().sealed, ring, inFlight }));
+  const httpServer = http.createServer(
+    { keepAliveTimeout: 65_000 },
+    buildApp(core, {
+      logger,
+      isSealed: () => seal.info().sealed,
+      ring,
+      inFlight,
+    }),
+  );
   const sockets = new Set<net.Socket>();
   const track = (socket: net.Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   };
-  const serve = (socket: net.Socket) => httpServer.emit('connection', new ListRewritingSocket(socket));
+  const serve = (socket: net.Socket) =>
+    httpServer.emit('connection', new ListRewritingSocket(socket));
   let listenerTls: ListenerTls | undefined;
   let tcp: net.Server;
   if (options.tls) {
     listenerTls = prepareListenerTls(options.tls, host);
     // TLS first, then the same LIST rewriting on the decrypted stream. Raw sockets are
     // tracked too, so stop() also closes a connection stuck before its handshake.
-    tcp = tls.createServer({ cert: listenerTls.certPem, key: listenerTls.keyPem, ALPNProtocols: ['http/1.1'], minVersion: 'TLSv1.2' }, (socket) => {
-      track(socket);
-      serve(socket);
-    });
+    tcp = tls.createServer(
+      {
+        cert: listenerTls.certPem,
+        key: listenerTls.keyPem,
+        ALPNProtocols: ['http/1.1'],
+        minVersion: 'TLSv1.2',
+      },
+      (socket) => {
+        track(socket);
+        serve(socket);
+      },
+    );
     tcp.on('connection', track);
-    tcp.on('tlsClientError', (err: Error) => logger.debug({ err: err.message }, 'TLS handshake failed'));
+    tcp.on('tlsClientError', (err: Error) =>
+      logger.debug({ err: err.message }, 'TLS handshake failed'),
+    );
   } else {
     tcp = net.createServer((socket) => {
       track(socket);
@@ -161,6 +201,14 @@ export async function startVaultDev(options: VaultDevOptions = {}): Promise<Vaul
     unsealKey: deps.unsealKey,
     unsealKeyGenerated: deps.unsealKeyGenerated,
     recentTraceparents: () => ring.values(),
-    stop: () => stopServer({ tcp, httpServer, sockets, inFlight, timeoutMs: options.shutdownTimeoutMs ?? 5000, tls: listenerTls }),
+    stop: () =>
+      stopServer({
+        tcp,
+        httpServer,
+        sockets,
+        inFlight,
+        timeoutMs: options.shutdownTimeoutMs ?? 5000,
+        tls: listenerTls,
+      }),
   };
 }

@@ -29,7 +29,10 @@ describe('vault-dev login tokens', () => {
       };
     },
     renew({ aliasName }) {
-      if (!roleExists) throw new VaultError(500, [`user "${aliasName}" does not exist during renewal`]);
+      if (!roleExists)
+        throw new VaultError(500, [
+          `user "${aliasName}" does not exist during renewal`,
+        ]);
       return { ttlSeconds: roleTtlSeconds, maxTtlSeconds: 3600 };
     },
   });
@@ -44,23 +47,34 @@ describe('vault-dev login tokens', () => {
   });
 
   beforeAll(async () => {
-    vault = await startTestVault({ factories: { ...backendFactories, userpass: fakeAuth, slow: slowEngine } });
+    vault = await startTestVault({
+      factories: { ...backendFactories, userpass: fakeAuth, slow: slowEngine },
+    });
     await vault.root$('POST', '/v1/sys/auth/userpass', { type: 'userpass' });
     await vault.root$('POST', '/v1/sys/mounts/slow', { type: 'slow' });
   });
 
   it('[#85] spends a single-use token for concurrent requests while its last use is still running', async () => {
-    const token = (await vault.root$('POST', '/v1/auth/token/create', { policies: ['root'], num_uses: 1 })).json.auth.client_token;
+    const token = (
+      await vault.root$('POST', '/v1/auth/token/create', {
+        policies: ['root'],
+        num_uses: 1,
+      })
+    ).json.auth.client_token;
     const first = vault.call('GET', '/v1/slow/x', { token });
     await new Promise((r) => setTimeout(r, 50));
-    const second = await vault.call('GET', '/v1/auth/token/lookup-self', { token });
+    const second = await vault.call('GET', '/v1/auth/token/lookup-self', {
+      token,
+    });
     expect(second.status).toBe(403);
     releaseSlow();
     expect((await first).json.data).toEqual({ done: true });
   });
   afterAll(() => vault.server.stop());
 
-  const login = async (user: string) => (await vault.call('POST', `/v1/auth/userpass/login/${user}`, { body: {} })).json;
+  const login = async (user: string) =>
+    (await vault.call('POST', `/v1/auth/userpass/login/${user}`, { body: {} }))
+      .json;
 
   it('[#64] answers a login with the auth object: orphan service token, sorted lower-case policies, entity', async () => {
     const res = await login('bob');
@@ -80,40 +94,73 @@ describe('vault-dev login tokens', () => {
       mfa_requirement: null,
       num_uses: 0,
     });
-    const self = await vault.call('GET', '/v1/auth/token/lookup-self', { token: res.auth.client_token });
-    expect(self.json.data).toEqual(expect.objectContaining({ display_name: 'userpass-bob', path: 'auth/userpass/login/bob', entity_id: res.auth.entity_id }));
+    const self = await vault.call('GET', '/v1/auth/token/lookup-self', {
+      token: res.auth.client_token,
+    });
+    expect(self.json.data).toEqual(
+      expect.objectContaining({
+        display_name: 'userpass-bob',
+        path: 'auth/userpass/login/bob',
+        entity_id: res.auth.entity_id,
+      }),
+    );
   });
 
   it('[#99] creates one entity and alias per login name on the mount accessor and reuses it', async () => {
     const [a, b] = [await login('carol'), await login('carol')];
     expect(a.auth.entity_id).toBe(b.auth.entity_id);
-    const accessor = (await vault.root$('GET', '/v1/sys/auth')).json.data['userpass/'].accessor;
-    const entity = await vault.root$('GET', `/v1/identity/entity/id/${a.auth.entity_id}`);
+    const accessor = (await vault.root$('GET', '/v1/sys/auth')).json.data[
+      'userpass/'
+    ].accessor;
+    const entity = await vault.root$(
+      'GET',
+      `/v1/identity/entity/id/${a.auth.entity_id}`,
+    );
     expect(entity.json.data.name).toMatch(/^entity_[0-9a-f]{8}$/);
-    expect(entity.json.data.aliases).toEqual([expect.objectContaining({ name: 'carol', mount_accessor: accessor })]);
+    expect(entity.json.data.aliases).toEqual([
+      expect.objectContaining({ name: 'carol', mount_accessor: accessor }),
+    ]);
   });
 
   it('[#76] renews with the TTL the auth method reports now, capped at the max from issue time', async () => {
     const { auth } = await login('dave');
     roleTtlSeconds = 7200;
     vault.clock.advanceSeconds(30);
-    const res = await vault.call('POST', '/v1/auth/token/renew-self', { token: auth.client_token });
+    const res = await vault.call('POST', '/v1/auth/token/renew-self', {
+      token: auth.client_token,
+    });
     expect(res.json.auth.lease_duration).toBe(3570);
-    expect(res.json.warnings).toEqual(['TTL of "2h" exceeded the effective max_ttl of "59m30s"; TTL value is capped accordingly']);
+    expect(res.json.warnings).toEqual([
+      'TTL of "2h" exceeded the effective max_ttl of "59m30s"; TTL value is capped accordingly',
+    ]);
     roleTtlSeconds = 120;
   });
 
   it('refuses renewal when the auth method says the role is gone', async () => {
     const { auth } = await login('erin');
     roleExists = false;
-    const res = await vault.call('POST', '/v1/auth/token/renew-self', { token: auth.client_token });
+    const res = await vault.call('POST', '/v1/auth/token/renew-self', {
+      token: auth.client_token,
+    });
     roleExists = true;
-    expect([res.status, res.json]).toEqual([500, { errors: ['user "erin" does not exist during renewal'] }]);
+    expect([res.status, res.json]).toEqual([
+      500,
+      { errors: ['user "erin" does not exist during renewal'] },
+    ]);
   });
 
   it('revokes the tokens of a deleted entity', async () => {
     const { auth } = await login('frank');
-    expect((await vault.root$('DELETE', `/v1/identity/entity/id/${auth.entity_id}`)).status).toBe(204);
-    expect((await vault.call('GET', '/v1/auth/token/lookup-self', { token: auth.client_token })).status).toBe(403);
+    expect(
+      (await vault.root$('DELETE', `/v1/identity/entity/id/${auth.entity_id}`))
+        .status,
+    ).toBe(204);
+    expect(
+      (
+        await vault.call('GET', '/v1/auth/token/lookup-self', {
+          token: auth.client_token,
+        })
+      ).status,
+    ).toBe(403);
   });
 });

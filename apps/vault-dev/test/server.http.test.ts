@@ -11,15 +11,26 @@ describe('vault-dev server', () => {
   afterAll(() => vault.server.stop());
 
   it('records the incoming traceparent headers in a bounded ring, oldest first', async () => {
-    const ids = ['01', '02', '03', '04'].map((n) => `00-${n.repeat(16)}-${n.repeat(8)}-01`);
-    for (const tp of ids) await vault.call('GET', '/v1/sys/health', { headers: { traceparent: tp } });
+    const ids = ['01', '02', '03', '04'].map(
+      (n) => `00-${n.repeat(16)}-${n.repeat(8)}-01`,
+    );
+    for (const tp of ids)
+      await vault.call('GET', '/v1/sys/health', {
+        headers: { traceparent: tp },
+      });
     expect(vault.server.recentTraceparents()).toEqual(ids.slice(1));
   });
 
   it('[#21] warns about body fields the endpoint does not know', async () => {
-    const res = await vault.root$('POST', '/v1/secret/data/warned', { data: { a: 1 }, zeta: 1, alpha: 2 });
+    const res = await vault.root$('POST', '/v1/secret/data/warned', {
+      data: { a: 1 },
+      zeta: 1,
+      alpha: 2,
+    });
     expect(res.status).toBe(200);
-    expect(res.json.warnings).toEqual(['Endpoint ignored these unrecognized parameters: [alpha zeta]']);
+    expect(res.json.warnings).toEqual([
+      'Endpoint ignored these unrecognized parameters: [alpha zeta]',
+    ]);
   });
 
   it('binds loopback by default', () => {

@@ -7,7 +7,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createDevCertificates, startVaultDev, type VaultDevServer } from '../src/index';
+import {
+  createDevCertificates,
+  startVaultDev,
+  type VaultDevServer,
+} from '../src/index';
 import { request } from './support/vault-http';
 
 describe('vault-dev over TLS', () => {
@@ -27,32 +31,64 @@ describe('vault-dev over TLS', () => {
     it('listens on https with a CA written to a temporary directory as vault-ca.pem', async () => {
       expect(vault.address).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
       expect(path.basename(vault.caCertFile ?? '')).toBe('vault-ca.pem');
-      expect(path.basename(path.dirname(vault.caCertFile ?? ''))).toMatch(/^vault-tls/);
-      expect(fs.readFileSync(vault.caCertFile ?? '', 'utf8')).toBe(vault.caCertPem);
+      expect(path.basename(path.dirname(vault.caCertFile ?? ''))).toMatch(
+        /^vault-tls/,
+      );
+      expect(fs.readFileSync(vault.caCertFile ?? '', 'utf8')).toBe(
+        vault.caCertPem,
+      );
       const dirOf = path.dirname(vault.caCertFile ?? '');
-      expect(fs.readdirSync(dirOf).sort()).toEqual(['vault-ca.pem', 'vault-cert.pem', 'vault-key.pem']);
-      expect(fs.statSync(path.join(dirOf, 'vault-key.pem')).mode & 0o077).toBe(0);
+      expect(fs.readdirSync(dirOf).sort()).toEqual([
+        'vault-ca.pem',
+        'vault-cert.pem',
+        'vault-key.pem',
+      ]);
+      expect(fs.statSync(path.join(dirOf, 'vault-key.pem')).mode & 0o077).toBe(
+        0,
+      );
     });
 
     it('serves Vault requests (LIST verb included) to a client that trusts the CA', async () => {
-      const health = await request(vault.address, 'GET', '/v1/sys/health', { ca: vault.caCertPem });
+      const health = await request(vault.address, 'GET', '/v1/sys/health', {
+        ca: vault.caCertPem,
+      });
       expect(health.status).toBe(200);
-      await request(vault.address, 'POST', '/v1/secret/data/a/b', { ca: vault.caCertPem, token: 'root', body: { data: { x: '1' } } });
-      const list = await request(vault.address, 'LIST', '/v1/secret/metadata/a', { ca: vault.caCertPem, token: 'root' });
+      await request(vault.address, 'POST', '/v1/secret/data/a/b', {
+        ca: vault.caCertPem,
+        token: 'root',
+        body: { data: { x: '1' } },
+      });
+      const list = await request(
+        vault.address,
+        'LIST',
+        '/v1/secret/metadata/a',
+        { ca: vault.caCertPem, token: 'root' },
+      );
       expect([list.status, list.json?.data?.keys]).toEqual([200, ['b']]);
     });
 
     it('answers for localhost too (a SAN of every dev-TLS certificate)', async () => {
-      const res = await request(vault.address, 'GET', '/v1/sys/health', { ca: vault.caCertPem, servername: 'localhost' });
+      const res = await request(vault.address, 'GET', '/v1/sys/health', {
+        ca: vault.caCertPem,
+        servername: 'localhost',
+      });
       expect(res.status).toBe(200);
     });
 
     it('is refused by a client that trusts only the public CAs', async () => {
-      await expect(request(vault.address, 'GET', '/v1/sys/health')).rejects.toMatchObject({ code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' });
+      await expect(
+        request(vault.address, 'GET', '/v1/sys/health'),
+      ).rejects.toMatchObject({ code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' });
     });
 
     it('answers plain http with a TLS alert, not a Vault reply', async () => {
-      await expect(request(vault.address.replace(/^https/, 'http'), 'GET', '/v1/sys/health')).rejects.toThrow();
+      await expect(
+        request(
+          vault.address.replace(/^https/, 'http'),
+          'GET',
+          '/v1/sys/health',
+        ),
+      ).rejects.toThrow();
     });
   });
 
@@ -67,16 +103,29 @@ describe('vault-dev over TLS', () => {
   it('writes into -dev-tls-cert-dir with the extra SANs, keeps the directory, and refuses a missing one', async () => {
     const certDir = path.join(dir, 'certs');
     fs.mkdirSync(certDir);
-    const vault = await startVaultDev({ port: 0, tls: { certDir, sans: ['vault.secret-flows.svc'] } });
+    const vault = await startVaultDev({
+      port: 0,
+      tls: { certDir, sans: ['vault.secret-flows.svc'] },
+    });
     expect(vault.caCertFile).toBe(path.join(certDir, 'vault-ca.pem'));
-    const res = await request(vault.address, 'GET', '/v1/sys/health', { ca: vault.caCertPem, servername: 'vault.secret-flows.svc' });
+    const res = await request(vault.address, 'GET', '/v1/sys/health', {
+      ca: vault.caCertPem,
+      servername: 'vault.secret-flows.svc',
+    });
     expect(res.status).toBe(200);
-    await expect(request(vault.address, 'GET', '/v1/sys/health', { ca: vault.caCertPem, servername: 'other.example' })).rejects.toMatchObject({
+    await expect(
+      request(vault.address, 'GET', '/v1/sys/health', {
+        ca: vault.caCertPem,
+        servername: 'other.example',
+      }),
+    ).rejects.toMatchObject({
       code: 'ERR_TLS_CERT_ALTNAME_INVALID',
     });
     await vault.stop();
     expect(fs.readdirSync(certDir)).toEqual([]);
-    await expect(startVaultDev({ port: 0, tls: { certDir: path.join(dir, 'missing') } })).rejects.toThrow(/ENOENT/);
+    await expect(
+      startVaultDev({ port: 0, tls: { certDir: path.join(dir, 'missing') } }),
+    ).rejects.toThrow(/ENOENT/);
   });
 
   it("serves a given certificate and key (tls_cert_file / tls_key_file) signed by the test's own CA", async () => {
@@ -89,7 +138,10 @@ describe('vault-dev over TLS', () => {
     try {
       expect(vault.address).toMatch(/^https:/);
       expect(vault.caCertFile).toBeUndefined();
-      const res = await request(vault.address, 'GET', '/v1/sys/health', { ca: own.caCertPem, servername: 'vault' });
+      const res = await request(vault.address, 'GET', '/v1/sys/health', {
+        ca: own.caCertPem,
+        servername: 'vault',
+      });
       expect(res.status).toBe(200);
     } finally {
       await vault.stop();

@@ -36,15 +36,21 @@ describe('wallet as the Pact provider for the agent', () => {
   });
 
   it('honours every wallet interaction the agent relies on', async () => {
-    const pact = JSON.parse(fs.readFileSync(PACT_FILE, 'utf8')) as { interactions: { request: { path: string } }[] };
-    expect(pact.interactions.filter((i) => ADMIN_PATHS.test(i.request.path)).length).toBeGreaterThanOrEqual(6);
+    const pact = JSON.parse(fs.readFileSync(PACT_FILE, 'utf8')) as {
+      interactions: { request: { path: string } }[];
+    };
+    expect(
+      pact.interactions.filter((i) => ADMIN_PATHS.test(i.request.path)).length,
+    ).toBeGreaterThanOrEqual(6);
     const pactFile = path.join(dir, 'agent-wallet.json');
     fs.writeFileSync(pactFile, JSON.stringify(pact));
 
     const tenantWallet = () => core.forTenant(tenantId, h.fake.kv);
     const forTenant = (params: unknown) => {
       h.fake.reset();
-      tenantId = String((params as { tenantId?: string } | undefined)?.tenantId ?? 'default');
+      tenantId = String(
+        (params as { tenantId?: string } | undefined)?.tenantId ?? 'default',
+      );
     };
 
     await new Verifier({
@@ -54,15 +60,21 @@ describe('wallet as the Pact provider for the agent', () => {
       logLevel: 'warn',
       requestFilter: (req, _res, next) => {
         // What the agent sends: the tenants:admin scope only on tenant administration.
-        req.headers['x-service-token'] = ADMIN_PATHS.test(req.path) ? h.service.signer.sign({ scope: 'tenants:admin' }) : h.service.signer.sign();
-        if (req.headers.authorization) req.headers.authorization = `Bearer ${h.tenants.sign({ tenant_id: tenantId })}`;
+        req.headers['x-service-token'] = ADMIN_PATHS.test(req.path)
+          ? h.service.signer.sign({ scope: 'tenants:admin' })
+          : h.service.signer.sign();
+        if (req.headers.authorization)
+          req.headers.authorization = `Bearer ${h.tenants.sign({ tenant_id: tenantId })}`;
         next();
       },
       stateHandlers: {
         'the wallet is ready': async () => undefined,
         'tenant acme exists': async (params?: unknown) => {
           h.fakeTenants.reset();
-          h.fakeTenants.add({ id: String((params as { id: string }).id), name: 'acme' });
+          h.fakeTenants.add({
+            id: String((params as { id: string }).id),
+            name: 'acme',
+          });
           return undefined;
         },
         'no tenant exists': async () => {
@@ -77,12 +89,16 @@ describe('wallet as the Pact provider for the agent', () => {
           forTenant(params);
           return { keyId: (await tenantWallet().keys.create('Ed25519')).id };
         },
-        'tenant has secret db/password with value s3cret at version 1': async (params?: unknown) => {
+        'tenant has secret db/password with value s3cret at version 1': async (
+          params?: unknown,
+        ) => {
           forTenant(params);
           await tenantWallet().secrets.put('db/password', 's3cret', 0);
           return undefined;
         },
-        'tenant has secrets db/password and db/user': async (params?: unknown) => {
+        'tenant has secrets db/password and db/user': async (
+          params?: unknown,
+        ) => {
           forTenant(params);
           await tenantWallet().secrets.put('db/password', 's3cret');
           await tenantWallet().secrets.put('db/user', 'admin');

@@ -1,25 +1,44 @@
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { JwksVerifier, ServiceTokenVerifier } from '@secret-flows/auth';
-import { createRequestBudget, requestIdMiddleware, tracingMiddleware, type Logger, type Metrics } from '@secret-flows/telemetry';
+import {
+  createRequestBudget,
+  requestIdMiddleware,
+  tracingMiddleware,
+  type Logger,
+  type Metrics,
+} from '@secret-flows/telemetry';
 import { AppError } from '@secret-flows/contracts';
 import type { Tracer } from '@opentelemetry/api';
 import { createAudit } from './audit/audit';
-import { requireServiceToken, requireTenant, tenantOf } from './auth/auth.middleware';
+import {
+  requireServiceToken,
+  requireTenant,
+  tenantOf,
+} from './auth/auth.middleware';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { DEFAULT_BODY_LIMIT_BYTES, jsonBody } from './http/json-body';
 import { createKeysRouter } from './keys/keys.routes';
 import { createSecretsRouter } from './secrets/secrets.routes';
-import { createSystemRouter, type ReadinessProbe } from './system/system.routes';
+import {
+  createSystemRouter,
+  type ReadinessProbe,
+} from './system/system.routes';
 import type { TenantDataAccess } from './tenancy/tenant-data-access';
 import { tenantRateLimit } from './tenancy/tenant-rate-limit';
 import type { TenantDirectory } from './tenants/tenant-directory';
-import { createTenantsRouter, requireAdminScope } from './tenants/tenants.routes';
+import {
+  createTenantsRouter,
+  requireAdminScope,
+} from './tenants/tenants.routes';
 
 export interface AppDeps {
   version: string;
   logger: Logger;
-  metrics: Pick<Metrics, 'httpMetricsMiddleware' | 'metricsHandler' | 'counters'>;
+  metrics: Pick<
+    Metrics,
+    'httpMetricsMiddleware' | 'metricsHandler' | 'counters'
+  >;
   tracer?: Tracer;
   serviceTokens: Pick<ServiceTokenVerifier, 'verify'>;
   tenantTokens: Pick<JwksVerifier, 'verify'>;
@@ -44,7 +63,11 @@ export interface RequestLimits {
  * 4 MiB of bodies in flight cost ~5x that in the heap (raw chunks, decoded string, parsed value,
  * the copy sent to Vault): about 20 MB, inside the launcher's 96 MB heap (docs/reliability.md).
  */
-export const DEFAULT_LIMITS: RequestLimits = { maxInflightRequests: 128, maxInflightBodyBytes: 4 * 1024 * 1024, bodyTimeoutMs: 10_000 };
+export const DEFAULT_LIMITS: RequestLimits = {
+  maxInflightRequests: 128,
+  maxInflightBodyBytes: 4 * 1024 * 1024,
+  bodyTimeoutMs: 10_000,
+};
 
 /**
  * Turns the dependencies into the wallet's Express app; never listens (tests mount it with supertest).
@@ -61,10 +84,20 @@ export function buildApp(deps: AppDeps): Express {
     bodyTimeoutMs: limits.bodyTimeoutMs,
     refuse: (reason) =>
       reason === 'overloaded'
-        ? new AppError('service_unavailable', 'Too many requests in flight.', { retryAfterSeconds: 1 })
-        : new AppError('request_timeout', `The request body did not arrive within ${limits.bodyTimeoutMs} ms.`),
+        ? new AppError('service_unavailable', 'Too many requests in flight.', {
+            retryAfterSeconds: 1,
+          })
+        : new AppError(
+            'request_timeout',
+            `The request body did not arrive within ${limits.bodyTimeoutMs} ms.`,
+          ),
     onRefused: (reason) => deps.metrics.counters.requestsShed.inc({ reason }),
-    refuseTenant: () => new AppError('rate_limited', 'This tenant has too many requests in flight.', { retryAfterSeconds: 1 }),
+    refuseTenant: () =>
+      new AppError(
+        'rate_limited',
+        'This tenant has too many requests in flight.',
+        { retryAfterSeconds: 1 },
+      ),
     // Health, readiness and metrics stay outside the budget: an overloaded service still says so.
     exempt: (req) => req.path.includes('/_system/'),
     respond: (err, req, res) => handleError(err, req, res, () => undefined),
@@ -76,23 +109,41 @@ export function buildApp(deps: AppDeps): Express {
   app.use(requestIdMiddleware());
   // Shed before any other work: a refused request costs as little as possible.
   app.use(budget.middleware);
-  app.use(tracingMiddleware({ tracer: deps.tracer }), deps.metrics.httpMetricsMiddleware(), helmet());
+  app.use(
+    tracingMiddleware({ tracer: deps.tracer }),
+    deps.metrics.httpMetricsMiddleware(),
+    helmet(),
+  );
 
-  app.use(createSystemRouter({ version: deps.version, readiness: deps.readiness, metricsHandler: deps.metrics.metricsHandler }));
+  app.use(
+    createSystemRouter({
+      version: deps.version,
+      readiness: deps.readiness,
+      metricsHandler: deps.metrics.metricsHandler,
+    }),
+  );
 
-  const audit = createAudit({ logger: deps.logger, counters: deps.metrics.counters });
+  const audit = createAudit({
+    logger: deps.logger,
+    counters: deps.metrics.counters,
+  });
   const counters = deps.metrics.counters;
   // Credentials are checked before a body is read: an anonymous caller cannot make us parse 256 kB.
   const tenantGate: RequestHandler[] = [
     requireServiceToken({ verifier: deps.serviceTokens, counters }),
     requireTenant({ verifier: deps.tenantTokens, counters }),
-    ...(deps.tenantRateLimitPerMinute ? [tenantRateLimit({ limitPerMinute: deps.tenantRateLimitPerMinute })] : []),
+    ...(deps.tenantRateLimitPerMinute
+      ? [tenantRateLimit({ limitPerMinute: deps.tenantRateLimitPerMinute })]
+      : []),
     budget.perTenant((_req, res) => tenantOf(res).tenantId),
     ...jsonBody({ limitBytes: bodyLimitBytes }),
   ];
   const tenantData = deps.tenantData;
   app.use(['/v1/keys', '/v1/secrets'], tenantGate);
-  app.use(createKeysRouter({ tenantData, audit }), createSecretsRouter({ tenantData, audit }));
+  app.use(
+    createKeysRouter({ tenantData, audit }),
+    createSecretsRouter({ tenantData, audit }),
+  );
   if (deps.tenants) {
     // Administration needs the service token with the tenants:admin scope and no tenant JWT.
     app.use('/v1/tenants', [
@@ -104,7 +155,10 @@ export function buildApp(deps: AppDeps): Express {
     app.use(createTenantsRouter({ tenants: deps.tenants, audit }));
   }
   // Any other /v1 path still needs a service token, so probing for routes reveals nothing.
-  app.use('/v1', requireServiceToken({ verifier: deps.serviceTokens, counters }));
+  app.use(
+    '/v1',
+    requireServiceToken({ verifier: deps.serviceTokens, counters }),
+  );
 
   app.use(notFoundHandler());
   app.use(handleError);

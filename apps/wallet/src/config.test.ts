@@ -4,7 +4,8 @@ const BASE = {
   VAULT_ADDR: 'http://127.0.0.1:8200',
   VAULT_APPROLE_ROLE_ID_FILE: '/run/secrets/role-id',
   VAULT_APPROLE_SECRET_ID_FILE: '/run/secrets/secret-id',
-  TENANT_JWT_JWKS_URL: 'http://127.0.0.1:8200/v1/identity/oidc/.well-known/keys',
+  TENANT_JWT_JWKS_URL:
+    'http://127.0.0.1:8200/v1/identity/oidc/.well-known/keys',
   TENANT_JWT_ISSUER: 'http://127.0.0.1:8200/v1/identity/oidc',
   TENANT_JWT_AUDIENCE: 'agent',
   SERVICE_JWT_PUBLIC_KEYS_FILE: '/run/config/service-keys.json',
@@ -29,7 +30,13 @@ describe('loadConfig', () => {
       shutdownTimeoutMs: 10_000,
       tenancy: 'single',
       tenantRateLimitPerMinute: 600,
-      vault: { timeoutMs: 5000, kvMount: 'secret', jwtAuthMount: 'jwt', jwtRole: 'tenant', userpassMount: 'userpass' },
+      vault: {
+        timeoutMs: 5000,
+        kvMount: 'secret',
+        jwtAuthMount: 'jwt',
+        jwtRole: 'tenant',
+        userpassMount: 'userpass',
+      },
       tenantJwt: { tenantClaim: 'tenant_id' },
     });
     expect(config.vault.auth).toEqual({
@@ -48,20 +55,40 @@ describe('loadConfig', () => {
   });
 
   it('accepts a wrapped secret_id file instead of a plain one', () => {
-    const env = { ...BASE, VAULT_APPROLE_SECRET_ID_FILE: undefined, VAULT_APPROLE_WRAPPED_SECRET_ID_FILE: '/run/wrapped' };
-    expect(loadConfig(env).vault.auth).toMatchObject({ kind: 'approle', wrappedSecretIdFile: '/run/wrapped' });
+    const env = {
+      ...BASE,
+      VAULT_APPROLE_SECRET_ID_FILE: undefined,
+      VAULT_APPROLE_WRAPPED_SECRET_ID_FILE: '/run/wrapped',
+    };
+    expect(loadConfig(env).vault.auth).toMatchObject({
+      kind: 'approle',
+      wrappedSecretIdFile: '/run/wrapped',
+    });
   });
 
   it('refuses a static Vault token unless development mode allows it', () => {
-    const env = { ...BASE, VAULT_APPROLE_ROLE_ID_FILE: undefined, VAULT_APPROLE_SECRET_ID_FILE: undefined, VAULT_TOKEN: 'root' };
-    expect(problemsOf(env)).toEqual([expect.stringMatching(/^VAULT_TOKEN: static token auth is refused/)]);
-    expect(loadConfig({ ...env, WALLET_ALLOW_TOKEN_AUTH: 'true' }).vault.auth).toEqual({ kind: 'token', token: 'root', tokenFile: undefined });
+    const env = {
+      ...BASE,
+      VAULT_APPROLE_ROLE_ID_FILE: undefined,
+      VAULT_APPROLE_SECRET_ID_FILE: undefined,
+      VAULT_TOKEN: 'root',
+    };
+    expect(problemsOf(env)).toEqual([
+      expect.stringMatching(/^VAULT_TOKEN: static token auth is refused/),
+    ]);
+    expect(
+      loadConfig({ ...env, WALLET_ALLOW_TOKEN_AUTH: 'true' }).vault.auth,
+    ).toEqual({ kind: 'token', token: 'root', tokenFile: undefined });
   });
 
   it('refuses a token mixed with AppRole even in development mode', () => {
-    expect(problemsOf({ ...BASE, VAULT_TOKEN_FILE: '/t', WALLET_ALLOW_TOKEN_AUTH: 'true' })).toEqual([
-      expect.stringContaining('not both'),
-    ]);
+    expect(
+      problemsOf({
+        ...BASE,
+        VAULT_TOKEN_FILE: '/t',
+        WALLET_ALLOW_TOKEN_AUTH: 'true',
+      }),
+    ).toEqual([expect.stringContaining('not both')]);
   });
 
   it('lists every problem at once and never echoes a value', () => {
@@ -75,20 +102,35 @@ describe('loadConfig', () => {
     });
     const vars = problems.map((p) => p.split(':')[0]).sort();
     expect(vars).toEqual(
-      expect.arrayContaining(['PORT', 'SERVICE_JWT_PUBLIC_KEYS_FILE', 'TENANT_JWT_ISSUER', 'TENANT_JWT_JWKS_URL', 'VAULT_ADDR', 'WALLET_ALLOW_TOKEN_AUTH', 'WALLET_TENANCY']),
+      expect.arrayContaining([
+        'PORT',
+        'SERVICE_JWT_PUBLIC_KEYS_FILE',
+        'TENANT_JWT_ISSUER',
+        'TENANT_JWT_JWKS_URL',
+        'VAULT_ADDR',
+        'WALLET_ALLOW_TOKEN_AUTH',
+        'WALLET_TENANCY',
+      ]),
     );
     expect(problems.join('\n')).not.toContain('super-secret-role-id');
     expect(vars).toContain('VAULT_APPROLE_SECRET_ID_FILE');
   });
 
   it('reports a refused static token together with other problems', () => {
-    expect(problemsOf({ VAULT_TOKEN: 'root', VAULT_ADDR: 'http://127.0.0.1:8200' })).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^VAULT_TOKEN: static token auth is refused/), expect.stringMatching(/^TENANT_JWT_ISSUER/)]),
+    expect(
+      problemsOf({ VAULT_TOKEN: 'root', VAULT_ADDR: 'http://127.0.0.1:8200' }),
+    ).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^VAULT_TOKEN: static token auth is refused/),
+        expect.stringMatching(/^TENANT_JWT_ISSUER/),
+      ]),
     );
   });
 
   it('requires a secret_id source for AppRole', () => {
-    expect(problemsOf({ ...BASE, VAULT_APPROLE_SECRET_ID_FILE: undefined })).toEqual([
+    expect(
+      problemsOf({ ...BASE, VAULT_APPROLE_SECRET_ID_FILE: undefined }),
+    ).toEqual([
       expect.stringMatching(/^VAULT_APPROLE_SECRET_ID_FILE: set exactly one/),
     ]);
   });

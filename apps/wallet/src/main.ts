@@ -13,23 +13,39 @@ async function main(): Promise<void> {
   try {
     config = loadConfig(process.env);
   } catch (err) {
-    process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
+    process.stderr.write(
+      `${err instanceof ConfigError ? err.message : String(err)}\n`,
+    );
     process.exit(2);
   }
-  const telemetry = initTelemetry({ serviceName: config.telemetry.serviceName, otlpEndpoint: config.telemetry.otlpEndpoint });
+  const telemetry = initTelemetry({
+    serviceName: config.telemetry.serviceName,
+    otlpEndpoint: config.telemetry.otlpEndpoint,
+  });
   const deps = createDependencies(config, { tracer: telemetry.tracer });
   const { logger, vault } = deps;
 
   // Log in now so a bad secret_id shows up at start; failure is not fatal (Vault or the AppRole
   // Secret may come later): it retries until one login succeeds, and readiness waits for that.
-  keepLoggingInUntilFirstSuccess({ vault, onError: (err) => logger.warn({ err }, 'initial Vault login failed; will retry') });
+  keepLoggingInUntilFirstSuccess({
+    vault,
+    onError: (err) =>
+      logger.warn({ err }, 'initial Vault login failed; will retry'),
+  });
 
   // Header and whole-request deadlines enforced by Node itself (a slow upload cannot stay open).
-  const server = createBoundedServer(buildApp(deps)).listen(config.http.port, config.http.host);
+  const server = createBoundedServer(buildApp(deps)).listen(
+    config.http.port,
+    config.http.host,
+  );
   server.once('listening', () => {
     const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : config.http.port;
-    logger.info({ host: config.http.host, port, tenancy: config.tenancy }, 'wallet listening');
+    const port =
+      typeof address === 'object' && address ? address.port : config.http.port;
+    logger.info(
+      { host: config.http.host, port, tenancy: config.tenancy },
+      'wallet listening',
+    );
   });
   server.once('error', (err) => {
     logger.fatal({ err }, 'wallet cannot listen');
@@ -70,7 +86,11 @@ async function main(): Promise<void> {
 // budget runs out is cut.
 function drain(server: Server, budgetMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => res.setHeader('Connection', 'close'));
+    server.prependListener(
+      'request',
+      (_req: IncomingMessage, res: ServerResponse) =>
+        res.setHeader('Connection', 'close'),
+    );
     const cut = setTimeout(() => server.closeAllConnections(), budgetMs);
     cut.unref();
     server.close((err) => {
@@ -84,6 +104,8 @@ function drain(server: Server, budgetMs: number): Promise<void> {
 
 main().catch((err: unknown) => {
   // Startup failures (unreadable key file, bad CA file) carry no secrets in their messages.
-  process.stderr.write(`wallet failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(
+    `wallet failed to start: ${err instanceof Error ? err.message : String(err)}\n`,
+  );
   process.exit(1);
 });

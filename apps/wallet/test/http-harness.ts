@@ -14,7 +14,12 @@ import { createServiceTokens, createTenantIssuer } from './fakes/token-issuers';
  * captured in memory. Every request helper sends valid credentials unless told otherwise.
  */
 export function createHarness(
-  options: { readiness?: Readiness; now?: () => number; bodyLimitBytes?: number; tenantRateLimitPerMinute?: number } = {},
+  options: {
+    readiness?: Readiness;
+    now?: () => number;
+    bodyLimitBytes?: number;
+    tenantRateLimitPerMinute?: number;
+  } = {},
 ) {
   const fake = createFakeKv();
   const fakeTenants = createFakeTenants();
@@ -26,20 +31,33 @@ export function createHarness(
     level: 'debug',
     destination: new Writable({
       write(chunk: Buffer, _enc, done) {
-        for (const line of chunk.toString().split('\n').filter(Boolean)) logLines.push(JSON.parse(line) as Record<string, unknown>);
+        for (const line of chunk.toString().split('\n').filter(Boolean))
+          logLines.push(JSON.parse(line) as Record<string, unknown>);
         done();
       },
     }),
   });
-  const walletCore = createWalletCore({ kvMount: 'secret', retryAfterSeconds: 5 });
+  const walletCore = createWalletCore({
+    kvMount: 'secret',
+    retryAfterSeconds: 5,
+  });
   const app = buildApp({
     version: '1.2.3',
     logger,
     metrics: createMetrics({ serviceName: 'wallet', defaultMetrics: false }),
     serviceTokens: service.verifier,
     tenantTokens: tenants.verifier,
-    tenantData: createSingleTenantDataAccess({ walletCore, vault: { kvV2: () => fake.kv as never } }),
-    readiness: { check: async () => options.readiness ?? { status: 'ready', checks: { vault: { ok: true }, vaultToken: { ok: true } } } },
+    tenantData: createSingleTenantDataAccess({
+      walletCore,
+      vault: { kvV2: () => fake.kv as never },
+    }),
+    readiness: {
+      check: async () =>
+        options.readiness ?? {
+          status: 'ready',
+          checks: { vault: { ok: true }, vaultToken: { ok: true } },
+        },
+    },
     bodyLimitBytes: options.bodyLimitBytes,
     tenantRateLimitPerMinute: options.tenantRateLimitPerMinute,
     tenants: fakeTenants.directory,
@@ -47,7 +65,10 @@ export function createHarness(
 
   function as(tenantId = 'acme') {
     const tenantJwt = tenants.sign({ tenant_id: tenantId });
-    const auth = (r: request.Test) => r.set('X-Service-Token', service.signer.sign()).set('Authorization', `Bearer ${tenantJwt}`);
+    const auth = (r: request.Test) =>
+      r
+        .set('X-Service-Token', service.signer.sign())
+        .set('Authorization', `Bearer ${tenantJwt}`);
     return {
       get: (path: string) => auth(request(app).get(path)),
       post: (path: string) => auth(request(app).post(path)),
@@ -60,9 +81,18 @@ export function createHarness(
 }
 
 /** Asserts the RFC 9457 body every error must have. */
-export function expectProblem(res: request.Response, status: number, code: string): void {
+export function expectProblem(
+  res: request.Response,
+  status: number,
+  code: string,
+): void {
   expect(res.status).toBe(status);
   expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(res.body).toMatchObject({ status, code, type: `urn:secret-flows:problem:${code}`, requestId: res.headers['x-request-id'] });
+  expect(res.body).toMatchObject({
+    status,
+    code,
+    type: `urn:secret-flows:problem:${code}`,
+    requestId: res.headers['x-request-id'],
+  });
   expect(JSON.stringify(res.body)).not.toMatch(/stack|at \//);
 }

@@ -13,8 +13,15 @@ import {
   type SignRequest,
   type SignResponse,
 } from '@secret-flows/contracts';
-import { createVaultClient, type VaultClient, type VaultLogger } from '@secret-flows/vault-client';
-import { createWalletCore, type CustodyKeyInfo } from '@secret-flows/wallet-core';
+import {
+  createVaultClient,
+  type VaultClient,
+  type VaultLogger,
+} from '@secret-flows/vault-client';
+import {
+  createWalletCore,
+  type CustodyKeyInfo,
+} from '@secret-flows/wallet-core';
 import { vaultAuthMethod, type VaultAuthConfig } from './vault-auth';
 
 /** Phases 1-2 have one tenant; its data lives under `tenants/default/` so phase 3 needs no migration. */
@@ -48,13 +55,24 @@ export interface AgentVaultBackend {
     list(ctx: CallContext): Promise<KeyList>;
     get(ctx: CallContext, keyId: string): Promise<Key>;
     delete(ctx: CallContext, keyId: string): Promise<void>;
-    sign(ctx: CallContext, keyId: string, request: SignRequest): Promise<SignResponse>;
+    sign(
+      ctx: CallContext,
+      keyId: string,
+      request: SignRequest,
+    ): Promise<SignResponse>;
     rotate(ctx: CallContext, keyId: string): Promise<Key>;
   };
   readonly secrets: {
-    put(ctx: CallContext, name: string, request: PutSecretRequest): Promise<PutSecretResponse>;
+    put(
+      ctx: CallContext,
+      name: string,
+      request: PutSecretRequest,
+    ): Promise<PutSecretResponse>;
     get(ctx: CallContext, name: string, version?: number): Promise<Secret>;
-    list(ctx: CallContext, query?: { limit?: number; cursor?: string }): Promise<SecretNameList>;
+    list(
+      ctx: CallContext,
+      query?: { limit?: number; cursor?: string },
+    ): Promise<SecretNameList>;
     delete(ctx: CallContext, name: string): Promise<void>;
   };
   readiness(): Promise<Record<string, ReadinessCheck>>;
@@ -73,7 +91,12 @@ function toKey(info: CustodyKeyInfo): Key {
     custody: info.custody,
     versions: info.versions,
   });
-  if (!parsed.success) throw new AppError('internal', 'A stored key does not match the API contract.', { cause: parsed.error });
+  if (!parsed.success)
+    throw new AppError(
+      'internal',
+      'A stored key does not match the API contract.',
+      { cause: parsed.error },
+    );
   return parsed.data;
 }
 
@@ -82,7 +105,9 @@ function buildClient(options: AgentVaultBackendOptions): VaultClient {
     address: options.address,
     namespace: options.namespace,
     timeoutMs: options.timeoutMs,
-    caCertPem: options.caCertFile ? fs.readFileSync(options.caCertFile, 'utf8') : undefined,
+    caCertPem: options.caCertFile
+      ? fs.readFileSync(options.caCertFile, 'utf8')
+      : undefined,
     auth: vaultAuthMethod(options.auth),
     logger: options.logger,
   });
@@ -92,9 +117,14 @@ function buildClient(options: AgentVaultBackendOptions): VaultClient {
  * Creates the agent's direct-Vault secret backend (phases 1-2): wallet-core in-process for tenant `default`.
  * @example const backend = createAgentVaultBackend({ address, timeoutMs: 5000, kvMount: 'secret', auth: { method: 'token', token } })
  */
-export function createAgentVaultBackend(options: AgentVaultBackendOptions): AgentVaultBackend {
+export function createAgentVaultBackend(
+  options: AgentVaultBackendOptions,
+): AgentVaultBackend {
   const client = options.client ?? buildClient(options);
-  const wallet = createWalletCore({ kvMount: options.kvMount }).forClient(DEFAULT_TENANT_ID, client);
+  const wallet = createWalletCore({ kvMount: options.kvMount }).forClient(
+    DEFAULT_TENANT_ID,
+    client,
+  );
   const seed = createSeedGate(() => wallet.seed.ensure().then(() => undefined));
 
   // Every operation first makes sure the default wallet has its seed: Identus creates the default
@@ -108,17 +138,30 @@ export function createAgentVaultBackend(options: AgentVaultBackendOptions): Agen
     kind: 'vault',
     keys: {
       // Phases 1-2 have no Transit custody: every key is a wallet key; asking for vault-transit is a 400.
-      create: (_ctx, { type, custody }) => withSeed(async () => toKey(await wallet.keys.create(type, custody))),
-      list: () => withSeed(async () => ({ keys: (await wallet.keys.list()).map(toKey) })),
+      create: (_ctx, { type, custody }) =>
+        withSeed(async () => toKey(await wallet.keys.create(type, custody))),
+      list: () =>
+        withSeed(async () => ({ keys: (await wallet.keys.list()).map(toKey) })),
       get: (_ctx, id) => withSeed(async () => toKey(await wallet.keys.get(id))),
       delete: (_ctx, id) => withSeed(() => wallet.keys.delete(id)),
-      sign: (_ctx, id, { payload }) => withSeed(() => wallet.keys.sign(id, Buffer.from(payload, 'base64url'))),
-      rotate: (_ctx, id) => withSeed(async () => toKey(await wallet.keys.rotate(id))),
+      sign: (_ctx, id, { payload }) =>
+        withSeed(() => wallet.keys.sign(id, Buffer.from(payload, 'base64url'))),
+      rotate: (_ctx, id) =>
+        withSeed(async () => toKey(await wallet.keys.rotate(id))),
     },
     secrets: {
-      put: (_ctx, name, { value, cas }) => withSeed(() => wallet.secrets.put(name, value, cas)),
-      get: (_ctx, name, version) => withSeed(() => wallet.secrets.get(name, version)),
-      list: (ctx, query) => withSeed(() => wallet.secrets.list({ limit: query?.limit, cursor: query?.cursor, signal: ctx.signal })),
+      put: (_ctx, name, { value, cas }) =>
+        withSeed(() => wallet.secrets.put(name, value, cas)),
+      get: (_ctx, name, version) =>
+        withSeed(() => wallet.secrets.get(name, version)),
+      list: (ctx, query) =>
+        withSeed(() =>
+          wallet.secrets.list({
+            limit: query?.limit,
+            cursor: query?.cursor,
+            signal: ctx.signal,
+          }),
+        ),
       delete: (_ctx, name) => withSeed(() => wallet.secrets.delete(name)),
     },
     readiness: () => readiness(client, seed),
@@ -155,13 +198,28 @@ function createSeedGate(ensure: () => Promise<void>): SeedGate {
   };
 }
 
-async function readiness(client: VaultClient, seed: SeedGate): Promise<Record<string, ReadinessCheck>> {
+async function readiness(
+  client: VaultClient,
+  seed: SeedGate,
+): Promise<Record<string, ReadinessCheck>> {
   let vault: ReadinessCheck;
   try {
     const health = await client.sys.health();
-    vault = health.initialized && !health.sealed ? { ok: true } : { ok: false, detail: health.sealed ? 'vault is sealed' : 'vault is not initialised' };
+    vault =
+      health.initialized && !health.sealed
+        ? { ok: true }
+        : {
+            ok: false,
+            detail: health.sealed
+              ? 'vault is sealed'
+              : 'vault is not initialised',
+          };
   } catch {
-    return { vault: { ok: false, detail: 'vault unreachable' }, token: { ok: false, detail: 'not checked' }, seed: { ok: seed.isDone } };
+    return {
+      vault: { ok: false, detail: 'vault unreachable' },
+      token: { ok: false, detail: 'not checked' },
+      seed: { ok: seed.isDone },
+    };
   }
   let token: ReadinessCheck;
   try {
@@ -174,7 +232,10 @@ async function readiness(client: VaultClient, seed: SeedGate): Promise<Record<st
   if (token.ok && !seed.isDone) {
     seedCheck = await seed.ensure().then(
       () => ({ ok: true }),
-      (err: unknown) => ({ ok: false, detail: err instanceof AppError ? err.code : 'seed not written' }),
+      (err: unknown) => ({
+        ok: false,
+        detail: err instanceof AppError ? err.code : 'seed not written',
+      }),
     );
   }
   return { vault, token, seed: seedCheck };

@@ -1,4 +1,8 @@
-import { approleAuth, tokenAuth, type AuthMethod } from '@secret-flows/vault-client';
+import {
+  approleAuth,
+  tokenAuth,
+  type AuthMethod,
+} from '@secret-flows/vault-client';
 
 /** Phase 1: a static token, given directly or as a file re-read at each login. */
 export interface TokenAuthConfig {

@@ -196,20 +196,32 @@ describe('createJwksVerifier', () => {
     const [h, p, sig] = token.split('.') as [string, string, string];
     // 64 bytes = 86 characters; the last one carries 4 unused bits, so 15 other spellings decode
     // to the same signature.
-    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const alphabet =
+      'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
     const last = alphabet.indexOf(sig.slice(-1));
-    const variants = Array.from({ length: 16 }, (_, bits) => alphabet[(last & ~15) | bits])
+    const variants = Array.from(
+      { length: 16 },
+      (_, bits) => alphabet[(last & ~15) | bits],
+    )
       .filter((c) => c !== sig.slice(-1))
       .map((c) => `${h}.${p}.${sig.slice(0, -1)}${c}`);
     expect(variants).toHaveLength(15);
     for (const variant of variants) {
-      expect(Buffer.from(variant.split('.')[2], 'base64url')).toEqual(Buffer.from(sig, 'base64url'));
-      await expect(reasonOf(verifier.verify(variant))).resolves.toBe('malformed');
+      expect(Buffer.from(variant.split('.')[2], 'base64url')).toEqual(
+        Buffer.from(sig, 'base64url'),
+      );
+      await expect(reasonOf(verifier.verify(variant))).resolves.toBe(
+        'malformed',
+      );
     }
-    await expect(verifier.verify(token)).resolves.toMatchObject({ tenantId: 'acme' });
+    await expect(verifier.verify(token)).resolves.toMatchObject({
+      tenantId: 'acme',
+    });
     // Header and payload segments are held to the same rule.
     const payload = Buffer.from(JSON.stringify(claims())).toString('base64url');
-    expect(Buffer.from(payload, 'base64url').toString('base64url')).toBe(payload);
+    expect(Buffer.from(payload, 'base64url').toString('base64url')).toBe(
+      payload,
+    );
   });
 
   it('accepts a token that expired within the leeway', async () => {

@@ -25,7 +25,11 @@ const BASE64URL = /^[A-Za-z0-9_-]+$/;
  * character carries 4 unused bits), each a different token with the same meaning.
  */
 function isCanonicalBase64url(segment: string): boolean {
-  return BASE64URL.test(segment) && segment.length % 4 !== 1 && Buffer.from(segment, 'base64url').toString('base64url') === segment;
+  return (
+    BASE64URL.test(segment) &&
+    segment.length % 4 !== 1 &&
+    Buffer.from(segment, 'base64url').toString('base64url') === segment
+  );
 }
 
 function decodeJsonSegment(segment: string): unknown {

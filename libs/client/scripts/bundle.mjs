@@ -13,18 +13,38 @@ import { build } from 'esbuild';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const repo = path.resolve(root, '../..');
 const out = path.resolve(process.argv[2] ?? path.join(root, 'dist/package'));
-const own = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-const zodRange = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8')).dependencies.zod;
+const own = JSON.parse(
+  fs.readFileSync(path.join(root, 'package.json'), 'utf8'),
+);
+const zodRange = JSON.parse(
+  fs.readFileSync(path.join(repo, 'package.json'), 'utf8'),
+).dependencies.zod;
 
-const tsc = (...args) => execFileSync(process.execPath, [path.join(repo, 'node_modules/typescript/bin/tsc'), ...args], { stdio: 'inherit' });
+const tsc = (...args) =>
+  execFileSync(
+    process.execPath,
+    [path.join(repo, 'node_modules/typescript/bin/tsc'), ...args],
+    { stdio: 'inherit' },
+  );
 // The contracts' declarations come from their build (an Nx dependency of this target).
-if (!fs.existsSync(path.join(repo, 'libs/contracts/dist/index.d.ts'))) tsc('-b', path.join(repo, 'libs/contracts/tsconfig.lib.json'));
+if (!fs.existsSync(path.join(repo, 'libs/contracts/dist/index.d.ts')))
+  tsc('-b', path.join(repo, 'libs/contracts/tsconfig.lib.json'));
 
 fs.rmSync(out, { recursive: true, force: true });
 fs.mkdirSync(out, { recursive: true });
 
 // The client's declarations straight into the package: never into dist/, which a parallel build may be writing.
-tsc('-p', path.join(root, 'tsconfig.lib.json'), '--emitDeclarationOnly', '--declarationMap', 'false', '--outDir', path.join(out, 'types'), '--tsBuildInfoFile', path.join(out, 'types.tsbuildinfo'));
+tsc(
+  '-p',
+  path.join(root, 'tsconfig.lib.json'),
+  '--emitDeclarationOnly',
+  '--declarationMap',
+  'false',
+  '--outDir',
+  path.join(out, 'types'),
+  '--tsBuildInfoFile',
+  path.join(out, 'types.tsbuildinfo'),
+);
 fs.rmSync(path.join(out, 'types.tsbuildinfo'), { force: true });
 
 const common = {
@@ -42,11 +62,17 @@ const common = {
 await build({ ...common, format: 'esm', outfile: path.join(out, 'index.mjs') });
 await build({ ...common, format: 'cjs', outfile: path.join(out, 'index.cjs') });
 
-copyDeclarations(path.join(repo, 'libs/contracts/dist'), path.join(out, 'types/contracts'));
+copyDeclarations(
+  path.join(repo, 'libs/contracts/dist'),
+  path.join(out, 'types/contracts'),
+);
 for (const file of walk(path.join(out, 'types'))) {
   if (file.includes(`${path.sep}contracts${path.sep}`)) continue;
   const text = fs.readFileSync(file, 'utf8');
-  fs.writeFileSync(file, text.replace(/(['"])@secret-flows\/contracts\1/g, '$1./contracts/index$1'));
+  fs.writeFileSync(
+    file,
+    text.replace(/(['"])@secret-flows\/contracts\1/g, '$1./contracts/index$1'),
+  );
 }
 
 const pkg = {
@@ -69,9 +95,14 @@ const pkg = {
   engines: { node: '>=20' },
   dependencies: { zod: zodRange },
 };
-fs.writeFileSync(path.join(out, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
+fs.writeFileSync(
+  path.join(out, 'package.json'),
+  `${JSON.stringify(pkg, null, 2)}\n`,
+);
 fs.copyFileSync(path.join(root, 'README.md'), path.join(out, 'README.md'));
-console.log(`@secret-flows/client ${own.version} packaged in ${path.relative(process.cwd(), out) || '.'}`);
+console.log(
+  `@secret-flows/client ${own.version} packaged in ${path.relative(process.cwd(), out) || '.'}`,
+);
 
 function copyDeclarations(from, to) {
   for (const file of walk(from)) {

@@ -18,7 +18,12 @@ import {
   type WalletPage,
 } from '@secret-flows/contracts';
 import { SecretFlowsError, isSecretFlowsError } from './errors';
-import { AGENT_PREFIX, SDK_OPERATIONS, isSafeMethod, type OperationName } from './operations';
+import {
+  AGENT_PREFIX,
+  SDK_OPERATIONS,
+  isSafeMethod,
+  type OperationName,
+} from './operations';
 import {
   createSession,
   type Credentials,
@@ -131,7 +136,9 @@ export function createClient(options: ClientOptions) {
 
   async function call<T>(name: OperationName, c: Call = {}): Promise<T> {
     const route = SDK_OPERATIONS[name];
-    const headers: Record<string, string> = { [API_KEY_HEADER]: options.apiKey };
+    const headers: Record<string, string> = {
+      [API_KEY_HEADER]: options.apiKey,
+    };
     if (route.auth === 'admin') {
       if (!options.adminApiKey) {
         throw new SecretFlowsError({
@@ -164,7 +171,8 @@ export function createClient(options: ClientOptions) {
         });
         return result.body as T;
       } catch (err) {
-        if (bearer !== undefined && isSecretFlowsError(err, 'unauthorized')) session?.invalidate(bearer);
+        if (bearer !== undefined && isSecretFlowsError(err, 'unauthorized'))
+          session?.invalidate(bearer);
         throw err;
       }
     };
@@ -174,7 +182,8 @@ export function createClient(options: ClientOptions) {
       // The agent refused the JWT (revoked, or a clock ahead of ours): it processed nothing, so
       // one retry with a renewed JWT is safe for any method. The gateway's own 401 (wrong API
       // key) is not problem JSON and is not retried.
-      if (withJwt && isSecretFlowsError(err, 'unauthorized') && err.problem) return send();
+      if (withJwt && isSecretFlowsError(err, 'unauthorized') && err.problem)
+        return send();
       throw err;
     }
   }
@@ -188,12 +197,17 @@ export function createClient(options: ClientOptions) {
       /** POST /keys: a new key pair; only the public key comes back. */
       create: (body: CreateKeyRequest, o: CallOptions = {}) =>
         call<Key>('keys.create', { body, signal: o.signal }),
-      list: (o: CallOptions = {}) => call<KeyList>('keys.list', { signal: o.signal }),
+      list: (o: CallOptions = {}) =>
+        call<KeyList>('keys.list', { signal: o.signal }),
       get: (id: string, o: CallOptions = {}) =>
         call<Key>('keys.get', { params: { id }, signal: o.signal }),
       /** POST /keys/{id}/sign: `payload` is base64url; the signature is the JWS encoding. */
       sign: (id: string, body: SignRequest, o: CallOptions = {}) =>
-        call<SignResponse>('keys.sign', { params: { id }, body, signal: o.signal }),
+        call<SignResponse>('keys.sign', {
+          params: { id },
+          body,
+          signal: o.signal,
+        }),
       delete: (id: string, o: CallOptions = {}) =>
         noBody('keys.delete', { params: { id }, signal: o.signal }),
       /** POST /keys/{id}/rotate: a new version of a vault-transit key; old signatures still verify. */
@@ -203,7 +217,11 @@ export function createClient(options: ClientOptions) {
     secrets: {
       /** PUT /secrets/{name}; `cas` 0 = create only, N = only if the current version is N (else `conflict`). */
       put: (name: string, body: PutSecretRequest, o: CallOptions = {}) =>
-        call<PutSecretResponse>('secrets.put', { params: { name }, body, signal: o.signal }),
+        call<PutSecretResponse>('secrets.put', {
+          params: { name },
+          body,
+          signal: o.signal,
+        }),
       get: (name: string, o: SecretGetOptions = {}) =>
         call<Secret>('secrets.get', {
           params: { name },
@@ -212,7 +230,10 @@ export function createClient(options: ClientOptions) {
         }),
       /** GET /secrets: one page of names in lexicographic order; `next` is where the next page starts. */
       list: (o: SecretListOptions = {}) =>
-        call<SecretNameList>('secrets.list', { query: { limit: o.limit, cursor: o.cursor }, signal: o.signal }),
+        call<SecretNameList>('secrets.list', {
+          query: { limit: o.limit, cursor: o.cursor },
+          signal: o.signal,
+        }),
       delete: (name: string, o: CallOptions = {}) =>
         noBody('secrets.delete', { params: { name }, signal: o.signal }),
     },
@@ -220,31 +241,43 @@ export function createClient(options: ClientOptions) {
       wallets: {
         /** POST /wallets: onboards a tenant; in phase 4 its login is returned this once. */
         create: (body: CreateWalletRequest, o: CallOptions = {}) =>
-          call<CreatedWallet>('admin.wallets.create', { body, signal: o.signal }),
+          call<CreatedWallet>('admin.wallets.create', {
+            body,
+            signal: o.signal,
+          }),
         list: (o: WalletListOptions = {}) =>
           call<WalletPage>('admin.wallets.list', {
             query: { offset: o.offset, limit: o.limit },
             signal: o.signal,
           }),
         get: (id: string, o: CallOptions = {}) =>
-          call<Wallet>('admin.wallets.get', { params: { id }, signal: o.signal }),
+          call<Wallet>('admin.wallets.get', {
+            params: { id },
+            signal: o.signal,
+          }),
         delete: (id: string, o: CallOptions = {}) =>
           noBody('admin.wallets.delete', { params: { id }, signal: o.signal }),
       },
     },
     system: {
-      health: (o: CallOptions = {}) => call<Health>('system.health', { signal: o.signal }),
+      health: (o: CallOptions = {}) =>
+        call<Health>('system.health', { signal: o.signal }),
     },
     auth: {
       /** Logs in again now (phases 3-4); says which Vault policies the login carries. */
-      login: (o: CallOptions = {}): Promise<LoginInfo> => needSession().login(o.signal),
+      login: (o: CallOptions = {}): Promise<LoginInfo> =>
+        needSession().login(o.signal),
       /** The tenant JWT the client sends (renewed first when it is about to expire). */
-      token: (o: CallOptions = {}): Promise<TokenInfo> => needSession().token(o.signal),
+      token: (o: CallOptions = {}): Promise<TokenInfo> =>
+        needSession().token(o.signal),
     },
   };
 
   function needSession() {
-    if (!session) throw new TypeError('this client has no credentials (phases 1-2 need no login)');
+    if (!session)
+      throw new TypeError(
+        'this client has no credentials (phases 1-2 need no login)',
+      );
     return session;
   }
 }

@@ -15,7 +15,12 @@ export {
   parseRetryAfter,
 } from './errors';
 export type { SecretFlowsErrorInit } from './errors';
-export { SDK_OPERATIONS, AGENT_PREFIX, LOGIN_PATH, TOKEN_PATH } from './operations';
+export {
+  SDK_OPERATIONS,
+  AGENT_PREFIX,
+  LOGIN_PATH,
+  TOKEN_PATH,
+} from './operations';
 export type { OperationName } from './operations';
 export { decodeClaims } from './session';
 export type { Credentials, LoginInfo, TokenInfo } from './session';

@@ -3,8 +3,18 @@ import { fakePlatform, problem } from '../test/fake-platform';
 
 const credentials = { username: 'demo', password: 'pw' };
 
-function client(p: ReturnType<typeof fakePlatform>, extra: Partial<Parameters<typeof createClient>[0]> = {}) {
-  return createClient({ gatewayUrl: 'http://gw.test/', apiKey: 'k', credentials, fetch: p.fetch, clock: p.clock, ...extra });
+function client(
+  p: ReturnType<typeof fakePlatform>,
+  extra: Partial<Parameters<typeof createClient>[0]> = {},
+) {
+  return createClient({
+    gatewayUrl: 'http://gw.test/',
+    apiKey: 'k',
+    credentials,
+    fetch: p.fetch,
+    clock: p.clock,
+    ...extra,
+  });
 }
 
 describe('login and the tenant JWT', () => {
@@ -12,13 +22,19 @@ describe('login and the tenant JWT', () => {
     const p = fakePlatform();
     await client(p).secrets.list();
     const [login, token, call] = p.seen;
-    expect(login).toMatchObject({ method: 'POST', path: '/auth/login/demo', body: { password: 'pw' } });
+    expect(login).toMatchObject({
+      method: 'POST',
+      path: '/auth/login/demo',
+      body: { password: 'pw' },
+    });
     expect(login.headers['apikey']).toBeUndefined();
     expect(token).toMatchObject({ method: 'GET', path: '/auth/token' });
     expect(token.headers['x-vault-token']).toBe('hvs.1');
     expect(call).toMatchObject({ method: 'GET', path: '/cloud-agent/secrets' });
     expect(call.headers['apikey']).toBe('k');
-    expect(call.headers['authorization']).toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(call.headers['authorization']).toMatch(
+      /^Bearer [\w-]+\.[\w-]+\.[\w-]+$/,
+    );
   });
 
   it('reuses the JWT while it is fresh and renews it 30 s (configurable) before exp, with the frozen clock', async () => {
@@ -32,7 +48,9 @@ describe('login and the tenant JWT', () => {
     await c.keys.list();
     expect(p.counts.token).toBe(2);
     expect(p.counts.login).toBe(1); // the Vault token is still valid: no new login
-    const serials = p.seen.filter((s) => s.path === '/cloud-agent/keys').map((s) => p.jwtSerialOf(s));
+    const serials = p.seen
+      .filter((s) => s.path === '/cloud-agent/keys')
+      .map((s) => p.jwtSerialOf(s));
     expect(serials).toEqual([1, 1, 2]);
 
     const early = fakePlatform({ jwtTtlSeconds: 300 });
@@ -70,7 +88,13 @@ describe('login and the tenant JWT', () => {
     const c = client(p);
     await Promise.all(Array.from({ length: 100 }, () => c.secrets.list()));
     expect(p.counts).toEqual({ login: 1, token: 1, agent: 100 });
-    expect(new Set(p.seen.filter((s) => s.path === '/cloud-agent/secrets').map((s) => p.jwtSerialOf(s)))).toEqual(new Set([1]));
+    expect(
+      new Set(
+        p.seen
+          .filter((s) => s.path === '/cloud-agent/secrets')
+          .map((s) => p.jwtSerialOf(s)),
+      ),
+    ).toEqual(new Set([1]));
   });
 
   it('single-flight: 100 concurrent calls at the refresh point make one renewal', async () => {
@@ -103,22 +127,40 @@ describe('login and the tenant JWT', () => {
 
   it('gives up after one renewal when the agent keeps refusing (401 surfaces)', async () => {
     const p = fakePlatform({ routes: () => problem('unauthorized', 401) });
-    await expect(client(p).keys.list()).rejects.toMatchObject({ code: 'unauthorized', status: 401 });
+    await expect(client(p).keys.list()).rejects.toMatchObject({
+      code: 'unauthorized',
+      status: 401,
+    });
     expect(p.counts).toMatchObject({ token: 2, agent: 2 });
   });
 
   it('a wrong password is an unauthorized error and the password is in no error text', async () => {
     const p = fakePlatform();
-    const c = createClient({ gatewayUrl: 'http://gw.test', apiKey: 'k', credentials: { username: 'demo', password: 'hunter2-wrong' }, fetch: p.fetch, clock: p.clock });
+    const c = createClient({
+      gatewayUrl: 'http://gw.test',
+      apiKey: 'k',
+      credentials: { username: 'demo', password: 'hunter2-wrong' },
+      fetch: p.fetch,
+      clock: p.clock,
+    });
     const err = await c.keys.list().catch((e: unknown) => e as Error);
-    expect(err).toMatchObject({ name: 'SecretFlowsError', code: 'unauthorized', status: 400, operation: 'auth.login' });
+    expect(err).toMatchObject({
+      name: 'SecretFlowsError',
+      code: 'unauthorized',
+      status: 400,
+      operation: 'auth.login',
+    });
     expect(JSON.stringify(err) + String(err)).not.toContain('hunter2-wrong');
     expect(p.counts.agent).toBe(0);
   });
 
   it('without credentials (phases 1-2): no login, no Authorization header, the API key only', async () => {
     const p = fakePlatform();
-    const c = createClient({ gatewayUrl: 'http://gw.test', apiKey: 'k', fetch: p.fetch });
+    const c = createClient({
+      gatewayUrl: 'http://gw.test',
+      apiKey: 'k',
+      fetch: p.fetch,
+    });
     await c.keys.list();
     await c.secrets.put('a/b', { value: 'v' });
     expect(p.counts).toEqual({ login: 0, token: 0, agent: 2 });
@@ -136,7 +178,10 @@ describe('login and the tenant JWT', () => {
     expect(login.policies).toEqual(['default', 'tenant-login']);
     expect(login.expiresAt?.getTime()).toBe(p.clock() + 3600_000);
     const token = await c.auth.token();
-    expect(token.claims).toMatchObject({ tenant_id: 'default', aud: 'secret-flows-agent' });
+    expect(token.claims).toMatchObject({
+      tenant_id: 'default',
+      aud: 'secret-flows-agent',
+    });
     expect(token.expiresAt?.getTime()).toBe(p.clock() + 300_000);
     expect(p.counts).toMatchObject({ login: 1, token: 1 });
   });

@@ -219,7 +219,9 @@ export function decodeClaims(
     const binary = atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4));
     const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
     const claims: unknown = JSON.parse(new TextDecoder().decode(bytes));
-    return typeof claims === 'object' && claims !== null && !Array.isArray(claims)
+    return typeof claims === 'object' &&
+      claims !== null &&
+      !Array.isArray(claims)
       ? (claims as Record<string, unknown>)
       : undefined;
   } catch {

@@ -9,22 +9,51 @@ export interface Seen {
   body: unknown;
 }
 
-export type Handler = (req: Seen, signal?: AbortSignal) => Response | Promise<Response>;
+export type Handler = (
+  req: Seen,
+  signal?: AbortSignal,
+) => Response | Promise<Response>;
 
-export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+export function json(
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Response {
   return new Response(body === undefined ? null : JSON.stringify(body), {
     status,
-    headers: { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json', ...headers },
+    headers: {
+      'content-type':
+        status >= 400 ? 'application/problem+json' : 'application/json',
+      ...headers,
+    },
   });
 }
 
-export function problem(code: string, status: number, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Response {
-  return json(status, { type: `urn:secret-flows:problem:${code}`, title: code, status, code, detail: `detail of ${code}`, requestId: `rid-${code}`, ...extra }, headers);
+export function problem(
+  code: string,
+  status: number,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Response {
+  return json(
+    status,
+    {
+      type: `urn:secret-flows:problem:${code}`,
+      title: code,
+      status,
+      code,
+      detail: `detail of ${code}`,
+      requestId: `rid-${code}`,
+      ...extra,
+    },
+    headers,
+  );
 }
 
 /** An unsigned JWT with the given claims (the SDK never verifies it: the agent does). */
 export function makeJwt(claims: Record<string, unknown>): string {
-  const part = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const part = (v: unknown) =>
+    Buffer.from(JSON.stringify(v)).toString('base64url');
   return `${part({ alg: 'RS256', typ: 'JWT' })}.${part(claims)}.c2ln`;
 }
 
@@ -33,7 +62,13 @@ export function makeJwt(claims: Record<string, unknown>): string {
  * clock + jwtTtlSeconds, Vault token lease = leaseSeconds) and, unless `routes` answers first,
  * 200 `{}` for every agent route. Counts each route's calls.
  */
-export function fakePlatform(opts: { jwtTtlSeconds?: number; leaseSeconds?: number; routes?: Handler } = {}) {
+export function fakePlatform(
+  opts: {
+    jwtTtlSeconds?: number;
+    leaseSeconds?: number;
+    routes?: Handler;
+  } = {},
+) {
   let now = Date.parse('2026-01-01T00:00:00Z');
   const seen: Seen[] = [];
   const counts = { login: 0, token: 0, agent: 0 };
@@ -57,17 +92,37 @@ export function fakePlatform(opts: { jwtTtlSeconds?: number; leaseSeconds?: numb
     await new Promise((r) => setImmediate(r));
     if (req.path.startsWith('/auth/login/')) {
       counts.login++;
-      if ((req.body as { password?: string }).password !== 'pw') return json(400, { errors: ['invalid username or password'] });
+      if ((req.body as { password?: string }).password !== 'pw')
+        return json(400, { errors: ['invalid username or password'] });
       const token = `hvs.${counts.login}`;
       validVaultTokens.add(token);
-      return json(200, { auth: { client_token: token, policies: ['default', 'tenant-login'], lease_duration: opts.leaseSeconds ?? 3600 } });
+      return json(200, {
+        auth: {
+          client_token: token,
+          policies: ['default', 'tenant-login'],
+          lease_duration: opts.leaseSeconds ?? 3600,
+        },
+      });
     }
     if (req.path === '/auth/token') {
       counts.token++;
-      if (!validVaultTokens.has(headers['x-vault-token'])) return json(403, { errors: ['permission denied'] });
+      if (!validVaultTokens.has(headers['x-vault-token']))
+        return json(403, { errors: ['permission denied'] });
       jwtSerial++;
-      const jwt = makeJwt({ iss: 'vault', aud: 'secret-flows-agent', tenant_id: 'default', n: jwtSerial, exp: Math.floor(now / 1000) + (opts.jwtTtlSeconds ?? 300) });
-      return json(200, { data: { token: jwt, client_id: 'agent', ttl: opts.jwtTtlSeconds ?? 300 } });
+      const jwt = makeJwt({
+        iss: 'vault',
+        aud: 'secret-flows-agent',
+        tenant_id: 'default',
+        n: jwtSerial,
+        exp: Math.floor(now / 1000) + (opts.jwtTtlSeconds ?? 300),
+      });
+      return json(200, {
+        data: {
+          token: jwt,
+          client_id: 'agent',
+          ttl: opts.jwtTtlSeconds ?? 300,
+        },
+      });
     }
     counts.agent++;
     const answer = await opts.routes?.(req, init.signal ?? undefined);
@@ -89,7 +144,9 @@ export function fakePlatform(opts: { jwtTtlSeconds?: number; leaseSeconds?: numb
     jwtSerialOf(req: Seen): number | undefined {
       const auth = req.headers['authorization'];
       if (!auth) return undefined;
-      return JSON.parse(Buffer.from(auth.slice(7).split('.')[1], 'base64url').toString()).n;
+      return JSON.parse(
+        Buffer.from(auth.slice(7).split('.')[1], 'base64url').toString(),
+      ).n;
     },
   };
 }

@@ -16,9 +16,17 @@ describe('the packaged @secret-flows/client (ESM + CJS + types)', () => {
   beforeAll(() => {
     app = fs.mkdtempSync(path.join(os.tmpdir(), 'sf-client-pkg-'));
     const pkgDir = path.join(app, 'node_modules/@secret-flows/client');
-    execFileSync(process.execPath, [path.join(repo, 'libs/client/scripts/bundle.mjs'), pkgDir], { cwd: repo, stdio: 'pipe' });
+    execFileSync(
+      process.execPath,
+      [path.join(repo, 'libs/client/scripts/bundle.mjs'), pkgDir],
+      { cwd: repo, stdio: 'pipe' },
+    );
     // What `npm install` would bring: the package's one dependency.
-    fs.symlinkSync(path.join(repo, 'node_modules/zod'), path.join(app, 'node_modules/zod'), 'dir');
+    fs.symlinkSync(
+      path.join(repo, 'node_modules/zod'),
+      path.join(app, 'node_modules/zod'),
+      'dir',
+    );
   });
   afterAll(() => {
     if (app) fs.rmSync(app, { recursive: true, force: true });
@@ -39,22 +47,46 @@ client.secrets.get('a/b').then(
 `;
 
   it.each([
-    ['consumer.mjs', "import { createClient, SecretFlowsError } from '@secret-flows/client';"],
-    ['consumer.cjs', "const { createClient, SecretFlowsError } = require('@secret-flows/client');"],
+    [
+      'consumer.mjs',
+      "import { createClient, SecretFlowsError } from '@secret-flows/client';",
+    ],
+    [
+      'consumer.cjs',
+      "const { createClient, SecretFlowsError } = require('@secret-flows/client');",
+    ],
   ])('%s imports it by name and makes a call', (file, importLine) => {
     fs.writeFileSync(path.join(app, file), consumer(importLine));
-    const out = execFileSync(process.execPath, [file], { cwd: app, encoding: 'utf8' });
-    expect(JSON.parse(out)).toEqual({ isError: true, code: 'not_found', requestId: 'r-42', seen: ['GET /cloud-agent/secrets/a/b'] });
+    const out = execFileSync(process.execPath, [file], {
+      cwd: app,
+      encoding: 'utf8',
+    });
+    expect(JSON.parse(out)).toEqual({
+      isError: true,
+      code: 'not_found',
+      requestId: 'r-42',
+      seen: ['GET /cloud-agent/secrets/a/b'],
+    });
   });
 
   it('ships bundles without Node built-ins (browsers) and declarations a TypeScript app (and the README snippet) compiles against', () => {
     const pkgDir = path.join(app, 'node_modules/@secret-flows/client');
     for (const bundle of ['index.mjs', 'index.cjs']) {
       const text = fs.readFileSync(path.join(pkgDir, bundle), 'utf8');
-      expect(text).not.toMatch(/from ["']node:|require\(["']node:|@secret-flows\/contracts/);
+      expect(text).not.toMatch(
+        /from ["']node:|require\(["']node:|@secret-flows\/contracts/,
+      );
     }
-    expect(JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8'))).toMatchObject({
-      exports: { '.': { import: './index.mjs', require: './index.cjs', types: './types/index.d.ts' } },
+    expect(
+      JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8')),
+    ).toMatchObject({
+      exports: {
+        '.': {
+          import: './index.mjs',
+          require: './index.cjs',
+          types: './types/index.d.ts',
+        },
+      },
       dependencies: { zod: expect.any(String) },
     });
     fs.writeFileSync(
@@ -71,10 +103,15 @@ export async function run(): Promise<string> {
     );
     // The root README's "Use it from your application" snippet, type-checked as an ES module.
     const readme = fs.readFileSync(path.join(repo, 'README.md'), 'utf8');
-    const snippet = /```ts\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf('## Use it from your application')))?.[1];
+    const snippet = /```ts\n([\s\S]*?)```/.exec(
+      readme.slice(readme.indexOf('## Use it from your application')),
+    )?.[1];
     expect(snippet).toContain("from '@secret-flows/client'");
     // Only `process.env` of Node is used; declared here so the check needs no @types/node.
-    fs.writeFileSync(path.join(app, 'readme.mts'), `declare const process: { env: Record<string, string | undefined> };\n${snippet}\nexport {};\n`);
+    fs.writeFileSync(
+      path.join(app, 'readme.mts'),
+      `declare const process: { env: Record<string, string | undefined> };\n${snippet}\nexport {};\n`,
+    );
     fs.writeFileSync(
       path.join(app, 'tsconfig.json'),
       JSON.stringify({
@@ -91,6 +128,10 @@ export async function run(): Promise<string> {
         files: ['typed.ts', 'readme.mts'],
       }),
     );
-    execFileSync(process.execPath, [path.join(repo, 'node_modules/typescript/bin/tsc'), '-p', app], { cwd: app, encoding: 'utf8' });
+    execFileSync(
+      process.execPath,
+      [path.join(repo, 'node_modules/typescript/bin/tsc'), '-p', app],
+      { cwd: app, encoding: 'utf8' },
+    );
   });
 });

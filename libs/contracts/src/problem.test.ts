@@ -151,9 +151,14 @@ describe('problemFromError', () => {
   });
 
   it('maps an undecodable path parameter (Express URIError, status 400) to bad_request without quoting it', () => {
-    const err = Object.assign(new URIError("Failed to decode param '%c0%ae'"), { status: 400 });
+    const err = Object.assign(new URIError("Failed to decode param '%c0%ae'"), {
+      status: 400,
+    });
     const result = problemFromError(err, 'r');
-    expect(result).toMatchObject({ status: 400, problem: { code: 'bad_request' } });
+    expect(result).toMatchObject({
+      status: 400,
+      problem: { code: 'bad_request' },
+    });
     expect(JSON.stringify(result.problem)).not.toContain('%c0');
   });
 

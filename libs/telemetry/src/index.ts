@@ -18,5 +18,14 @@ export {
 } from './request-id';
 export { routeOf } from './http-route';
 export { serializeError } from './error-serializer';
-export { createRequestBudget, createBoundedServer, DEFAULT_SERVER_TIMEOUTS } from './request-budget';
-export type { RequestBudget, RequestBudgetOptions, BudgetRefusal, ServerTimeouts } from './request-budget';
+export {
+  createRequestBudget,
+  createBoundedServer,
+  DEFAULT_SERVER_TIMEOUTS,
+} from './request-budget';
+export type {
+  RequestBudget,
+  RequestBudgetOptions,
+  BudgetRefusal,
+  ServerTimeouts,
+} from './request-budget';

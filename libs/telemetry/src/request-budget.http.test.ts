@@ -5,12 +5,23 @@ import { createBoundedServer, createRequestBudget } from './request-budget';
 
 // The budget on a real loopback server: raw sockets so a body can be withheld.
 function refusal(reason: string): Error {
-  return Object.assign(new Error(reason), { status: reason === 'overloaded' ? 503 : reason === 'tenant' ? 429 : 408 });
+  return Object.assign(new Error(reason), {
+    status: reason === 'overloaded' ? 503 : reason === 'tenant' ? 429 : 408,
+  });
 }
 
-async function start(options: { maxConcurrentRequests: number; maxBodyBytesInFlight: number; bodyTimeoutMs: number }) {
+async function start(options: {
+  maxConcurrentRequests: number;
+  maxBodyBytesInFlight: number;
+  bodyTimeoutMs: number;
+}) {
   const app = express();
-  const onError: ErrorRequestHandler = (err: Error & { status?: number }, _req, res, next) => {
+  const onError: ErrorRequestHandler = (
+    err: Error & { status?: number },
+    _req,
+    res,
+    next,
+  ) => {
     if (res.headersSent) return next(err);
     if (err.status === 503) res.setHeader('Retry-After', '1');
     res.status(err.status ?? 500).json({ reason: err.message });
@@ -36,17 +47,29 @@ async function start(options: { maxConcurrentRequests: number; maxBodyBytesInFli
 }
 
 /** Sends a PUT whose body lacks its last byte; resolves with the status line once the server answers or closes. */
-function heldPut(port: number, tenant: string, length = 100): { socket: net.Socket; done: Promise<number | undefined> } {
+function heldPut(
+  port: number,
+  tenant: string,
+  length = 100,
+): { socket: net.Socket; done: Promise<number | undefined> } {
   const socket = net.connect({ host: '127.0.0.1', port });
   const done = new Promise<number | undefined>((resolve) => {
     let text = '';
     socket.on('connect', () => {
-      socket.write(`PUT /x HTTP/1.1\r\nhost: x\r\nx-tenant: ${tenant}\r\ncontent-type: application/json\r\ncontent-length: ${length}\r\n\r\n`);
+      socket.write(
+        `PUT /x HTTP/1.1\r\nhost: x\r\nx-tenant: ${tenant}\r\ncontent-type: application/json\r\ncontent-length: ${length}\r\n\r\n`,
+      );
       socket.write('{"v":"'.padEnd(length - 1, 'a'));
     });
     socket.on('data', (c: Buffer) => (text += c.toString('latin1')));
     socket.on('error', () => undefined);
-    socket.on('close', () => resolve(/^HTTP\/1\.1 (\d{3})/.exec(text) ? Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1]) : undefined));
+    socket.on('close', () =>
+      resolve(
+        /^HTTP\/1\.1 (\d{3})/.exec(text)
+          ? Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1])
+          : undefined,
+      ),
+    );
   });
   return { socket, done };
 }
@@ -57,7 +80,11 @@ async function get(port: number, path: string): Promise<number> {
 
 describe('request budget', () => {
   it('sheds requests over the body budget with 503, a tenant over its share with 429, and cuts a withheld body with 408', async () => {
-    const { server, budget, port } = await start({ maxConcurrentRequests: 10, maxBodyBytesInFlight: 400, bodyTimeoutMs: 300 });
+    const { server, budget, port } = await start({
+      maxConcurrentRequests: 10,
+      maxBodyBytesInFlight: 400,
+      bodyTimeoutMs: 300,
+    });
     try {
       const a1 = heldPut(port, 'a');
       const a2 = heldPut(port, 'a');
@@ -71,7 +98,9 @@ describe('request budget', () => {
       // The process budget is full: anyone's body waits outside.
       expect(await heldPut(port, 'c').done).toBe(503);
       expect(await get(port, '/health')).toBe(200);
-      expect(await Promise.all([a1.done, a2.done, b1.done, b2.done])).toEqual([408, 408, 408, 408]);
+      expect(await Promise.all([a1.done, a2.done, b1.done, b2.done])).toEqual([
+        408, 408, 408, 408,
+      ]);
       expect(budget.inFlight()).toEqual({ requests: 0, bodyBytes: 0 });
     } finally {
       server.closeAllConnections();

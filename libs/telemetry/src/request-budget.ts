@@ -51,11 +51,17 @@ export interface RequestBudget {
  * receiving the body (408). A refused request's connection is closed, since its body is unread.
  * @example app.use(createRequestBudget({ maxConcurrentRequests: 256, maxBodyBytesInFlight: 8 << 20, ... }).middleware)
  */
-export function createRequestBudget(options: RequestBudgetOptions): RequestBudget {
+export function createRequestBudget(
+  options: RequestBudgetOptions,
+): RequestBudget {
   let requests = 0;
   let bodyBytes = 0;
 
-  const middleware: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
+  const middleware: RequestHandler = (
+    req: Request,
+    res: Response,
+    next: NextFunction,
+  ) => {
     if (options.exempt?.(req)) {
       next();
       return;
@@ -64,7 +70,10 @@ export function createRequestBudget(options: RequestBudgetOptions): RequestBudge
     // A body larger than any request may send is the request's own fault: the parser answers 413
     // from the Content-Length alone, reading nothing, so it needs no reservation.
     const reserve = declared > options.maxBodyBytes ? 0 : declared;
-    if (requests >= options.maxConcurrentRequests || bodyBytes + reserve > options.maxBodyBytesInFlight) {
+    if (
+      requests >= options.maxConcurrentRequests ||
+      bodyBytes + reserve > options.maxBodyBytesInFlight
+    ) {
       options.onRefused?.('overloaded');
       res.setHeader('Connection', 'close');
       next(options.refuse('overloaded'));
@@ -100,36 +109,51 @@ export function createRequestBudget(options: RequestBudgetOptions): RequestBudge
   };
 
   const share = options.tenantShare ?? 0.25;
-  const tenantMaxRequests = Math.max(1, Math.floor(options.maxConcurrentRequests * share));
-  const tenantMaxBodyBytes = Math.max(options.maxBodyBytes, Math.floor(options.maxBodyBytesInFlight * share));
+  const tenantMaxRequests = Math.max(
+    1,
+    Math.floor(options.maxConcurrentRequests * share),
+  );
+  const tenantMaxBodyBytes = Math.max(
+    options.maxBodyBytes,
+    Math.floor(options.maxBodyBytesInFlight * share),
+  );
   const tenants = new Map<string, { requests: number; bodyBytes: number }>();
 
-  const perTenant = (tenantOf: (req: Request, res: Response) => string): RequestHandler => (req, res, next) => {
-    const tenant = tenantOf(req, res);
-    const declared = declaredBodyBytes(req, options.maxBodyBytes);
-    const reserve = declared > options.maxBodyBytes ? 0 : declared;
-    const held = tenants.get(tenant) ?? { requests: 0, bodyBytes: 0 };
-    if (held.requests >= tenantMaxRequests || held.bodyBytes + reserve > tenantMaxBodyBytes) {
-      options.onRefused?.('tenant_share');
-      if (declared > 0) res.setHeader('Connection', 'close');
-      next(options.refuseTenant ? options.refuseTenant() : options.refuse('overloaded'));
-      return;
-    }
-    held.requests++;
-    held.bodyBytes += reserve;
-    tenants.set(tenant, held);
-    let released = false;
-    const release = () => {
-      if (released) return;
-      released = true;
-      held.requests--;
-      held.bodyBytes -= reserve;
-      if (held.requests === 0) tenants.delete(tenant);
+  const perTenant =
+    (tenantOf: (req: Request, res: Response) => string): RequestHandler =>
+    (req, res, next) => {
+      const tenant = tenantOf(req, res);
+      const declared = declaredBodyBytes(req, options.maxBodyBytes);
+      const reserve = declared > options.maxBodyBytes ? 0 : declared;
+      const held = tenants.get(tenant) ?? { requests: 0, bodyBytes: 0 };
+      if (
+        held.requests >= tenantMaxRequests ||
+        held.bodyBytes + reserve > tenantMaxBodyBytes
+      ) {
+        options.onRefused?.('tenant_share');
+        if (declared > 0) res.setHeader('Connection', 'close');
+        next(
+          options.refuseTenant
+            ? options.refuseTenant()
+            : options.refuse('overloaded'),
+        );
+        return;
+      }
+      held.requests++;
+      held.bodyBytes += reserve;
+      tenants.set(tenant, held);
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        held.requests--;
+        held.bodyBytes -= reserve;
+        if (held.requests === 0) tenants.delete(tenant);
+      };
+      res.once('close', release);
+      res.once('finish', release);
+      next();
     };
-    res.once('close', release);
-    res.once('finish', release);
-    next();
-  };
 
   return { middleware, perTenant, inFlight: () => ({ requests, bodyBytes }) };
 }
@@ -153,14 +177,21 @@ export interface ServerTimeouts {
 }
 
 /** Node's defaults are far too patient for an API whose bodies are at most 256 KiB. */
-export const DEFAULT_SERVER_TIMEOUTS: ServerTimeouts = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxConnections: 192 };
+export const DEFAULT_SERVER_TIMEOUTS: ServerTimeouts = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  maxConnections: 192,
+};
 
 /**
  * An HTTP server with header and request deadlines that Node enforces itself (408 and close),
  * checked every second instead of Node's default 30 s.
  * @example createBoundedServer(app, DEFAULT_SERVER_TIMEOUTS).listen(port, host)
  */
-export function createBoundedServer(app: http.RequestListener, timeouts: ServerTimeouts = DEFAULT_SERVER_TIMEOUTS): http.Server {
+export function createBoundedServer(
+  app: http.RequestListener,
+  timeouts: ServerTimeouts = DEFAULT_SERVER_TIMEOUTS,
+): http.Server {
   const server = http.createServer(
     {
       headersTimeout: timeouts.headersTimeoutMs,

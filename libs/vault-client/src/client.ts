@@ -1,18 +1,37 @@
 import type { AuthMethod, LoginTransport } from './auth/auth-method';
-import { createTokenLifetime, type LifetimeStatus, type VaultClock } from './auth/token-lifetime';
+import {
+  createTokenLifetime,
+  type LifetimeStatus,
+  type VaultClock,
+} from './auth/token-lifetime';
 import { isTokenRejected } from './errors';
-import { createAppRoleAdminApi, type AppRoleAdminApi } from './engines/approle-admin';
+import {
+  createAppRoleAdminApi,
+  type AppRoleAdminApi,
+} from './engines/approle-admin';
 import { dataOf, type VaultCaller } from './engines/caller';
 import { createIdentityApi, type IdentityApi } from './engines/identity';
 import { createJwtAuthApi, type JwtAuthApi } from './engines/jwt-admin';
 import { createKvV2Api, type KvV2Api } from './engines/kv-v2';
 import { createSysApi, type SysApi } from './engines/sys';
-import { createTokenApi, toTokenLookup, type TokenApi } from './engines/token-api';
+import {
+  createTokenApi,
+  toTokenLookup,
+  type TokenApi,
+} from './engines/token-api';
 import { createTransitApi, type TransitApi } from './engines/transit';
-import { createUserpassAdminApi, type UserpassAdminApi } from './engines/userpass-admin';
+import {
+  createUserpassAdminApi,
+  type UserpassAdminApi,
+} from './engines/userpass-admin';
 import { createWrappingApi, type WrappingApi } from './engines/wrapping';
 import { toAuthInfo, toVaultResponse, type VaultResponse } from './response';
-import { createHttpTransport, type RetryOptions, type Transport, type VaultLogger } from './transport';
+import {
+  createHttpTransport,
+  type RetryOptions,
+  type Transport,
+  type VaultLogger,
+} from './transport';
 
 export interface VaultClientOptions {
   address: string;
@@ -38,7 +57,12 @@ export interface VaultClient {
   sys: SysApi;
   transit(mount?: string): TransitApi;
   wrapping: WrappingApi;
-  auth: { approle(mount?: string): AppRoleAdminApi; userpass(mount?: string): UserpassAdminApi; jwt(mount?: string): JwtAuthApi; token: TokenApi };
+  auth: {
+    approle(mount?: string): AppRoleAdminApi;
+    userpass(mount?: string): UserpassAdminApi;
+    jwt(mount?: string): JwtAuthApi;
+    token: TokenApi;
+  };
   /** Undefined on 404. */
   read(path: string): Promise<VaultResponse | undefined>;
   /** Undefined on 204. */
@@ -61,9 +85,15 @@ export interface VaultClient {
  */
 export function createVaultClient(options: VaultClientOptions): VaultClient {
   if (!options.auth) throw new TypeError('createVaultClient: auth is required');
-  if (options.timeoutMs !== undefined && !(options.timeoutMs > 0)) throw new TypeError('createVaultClient: timeoutMs must be > 0');
+  if (options.timeoutMs !== undefined && !(options.timeoutMs > 0))
+    throw new TypeError('createVaultClient: timeoutMs must be > 0');
   const transport = options.transport ?? createHttpTransport(options);
-  const fixed = (token: string): VaultCaller => ({ send: (req) => transport.send(req.unauthenticated || req.token ? req : { ...req, token }) });
+  const fixed = (token: string): VaultCaller => ({
+    send: (req) =>
+      transport.send(
+        req.unauthenticated || req.token ? req : { ...req, token },
+      ),
+  });
   const lifetime = createTokenLifetime({
     auth: options.auth,
     loginTransport: createLoginTransport(transport),
@@ -83,16 +113,27 @@ export function createVaultClient(options: VaultClientOptions): VaultClient {
       } catch (error) {
         if (!isTokenRejected(error)) throw error;
         // Expired or revoked out of band: one re-login and one retry (the request was refused, so repeating is safe).
-        options.logger?.warn({ operation: req.operation ?? req.method }, 'Vault rejected the token, logging in again');
+        options.logger?.warn(
+          { operation: req.operation ?? req.method },
+          'Vault rejected the token, logging in again',
+        );
         lifetime.rejected(token);
         return transport.send({ ...req, token: await lifetime.token() });
       }
     },
   };
 
-  const view = (c: VaultCaller, own: Pick<VaultClient, 'status' | 'login' | 'stop'>): VaultClient => ({
+  const view = (
+    c: VaultCaller,
+    own: Pick<VaultClient, 'status' | 'login' | 'stop'>,
+  ): VaultClient => ({
     ...createViewApis(c),
-    withToken: (token) => view(fixed(token), { status: () => ({ authenticated: true }), login: async () => undefined, stop: async () => undefined }),
+    withToken: (token) =>
+      view(fixed(token), {
+        status: () => ({ authenticated: true }),
+        login: async () => undefined,
+        stop: async () => undefined,
+      }),
     ...own,
   });
   return view(caller, {
@@ -115,7 +156,9 @@ function memo<T>(create: (mount: string) => T): (mount?: string) => T {
   };
 }
 
-function createViewApis(c: VaultCaller): Omit<VaultClient, 'withToken' | 'status' | 'login' | 'stop'> {
+function createViewApis(
+  c: VaultCaller,
+): Omit<VaultClient, 'withToken' | 'status' | 'login' | 'stop'> {
   return {
     kvV2: memo((mount) => createKvV2Api(c, mount)),
     identity: createIdentityApi(c),
@@ -129,16 +172,35 @@ function createViewApis(c: VaultCaller): Omit<VaultClient, 'withToken' | 'status
       token: createTokenApi(c),
     },
     async read(path) {
-      const res = await c.send({ method: 'GET', path, okStatuses: [404], operation: 'read' });
+      const res = await c.send({
+        method: 'GET',
+        path,
+        okStatuses: [404],
+        operation: 'read',
+      });
       return res.status === 404 ? undefined : toVaultResponse(res.body);
     },
     async write(path, body) {
-      const res = await c.send({ method: 'POST', path, body: body ?? {}, operation: 'write' });
-      return res.status === 204 || res.body === undefined ? undefined : toVaultResponse(res.body);
+      const res = await c.send({
+        method: 'POST',
+        path,
+        body: body ?? {},
+        operation: 'write',
+      });
+      return res.status === 204 || res.body === undefined
+        ? undefined
+        : toVaultResponse(res.body);
     },
     async list(path) {
-      const res = await c.send({ method: 'LIST', path: path.endsWith('/') ? path : `${path}/`, okStatuses: [404], operation: 'list' });
-      return res.status === 404 ? [] : ((dataOf(res)['keys'] as string[] | undefined) ?? []);
+      const res = await c.send({
+        method: 'LIST',
+        path: path.endsWith('/') ? path : `${path}/`,
+        okStatuses: [404],
+        operation: 'list',
+      });
+      return res.status === 404
+        ? []
+        : ((dataOf(res)['keys'] as string[] | undefined) ?? []);
     },
     async delete(path) {
       await c.send({ method: 'DELETE', path, operation: 'delete' });
@@ -150,13 +212,35 @@ function createLoginTransport(transport: Transport): LoginTransport {
   return {
     async login(path, body) {
       // Never repeated automatically: a secret_id with num_uses must not be burnt twice.
-      const res = await transport.send({ method: 'POST', path, body, unauthenticated: true, idempotent: false, operation: `login ${path.split('/').slice(0, 2).join('/')}` });
+      const res = await transport.send({
+        method: 'POST',
+        path,
+        body,
+        unauthenticated: true,
+        idempotent: false,
+        operation: `login ${path.split('/').slice(0, 2).join('/')}`,
+      });
       return toAuthInfo((res.body as { auth?: unknown } | undefined)?.auth);
     },
-    unwrap: (wrappingToken) => createWrappingApi({ send: (r) => transport.send(r) }).unwrap(wrappingToken),
-    lookupWrapping: (wrappingToken) => createWrappingApi({ send: (r) => transport.send(r) }).lookup(wrappingToken),
+    unwrap: (wrappingToken) =>
+      createWrappingApi({ send: (r) => transport.send(r) }).unwrap(
+        wrappingToken,
+      ),
+    lookupWrapping: (wrappingToken) =>
+      createWrappingApi({ send: (r) => transport.send(r) }).lookup(
+        wrappingToken,
+      ),
     async lookupSelf(token) {
-      return toTokenLookup(dataOf(await transport.send({ method: 'GET', path: 'auth/token/lookup-self', token, operation: 'token.lookupSelf' })));
+      return toTokenLookup(
+        dataOf(
+          await transport.send({
+            method: 'GET',
+            path: 'auth/token/lookup-self',
+            token,
+            operation: 'token.lookupSelf',
+          }),
+        ),
+      );
     },
   };
 }

@@ -14,9 +14,21 @@ export class VaultResponseError extends Error {
   /** Envelope `data` of envelope-shaped error answers (KV soft-deleted reads), else undefined. */
   readonly data: unknown;
 
-  constructor(options: { status: number; errors: string[]; path: string; warnings?: string[]; data?: unknown; method?: string }) {
-    const detail = options.errors.length > 0 ? options.errors.map(oneLine).join('; ') : 'no error detail';
-    super(`Vault answered ${options.status} to ${options.method ?? 'request'} ${options.path}: ${detail}`);
+  constructor(options: {
+    status: number;
+    errors: string[];
+    path: string;
+    warnings?: string[];
+    data?: unknown;
+    method?: string;
+  }) {
+    const detail =
+      options.errors.length > 0
+        ? options.errors.map(oneLine).join('; ')
+        : 'no error detail';
+    super(
+      `Vault answered ${options.status} to ${options.method ?? 'request'} ${options.path}: ${detail}`,
+    );
     this.name = 'VaultResponseError';
     this.status = options.status;
     this.errors = options.errors;
@@ -33,8 +45,17 @@ export class VaultUnavailableError extends Error {
   readonly status?: number;
   readonly attempts: number;
 
-  constructor(options: { path: string; reason: string; status?: number; attempts: number; cause?: unknown }) {
-    super(`Vault unavailable for ${options.path} after ${options.attempts} attempt(s): ${options.reason}`, { cause: options.cause });
+  constructor(options: {
+    path: string;
+    reason: string;
+    status?: number;
+    attempts: number;
+    cause?: unknown;
+  }) {
+    super(
+      `Vault unavailable for ${options.path} after ${options.attempts} attempt(s): ${options.reason}`,
+      { cause: options.cause },
+    );
     this.name = 'VaultUnavailableError';
     this.path = options.path;
     this.status = options.status;
@@ -55,7 +76,8 @@ export class VaultAuthError extends Error {
 // Go multierror text ("1 error occurred:\n\t* permission denied\n\n") is unreadable in logs.
 function oneLine(message: string): string {
   const bullets = message.match(/\* ([^\n]+)/g);
-  if (message.includes('error occurred') && bullets) return bullets.map((b) => b.slice(2)).join(', ');
+  if (message.includes('error occurred') && bullets)
+    return bullets.map((b) => b.slice(2)).join(', ');
   return message.replace(/\s+/g, ' ').trim();
 }
 
@@ -74,7 +96,9 @@ export function isCasMismatch(error: unknown): boolean {
   return (
     error instanceof VaultResponseError &&
     error.status === 400 &&
-    error.errors.some((e) => e.includes('check-and-set parameter did not match'))
+    error.errors.some((e) =>
+      e.includes('check-and-set parameter did not match'),
+    )
   );
 }
 

@@ -40,7 +40,9 @@ export interface WrapInfo {
 type RawBody = Record<string, unknown> | undefined;
 
 /** Decodes an envelope; `data` is kept raw because it is user data on generic paths. */
-export function toVaultResponse<D = Record<string, unknown>>(body: RawBody): VaultResponse<D> {
+export function toVaultResponse<D = Record<string, unknown>>(
+  body: RawBody,
+): VaultResponse<D> {
   const b = body ?? {};
   const res: VaultResponse<D> = {
     requestId: String(b['request_id'] ?? ''),

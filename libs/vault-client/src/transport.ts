@@ -1,7 +1,14 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import axios, { type AxiosInstance } from 'axios';
-import { SpanKind, SpanStatusCode, context, propagation, trace, type Span } from '@opentelemetry/api';
+import {
+  SpanKind,
+  SpanStatusCode,
+  context,
+  propagation,
+  trace,
+  type Span,
+} from '@opentelemetry/api';
 import { VaultResponseError, VaultUnavailableError } from './errors';
 
 /**
@@ -85,9 +92,15 @@ export function createHttpTransport(options: TransportOptions): Transport {
   const baseDelayMs = options.retry?.baseDelayMs ?? 100;
   const maxDelayMs = options.retry?.maxDelayMs ?? 2000;
   const random = options.random ?? Math.random;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()));
+  const sleep =
+    options.sleep ??
+    ((ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()));
   const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 64, ca: options.caCertPem });
+  const httpsAgent = new https.Agent({
+    keepAlive: true,
+    maxSockets: 64,
+    ca: options.caCertPem,
+  });
   const ax: AxiosInstance = axios.create({
     httpAgent,
     httpsAgent,
@@ -100,9 +113,15 @@ export function createHttpTransport(options: TransportOptions): Transport {
   });
   const tracer = trace.getTracer('@secret-flows/vault-client');
 
-  async function attempt(req: VaultRequest, span: Span): Promise<VaultHttpResponse> {
+  async function attempt(
+    req: VaultRequest,
+    span: Span,
+  ): Promise<VaultHttpResponse> {
     const isList = req.method === 'LIST';
-    const params = { ...(req.query ?? {}), ...(isList ? { list: 'true' } : {}) };
+    const params = {
+      ...(req.query ?? {}),
+      ...(isList ? { list: 'true' } : {}),
+    };
     const headers = headersFor(req, options.namespace);
     // W3C traceparent of this call's CLIENT span, so Vault (or a proxy in front of it) joins the
     // caller's trace (docs/architecture.md, "Observability"); a no-op when no propagator is registered.
@@ -124,33 +143,58 @@ export function createHttpTransport(options: TransportOptions): Transport {
   async function send(req: VaultRequest): Promise<VaultHttpResponse> {
     const mount = mountOf(req.path);
     const operation = req.operation ?? `${req.method} ${mount}`;
-    const span = tracer.startSpan(`vault ${operation}`, {
-      kind: SpanKind.CLIENT,
-      attributes: { 'vault.operation': operation, 'vault.mount': mount, 'http.request.method': req.method },
-    }, context.active());
+    const span = tracer.startSpan(
+      `vault ${operation}`,
+      {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          'vault.operation': operation,
+          'vault.mount': mount,
+          'http.request.method': req.method,
+        },
+      },
+      context.active(),
+    );
     try {
       const res = await withRetries(req, operation, mount, span);
       span.setAttribute('http.response.status_code', res.status);
       return res;
     } catch (error) {
       // Only the error class and status: messages name paths, which may name tenants.
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).name });
+      span.setStatus({
+        code: SpanStatusCode.ERROR,
+        message: (error as Error).name,
+      });
       const status = (error as { status?: number }).status;
-      if (status !== undefined) span.setAttribute('http.response.status_code', status);
+      if (status !== undefined)
+        span.setAttribute('http.response.status_code', status);
       throw error;
     } finally {
       span.end();
     }
   }
 
-  async function withRetries(req: VaultRequest, operation: string, mount: string, span: Span): Promise<VaultHttpResponse> {
-    const idempotent = req.idempotent ?? (req.method === 'GET' || req.method === 'LIST' || req.method === 'DELETE');
+  async function withRetries(
+    req: VaultRequest,
+    operation: string,
+    mount: string,
+    span: Span,
+  ): Promise<VaultHttpResponse> {
+    const idempotent =
+      req.idempotent ??
+      (req.method === 'GET' ||
+        req.method === 'LIST' ||
+        req.method === 'DELETE');
     for (let n = 1; ; n++) {
       let failure: { error: Error; safeToRepeat: boolean };
       req.signal?.throwIfAborted();
       try {
         const res = await attempt(req, span);
-        if ((res.status >= 200 && res.status < 300) || req.okStatuses?.includes(res.status)) return res;
+        if (
+          (res.status >= 200 && res.status < 300) ||
+          req.okStatuses?.includes(res.status)
+        )
+          return res;
         failure = classifyStatus(req, res, idempotent, n);
       } catch (error) {
         // A cancelled call is not a Vault failure: nothing to retry, nothing to count.
@@ -159,8 +203,13 @@ export function createHttpTransport(options: TransportOptions): Transport {
       }
       if (!failure.safeToRepeat || n >= maxAttempts) throw failure.error;
       span.setAttribute('vault.attempts', n + 1);
-      const delay = Math.min(maxDelayMs, baseDelayMs * 2 ** (n - 1)) * (0.5 + random() * 0.5);
-      options.logger?.warn({ mount, operation, attempt: n, reason: failure.error.name }, 'Vault request failed, retrying');
+      const delay =
+        Math.min(maxDelayMs, baseDelayMs * 2 ** (n - 1)) *
+        (0.5 + random() * 0.5);
+      options.logger?.warn(
+        { mount, operation, attempt: n, reason: failure.error.name },
+        'Vault request failed, retrying',
+      );
       await sleep(delay);
     }
   }
@@ -174,37 +223,97 @@ export function createHttpTransport(options: TransportOptions): Transport {
   };
 }
 
-function classifyStatus(req: VaultRequest, res: VaultHttpResponse, idempotent: boolean, attempts: number) {
+function classifyStatus(
+  req: VaultRequest,
+  res: VaultHttpResponse,
+  idempotent: boolean,
+  attempts: number,
+) {
   const errors = errorList(res.body);
-  const warnings = Array.isArray(res.body?.warnings) ? (res.body.warnings as string[]) : [];
-  const upgrading = res.status === 400 && errors.some((e) => e.includes(UPGRADING));
+  const warnings = Array.isArray(res.body?.warnings)
+    ? (res.body.warnings as string[])
+    : [];
+  const upgrading =
+    res.status === 400 && errors.some((e) => e.includes(UPGRADING));
   if (res.status >= 500 || res.status === 429 || upgrading) {
     // 429 and the KV upgrade 400 are refusals before any work, so even a POST may repeat.
     const error = upgrading
-      ? new VaultResponseError({ status: res.status, errors, path: req.path, warnings, method: req.method })
-      : new VaultUnavailableError({ path: req.path, status: res.status, attempts, reason: `HTTP ${res.status}${errors.length ? ` (${errors.join('; ')})` : ''}` });
-    return { error, safeToRepeat: idempotent || res.status === 429 || upgrading };
+      ? new VaultResponseError({
+          status: res.status,
+          errors,
+          path: req.path,
+          warnings,
+          method: req.method,
+        })
+      : new VaultUnavailableError({
+          path: req.path,
+          status: res.status,
+          attempts,
+          reason: `HTTP ${res.status}${errors.length ? ` (${errors.join('; ')})` : ''}`,
+        });
+    return {
+      error,
+      safeToRepeat: idempotent || res.status === 429 || upgrading,
+    };
   }
-  const data = res.body && typeof res.body === 'object' && 'data' in res.body ? res.body.data : undefined;
-  return { error: new VaultResponseError({ status: res.status, errors, path: req.path, warnings, data, method: req.method }), safeToRepeat: false };
+  const data =
+    res.body && typeof res.body === 'object' && 'data' in res.body
+      ? res.body.data
+      : undefined;
+  return {
+    error: new VaultResponseError({
+      status: res.status,
+      errors,
+      path: req.path,
+      warnings,
+      data,
+      method: req.method,
+    }),
+    safeToRepeat: false,
+  };
 }
 
-function classifyNetworkError(req: VaultRequest, error: unknown, idempotent: boolean, attempts: number, timeoutMs: number) {
+function classifyNetworkError(
+  req: VaultRequest,
+  error: unknown,
+  idempotent: boolean,
+  attempts: number,
+  timeoutMs: number,
+) {
   const code = (error as { code?: string }).code ?? '';
-  const timedOut = code === 'ERR_CANCELED' || code === 'ECONNABORTED' || code === 'ETIMEDOUT';
-  const reason = timedOut ? `timed out after ${timeoutMs} ms` : code || (error as Error).message;
+  const timedOut =
+    code === 'ERR_CANCELED' || code === 'ECONNABORTED' || code === 'ETIMEDOUT';
+  const reason = timedOut
+    ? `timed out after ${timeoutMs} ms`
+    : code || (error as Error).message;
   // A refused connection never reached Vault, so repeating it is safe for any method.
   const safeToRepeat = idempotent || code === 'ECONNREFUSED';
-  return { error: new VaultUnavailableError({ path: req.path, reason, attempts, cause: error }), safeToRepeat };
+  return {
+    error: new VaultUnavailableError({
+      path: req.path,
+      reason,
+      attempts,
+      cause: error,
+    }),
+    safeToRepeat,
+  };
 }
 
-function headersFor(req: VaultRequest, namespace: string | undefined): Record<string, string> {
+function headersFor(
+  req: VaultRequest,
+  namespace: string | undefined,
+): Record<string, string> {
   const headers: Record<string, string> = { 'X-Vault-Request': 'true' };
   if (req.token && !req.unauthenticated) headers['X-Vault-Token'] = req.token;
-  if (namespace && !ROOT_ONLY_PATHS.test(req.path)) headers['X-Vault-Namespace'] = namespace;
-  if (req.wrapTtlSeconds) headers['X-Vault-Wrap-TTL'] = `${req.wrapTtlSeconds}s`;
+  if (namespace && !ROOT_ONLY_PATHS.test(req.path))
+    headers['X-Vault-Namespace'] = namespace;
+  if (req.wrapTtlSeconds)
+    headers['X-Vault-Wrap-TTL'] = `${req.wrapTtlSeconds}s`;
   if (req.body !== undefined) {
-    headers['Content-Type'] = req.method === 'PATCH' ? 'application/merge-patch+json' : 'application/json';
+    headers['Content-Type'] =
+      req.method === 'PATCH'
+        ? 'application/merge-patch+json'
+        : 'application/json';
   }
   return headers;
 }
@@ -216,7 +325,8 @@ function parseAddress(address: string): string {
   } catch {
     throw new TypeError(`Vault address is not a URL: ${address}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`Vault address must be http(s): ${address}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new TypeError(`Vault address must be http(s): ${address}`);
   return url.origin + url.pathname.replace(/\/+$/, '');
 }
 
@@ -241,19 +351,26 @@ function errorList(body: unknown): string[] {
 /** The mount a logical path addresses, for spans and logs (`auth/approle`, `secret`, `sys`). */
 export function mountOf(path: string): string {
   const parts = path.replace(/^\/+/, '').split('/');
-  return parts[0] === 'auth' && parts.length > 1 ? `auth/${parts[1]}` : parts[0];
+  return parts[0] === 'auth' && parts.length > 1
+    ? `auth/${parts[1]}`
+    : parts[0];
 }
 
 /**
  * Converts snake_case keys to camelCase, deeply, except under `opaqueKeys` whose values
  * are user data (KV data, metadata maps) and are copied as they are.
  */
-export function camelize<T = Record<string, unknown>>(value: unknown, opaqueKeys: readonly string[] = []): T {
-  if (Array.isArray(value)) return value.map((v) => camelize(v, opaqueKeys)) as T;
+export function camelize<T = Record<string, unknown>>(
+  value: unknown,
+  opaqueKeys: readonly string[] = [],
+): T {
+  if (Array.isArray(value))
+    return value.map((v) => camelize(v, opaqueKeys)) as T;
   if (value === null || typeof value !== 'object') return value as T;
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
-    out[key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())] = opaqueKeys.includes(key) ? v : camelize(v, opaqueKeys);
+    out[key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())] =
+      opaqueKeys.includes(key) ? v : camelize(v, opaqueKeys);
   }
   return out as T;
 }

@@ -23,7 +23,13 @@ export function base58btcEncode(bytes: Uint8Array): string {
       carry = (carry / 58) | 0;
     }
   }
-  return '1'.repeat(zeros) + digits.reverse().map((d) => ALPHABET[d]).join('');
+  return (
+    '1'.repeat(zeros) +
+    digits
+      .reverse()
+      .map((d) => ALPHABET[d])
+      .join('')
+  );
 }
 
 /**
@@ -36,7 +42,8 @@ export function base58btcDecode(text: string): Uint8Array {
   const bytes: number[] = [];
   for (let i = zeros; i < text.length; i++) {
     const value = INDEX.get(text[i]);
-    if (value === undefined) throw new Error(`invalid base58btc character at ${i}`);
+    if (value === undefined)
+      throw new Error(`invalid base58btc character at ${i}`);
     let carry = value;
     for (let j = 0; j < bytes.length; j++) {
       carry += bytes[j] * 58;
@@ -48,5 +55,8 @@ export function base58btcDecode(text: string): Uint8Array {
       carry >>= 8;
     }
   }
-  return Uint8Array.from([...new Array<number>(zeros).fill(0), ...bytes.reverse()]);
+  return Uint8Array.from([
+    ...new Array<number>(zeros).fill(0),
+    ...bytes.reverse(),
+  ]);
 }

@@ -1,5 +1,9 @@
 import { AppError, isAppError } from '@secret-flows/contracts';
-import { isCasMismatch, isVaultUnavailable, VaultAuthError } from '@secret-flows/vault-client';
+import {
+  isCasMismatch,
+  isVaultUnavailable,
+  VaultAuthError,
+} from '@secret-flows/vault-client';
 import type { NameProblem } from './names';
 
 /**
@@ -10,21 +14,34 @@ import type { NameProblem } from './names';
  * re-login is a policy mistake, not something the caller can fix).
  * @example throw toDomainError(err, { conflict: 'The secret was changed concurrently.', retryAfterSeconds: 2 })
  */
-export function toDomainError(err: unknown, options: { conflict: string; retryAfterSeconds: number }): AppError {
+export function toDomainError(
+  err: unknown,
+  options: { conflict: string; retryAfterSeconds: number },
+): AppError {
   if (isAppError(err)) return err;
   if (isVaultUnavailable(err) || err instanceof VaultAuthError) {
-    return new AppError('vault_unavailable', 'Vault is unavailable.', { cause: err, retryAfterSeconds: options.retryAfterSeconds });
+    return new AppError('vault_unavailable', 'Vault is unavailable.', {
+      cause: err,
+      retryAfterSeconds: options.retryAfterSeconds,
+    });
   }
-  if (isCasMismatch(err)) return new AppError('conflict', options.conflict, { cause: err });
-  return new AppError('internal', 'The secret store answered unexpectedly.', { cause: err });
+  if (isCasMismatch(err))
+    return new AppError('conflict', options.conflict, { cause: err });
+  return new AppError('internal', 'The secret store answered unexpectedly.', {
+    cause: err,
+  });
 }
 
 /** A validation_failed error for a refused id or name; the reason never echoes the input. */
 export function invalidName(field: string, problem: NameProblem): AppError {
-  return new AppError('validation_failed', problem.reason, { errors: [{ path: field, message: problem.reason }] });
+  return new AppError('validation_failed', problem.reason, {
+    errors: [{ path: field, message: problem.reason }],
+  });
 }
 
 /** The one not-found error per resource kind: identical whether or not another tenant has it. */
-export function notFound(kind: 'Key' | 'Secret' | 'Secret version' | 'Wallet seed'): AppError {
+export function notFound(
+  kind: 'Key' | 'Secret' | 'Secret version' | 'Wallet seed',
+): AppError {
   return new AppError('not_found', `${kind} not found.`);
 }

@@ -1,16 +1,41 @@
 // Public API: an explicit list of exports.
 export { createWalletCore } from './wallet-core';
-export type { WalletCore, WalletCoreOptions, TenantWallet } from './wallet-core';
+export type {
+  WalletCore,
+  WalletCoreOptions,
+  TenantWallet,
+} from './wallet-core';
 export type { TenantKv, KvSource } from './tenant-kv';
 export type { TenantKeys, PublicKeyInfo, Signature } from './keys/tenant-keys';
-export type { CustodyKeys, CustodyKeyInfo, CustodySignature, KeyCustody, KeyVersionInfo, TransitAdmin, TransitCustodyOptions } from './keys/transit-keys';
+export type {
+  CustodyKeys,
+  CustodyKeyInfo,
+  CustodySignature,
+  KeyCustody,
+  KeyVersionInfo,
+  TransitAdmin,
+  TransitCustodyOptions,
+} from './keys/transit-keys';
 export { transitKeyName, transitEligible } from './keys/transit-keys';
-export type { TenantSecrets, SecretValue, SecretListOptions } from './secrets/tenant-secrets';
+export type {
+  TenantSecrets,
+  SecretValue,
+  SecretListOptions,
+} from './secrets/tenant-secrets';
 export { DEFAULT_LIST_MAX_CALLS } from './secrets/tenant-secrets';
 export type { TenantSeed } from './seed/tenant-seed';
 export { WALLET_SEED_BYTES } from './seed/tenant-seed';
-export { KEY_TYPES, isKeyType, algorithmOf, didKeyFromPublicJwk } from './keys/key-material';
-export type { KeyType, PublicJwk, SignatureAlgorithm } from './keys/key-material';
+export {
+  KEY_TYPES,
+  isKeyType,
+  algorithmOf,
+  didKeyFromPublicJwk,
+} from './keys/key-material';
+export type {
+  KeyType,
+  PublicJwk,
+  SignatureAlgorithm,
+} from './keys/key-material';
 export {
   parseTenantId,
   parseSecretName,

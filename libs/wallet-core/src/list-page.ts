@@ -38,7 +38,11 @@ interface Frame {
  * order of the full paths.
  * @example await listPage(kv, 'tenants/acme/secrets', { limit: 100, maxCalls: 32 }) // { leaves: ['a', 'dir/b'], next: undefined }
  */
-export async function listPage(kv: Pick<TenantKv, 'list'>, folder: string, options: ListPageOptions): Promise<ListPage> {
+export async function listPage(
+  kv: Pick<TenantKv, 'list'>,
+  folder: string,
+  options: ListPageOptions,
+): Promise<ListPage> {
   const stack = framesAfter(options.after);
   const leaves: string[] = [];
   let calls = 0;
@@ -49,8 +53,15 @@ export async function listPage(kv: Pick<TenantKv, 'list'>, folder: string, optio
       if (calls >= options.maxCalls) return { leaves, next: position };
       options.signal?.throwIfAborted();
       calls++;
-      const children = (await kv.list(`${folder}/${frame.prefix}`, { signal: options.signal })).slice().sort(compare);
-      frame.pending = frame.after === undefined ? children : children.filter((c) => compare(c, frame.after as string) > 0);
+      const children = (
+        await kv.list(`${folder}/${frame.prefix}`, { signal: options.signal })
+      )
+        .slice()
+        .sort(compare);
+      frame.pending =
+        frame.after === undefined
+          ? children
+          : children.filter((c) => compare(c, frame.after as string) > 0);
     }
     const child = frame.pending.shift();
     if (child === undefined) {

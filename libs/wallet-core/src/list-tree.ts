@@ -15,8 +15,11 @@ export async function listTree(
   const leaves: string[] = [];
   let level = [''];
   for (let depth = 0; depth < options.maxDepth && level.length > 0; depth++) {
-    const children = await mapLimited(level, options.concurrency, async (prefix) =>
-      (await kv.list(`${folder}/${prefix}`)).map((child) => prefix + child),
+    const children = await mapLimited(
+      level,
+      options.concurrency,
+      async (prefix) =>
+        (await kv.list(`${folder}/${prefix}`)).map((child) => prefix + child),
     );
     level = [];
     for (const child of children.flat()) {

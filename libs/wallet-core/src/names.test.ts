@@ -1,9 +1,15 @@
 import { parseKeyId, parseSecretName, parseTenantId } from './names';
 
 describe('parseTenantId', () => {
-  it.each(['default', 'acme', 'Tenant_1', '0b0c8a52-7d1f-4a63-9a52-2b8f3a1c9d10', 'acme.eu', 'a'.repeat(128)])(
-    'accepts %j',
-    (id) => expect(parseTenantId(id)).toEqual({ ok: true, value: id }),
+  it.each([
+    'default',
+    'acme',
+    'Tenant_1',
+    '0b0c8a52-7d1f-4a63-9a52-2b8f3a1c9d10',
+    'acme.eu',
+    'a'.repeat(128),
+  ])('accepts %j', (id) =>
+    expect(parseTenantId(id)).toEqual({ ok: true, value: id }),
   );
 
   it.each([
@@ -23,9 +29,15 @@ describe('parseTenantId', () => {
 });
 
 describe('parseSecretName', () => {
-  it.each(['db-password', 'link-secret/1', 'credential-definitions/2b8f3a1c', 'a.b', 'A_Z-0.9', 'a'.repeat(255)])(
-    'accepts %j',
-    (name) => expect(parseSecretName(name)).toEqual({ ok: true, value: name }),
+  it.each([
+    'db-password',
+    'link-secret/1',
+    'credential-definitions/2b8f3a1c',
+    'a.b',
+    'A_Z-0.9',
+    'a'.repeat(255),
+  ])('accepts %j', (name) =>
+    expect(parseSecretName(name)).toEqual({ ok: true, value: name }),
   );
 
   it.each([
@@ -60,18 +72,28 @@ describe('parseSecretName', () => {
 
   it('explains a refusal without echoing the name back', () => {
     const result = parseSecretName('top/../secret-of-someone');
-    expect(result).toEqual({ ok: false, reason: expect.stringContaining('".."') });
+    expect(result).toEqual({
+      ok: false,
+      reason: expect.stringContaining('".."'),
+    });
     expect(JSON.stringify(result)).not.toContain('secret-of-someone');
   });
 });
 
 describe('parseKeyId', () => {
   it('accepts a UUID in its canonical lower-case form', () => {
-    expect(parseKeyId('0B0C8A52-7D1F-4A63-9A52-2B8F3A1C9D10')).toEqual({ ok: true, value: '0b0c8a52-7d1f-4a63-9a52-2b8f3a1c9d10' });
+    expect(parseKeyId('0B0C8A52-7D1F-4A63-9A52-2B8F3A1C9D10')).toEqual({
+      ok: true,
+      value: '0b0c8a52-7d1f-4a63-9a52-2b8f3a1c9d10',
+    });
   });
 
-  it.each(['', '..', '0b0c8a52-7d1f-4a63-9a52-2b8f3a1c9d10/x', '../0b0c8a52-7d1f-4a63-9a52-2b8f3a1c9d10', 'key-1', 7])(
-    'refuses %j',
-    (id) => expect(parseKeyId(id).ok).toBe(false),
-  );
+  it.each([
+    '',
+    '..',
+    '0b0c8a52-7d1f-4a63-9a52-2b8f3a1c9d10/x',
+    '../0b0c8a52-7d1f-4a63-9a52-2b8f3a1c9d10',
+    'key-1',
+    7,
+  ])('refuses %j', (id) => expect(parseKeyId(id).ok).toBe(false));
 });

@@ -15,7 +15,8 @@ export const SECRET_NAME_MAX_SEGMENTS = 16;
 // the ASCII set libs/auth accepts in the tenant claim (TENANT_ID_PATTERN): the leading letter
 // or digit rules out '.' and '..' segments; no separators. UUIDs and 'default' both fit.
 const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-const KEY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const KEY_ID =
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Why a name was refused; safe to show to the caller (it never echoes the name). */
 export type NameProblem = { ok: false; reason: string };
@@ -26,9 +27,16 @@ export type NameResult<T> = { ok: true; value: T } | NameProblem;
  * @example parseTenantId('default') // { ok: true, value: 'default' }
  */
 export function parseTenantId(input: unknown): NameResult<TenantId> {
-  if (typeof input !== 'string' || input.length === 0) return problem('tenant id must be a non-empty string');
-  if (input.length > TENANT_ID_MAX_LENGTH) return problem(`tenant id is longer than ${TENANT_ID_MAX_LENGTH} characters`);
-  if (!TENANT_ID.test(input)) return problem('tenant id may contain only A-Z, a-z, 0-9, ".", "_" and "-", starting with a letter or digit');
+  if (typeof input !== 'string' || input.length === 0)
+    return problem('tenant id must be a non-empty string');
+  if (input.length > TENANT_ID_MAX_LENGTH)
+    return problem(
+      `tenant id is longer than ${TENANT_ID_MAX_LENGTH} characters`,
+    );
+  if (!TENANT_ID.test(input))
+    return problem(
+      'tenant id may contain only A-Z, a-z, 0-9, ".", "_" and "-", starting with a letter or digit',
+    );
   return { ok: true, value: input as TenantId };
 }
 
@@ -37,19 +45,31 @@ export function parseTenantId(input: unknown): NameResult<TenantId> {
  * @example parseSecretName('link-secret/1') // { ok: true, value: 'link-secret/1' }
  */
 export function parseSecretName(input: unknown): NameResult<SecretName> {
-  if (typeof input !== 'string' || input.length === 0) return problem('secret name must be a non-empty string');
+  if (typeof input !== 'string' || input.length === 0)
+    return problem('secret name must be a non-empty string');
   if (Buffer.byteLength(input, 'utf8') > SECRET_NAME_MAX_BYTES) {
-    return problem(`secret name is longer than ${SECRET_NAME_MAX_BYTES} bytes (UTF-8)`);
+    return problem(
+      `secret name is longer than ${SECRET_NAME_MAX_BYTES} bytes (UTF-8)`,
+    );
   }
   const segments = input.split('/');
-  if (segments.length > SECRET_NAME_MAX_SEGMENTS) return problem(`secret name has more than ${SECRET_NAME_MAX_SEGMENTS} segments`);
-  if (segments.some((s) => s.length === 0)) return problem('secret name must not have empty segments (leading, trailing or double "/")');
-  if (segments.some((s) => s === '.' || s === '..')) return problem('secret name must not contain "." or ".." segments');
+  if (segments.length > SECRET_NAME_MAX_SEGMENTS)
+    return problem(
+      `secret name has more than ${SECRET_NAME_MAX_SEGMENTS} segments`,
+    );
+  if (segments.some((s) => s.length === 0))
+    return problem(
+      'secret name must not have empty segments (leading, trailing or double "/")',
+    );
+  if (segments.some((s) => s === '.' || s === '..'))
+    return problem('secret name must not contain "." or ".." segments');
   // The wire contract's character set (ASCII letters, digits, '.', '_', '-'): nothing that a
   // URL, Vault or a policy glob could read differently ('%', '?', '*', '+', '\\', unicode
   // look-alikes, whitespace, control characters) can name a secret.
   if (!isValidSecretName(input)) {
-    return problem("secret name segments may contain only A-Z, a-z, 0-9, '.', '_' and '-', and no '..'");
+    return problem(
+      "secret name segments may contain only A-Z, a-z, 0-9, '.', '_' and '-', and no '..'",
+    );
   }
   return { ok: true, value: input as SecretName };
 }
@@ -59,7 +79,8 @@ export function parseSecretName(input: unknown): NameResult<SecretName> {
  * @example parseKeyId('not-an-id') // { ok: false, reason: 'key id must be a UUID' }
  */
 export function parseKeyId(input: unknown): NameResult<KeyId> {
-  if (typeof input !== 'string' || !KEY_ID.test(input)) return problem('key id must be a UUID');
+  if (typeof input !== 'string' || !KEY_ID.test(input))
+    return problem('key id must be a UUID');
   // UUIDs are case-insensitive (RFC 9562 §4) but Vault paths are not.
   return { ok: true, value: input.toLowerCase() as KeyId };
 }

@@ -1,9 +1,18 @@
 import { invalidName, toDomainError } from './errors';
 import { createTenantKeys } from './keys/tenant-keys';
-import { createCustodyKeys, deleteTransitKeys, tenantTransitKeys, type CustodyKeys, type TransitCustodyOptions } from './keys/transit-keys';
+import {
+  createCustodyKeys,
+  deleteTransitKeys,
+  tenantTransitKeys,
+  type CustodyKeys,
+  type TransitCustodyOptions,
+} from './keys/transit-keys';
 import { listTree } from './list-tree';
 import { parseTenantId, type TenantId } from './names';
-import { createTenantSecrets, type TenantSecrets } from './secrets/tenant-secrets';
+import {
+  createTenantSecrets,
+  type TenantSecrets,
+} from './secrets/tenant-secrets';
 import { createTenantSeed, type TenantSeed } from './seed/tenant-seed';
 import type { TransitApi } from '@secret-flows/vault-client';
 import type { KvSource, TenantKv } from './tenant-kv';
@@ -54,19 +63,28 @@ export interface WalletCore {
  * @example createWalletCore({ kvMount: 'secret' }).forClient('default', vault).keys.create('Ed25519')
  */
 export function createWalletCore(options: WalletCoreOptions): WalletCore {
-  if (!/^[A-Za-z0-9][A-Za-z0-9_/-]*$/.test(options.kvMount) || options.kvMount.includes('//')) {
+  if (
+    !/^[A-Za-z0-9][A-Za-z0-9_/-]*$/.test(options.kvMount) ||
+    options.kvMount.includes('//')
+  ) {
     throw new Error('kvMount must be a Vault mount path such as "secret"');
   }
   const kvMount = options.kvMount.replace(/\/+$/, '');
   const retryAfterSeconds = options.retryAfterSeconds ?? 2;
   const listConcurrency = options.listConcurrency ?? 8;
 
-  function forTenant(rawTenantId: string, kv: TenantKv, transit?: TransitApi): TenantWallet {
+  function forTenant(
+    rawTenantId: string,
+    kv: TenantKv,
+    transit?: TransitApi,
+  ): TenantWallet {
     const parsed = parseTenantId(rawTenantId);
     if (!parsed.ok) throw invalidName('tenantId', parsed);
     const paths = tenantPaths(parsed.value);
     const shared = { kv, paths, retryAfterSeconds };
-    const usage = options.quotas ? createTenantUsage({ kv, path: paths.usage, quotas: options.quotas }) : undefined;
+    const usage = options.quotas
+      ? createTenantUsage({ kv, path: paths.usage, quotas: options.quotas })
+      : undefined;
     return {
       tenantId: parsed.value,
       keys: createCustodyKeys({
@@ -78,17 +96,34 @@ export function createWalletCore(options: WalletCoreOptions): WalletCore {
         transit: options.transit && transit,
         admin: options.transit?.admin,
       }),
-      secrets: createTenantSecrets({ ...shared, listMaxCalls: options.listMaxCalls, usage }),
+      secrets: createTenantSecrets({
+        ...shared,
+        listMaxCalls: options.listMaxCalls,
+        usage,
+      }),
       seed: createTenantSeed({ ...shared, randomBytes: options.randomBytes }),
       async destroyAll() {
         try {
-          const leaves = await listTree(kv, paths.root, { maxDepth: 32, concurrency: listConcurrency });
-          await mapLimited(leaves, listConcurrency, (leaf) => kv.deleteMetadata(`${paths.root}/${leaf}`));
+          const leaves = await listTree(kv, paths.root, {
+            maxDepth: 32,
+            concurrency: listConcurrency,
+          });
+          await mapLimited(leaves, listConcurrency, (leaf) =>
+            kv.deleteMetadata(`${paths.root}/${leaf}`),
+          );
           const admin = options.transit?.admin;
-          if (admin) await deleteTransitKeys(admin, tenantTransitKeys(parsed.value, await admin.listKeys()), listConcurrency);
+          if (admin)
+            await deleteTransitKeys(
+              admin,
+              tenantTransitKeys(parsed.value, await admin.listKeys()),
+              listConcurrency,
+            );
           return leaves.length;
         } catch (err) {
-          throw toDomainError(err, { conflict: 'The tenant changed while it was destroyed.', retryAfterSeconds });
+          throw toDomainError(err, {
+            conflict: 'The tenant changed while it was destroyed.',
+            retryAfterSeconds,
+          });
         }
       },
     };
@@ -98,7 +133,12 @@ export function createWalletCore(options: WalletCoreOptions): WalletCore {
     kvMount,
     forTenant,
     forClient: (tenantId, client) =>
-      forTenant(tenantId, client.kvV2(kvMount), options.transit && client.transit ? client.transit(options.transit.mount) : undefined),
+      forTenant(
+        tenantId,
+        client.kvV2(kvMount),
+        options.transit && client.transit
+          ? client.transit(options.transit.mount)
+          : undefined,
+      ),
   };
 }
-

@@ -38,13 +38,21 @@ export interface KeyOperations {
   list(ctx: TenantContext): Promise<KeyList>;
   get(ctx: TenantContext, keyId: string): Promise<Key>;
   delete(ctx: TenantContext, keyId: string): Promise<void>;
-  sign(ctx: TenantContext, keyId: string, request: SignRequest): Promise<SignResponse>;
+  sign(
+    ctx: TenantContext,
+    keyId: string,
+    request: SignRequest,
+  ): Promise<SignResponse>;
   /** vault-transit keys: add a version (wallet keys answer 409). */
   rotate(ctx: TenantContext, keyId: string): Promise<Key>;
 }
 
 export interface SecretOperations {
-  put(ctx: TenantContext, name: string, request: PutSecretRequest): Promise<PutSecretResponse>;
+  put(
+    ctx: TenantContext,
+    name: string,
+    request: PutSecretRequest,
+  ): Promise<PutSecretResponse>;
   get(ctx: TenantContext, name: string, version?: number): Promise<Secret>;
   list(ctx: TenantContext, query?: SecretListQuery): Promise<SecretNameList>;
   delete(ctx: TenantContext, name: string): Promise<void>;
@@ -52,7 +60,10 @@ export interface SecretOperations {
 
 /** Tenant lifecycle (phase 4), executed by the wallet. */
 export interface TenantOperations {
-  create(ctx: AdminContext, request: CreateWalletRequest): Promise<CreatedWallet>;
+  create(
+    ctx: AdminContext,
+    request: CreateWalletRequest,
+  ): Promise<CreatedWallet>;
   list(ctx: AdminContext, page: PageQuery): Promise<WalletPage>;
   get(ctx: AdminContext, walletId: string): Promise<Wallet>;
   delete(ctx: AdminContext, walletId: string): Promise<void>;

@@ -5,7 +5,10 @@ import request from 'supertest';
 import { createTestApp } from '../../test/support/test-app';
 import { DOCS_CSP } from './docs.routes';
 
-const COMMITTED = path.resolve(__dirname, '../../../../docs/api/agent.openapi.json');
+const COMMITTED = path.resolve(
+  __dirname,
+  '../../../../docs/api/agent.openapi.json',
+);
 
 describe('GET /docs: the API reference page and the OpenAPI document', () => {
   const { app } = createTestApp();
@@ -23,8 +26,15 @@ describe('GET /docs: the API reference page and the OpenAPI document', () => {
     expect(DOCS_CSP).not.toMatch(/unsafe-eval|https?:/);
     expect(res.text).toContain('<script src="swagger-ui-bundle.js"></script>');
     // Every reference of the page is relative: no CDN, no absolute URL.
-    const refs = [...res.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
-    expect(refs.sort()).toEqual(['data:,', 'init.js', 'swagger-ui-bundle.js', 'swagger-ui.css']); // data:, = no favicon request
+    const refs = [...res.text.matchAll(/(?:src|href)="([^"]+)"/g)].map(
+      (m) => m[1],
+    );
+    expect(refs.sort()).toEqual([
+      'data:,',
+      'init.js',
+      'swagger-ui-bundle.js',
+      'swagger-ui.css',
+    ]); // data:, = no favicon request
     expect(res.headers['x-content-type-options']).toBe('nosniff');
   });
 
@@ -69,6 +79,8 @@ describe('GET /docs: the API reference page and the OpenAPI document', () => {
 
   it('leaves the API itself under the strict JSON-API policy', async () => {
     const res = await request(app).get('/_system/health').expect(200);
-    expect(res.headers['content-security-policy']).toBe("default-src 'none';frame-ancestors 'none'");
+    expect(res.headers['content-security-policy']).toBe(
+      "default-src 'none';frame-ancestors 'none'",
+    );
   });
 });

@@ -3,7 +3,9 @@ import { agentOpenApiDocument } from '@secret-flows/contracts';
 import { Router, type Response } from 'express';
 
 /** The API reference renderer, served from node_modules (pinned in package.json; no CDN). */
-const SWAGGER_UI_DIR = path.dirname(require.resolve('swagger-ui-dist/package.json'));
+const SWAGGER_UI_DIR = path.dirname(
+  require.resolve('swagger-ui-dist/package.json'),
+);
 
 /** The only renderer files the page loads; nothing else of the package is served. */
 const RENDERER_FILES: Readonly<Record<string, string>> = Object.freeze({
@@ -61,10 +63,17 @@ const INIT_JS = `window.addEventListener('load', function () {
 });
 `;
 
-function docsHeaders(res: Response, contentType: string, cacheSeconds: number): void {
+function docsHeaders(
+  res: Response,
+  contentType: string,
+  cacheSeconds: number,
+): void {
   res.setHeader('Content-Security-Policy', DOCS_CSP);
   res.setHeader('Content-Type', contentType);
-  res.setHeader('Cache-Control', cacheSeconds > 0 ? `public, max-age=${cacheSeconds}` : 'no-cache');
+  res.setHeader(
+    'Cache-Control',
+    cacheSeconds > 0 ? `public, max-age=${cacheSeconds}` : 'no-cache',
+  );
 }
 
 /**
@@ -94,7 +103,9 @@ export function createDocsRouter(): Router {
   });
   router.get('/docs/:file', (req, res, next) => {
     const file = req.params.file;
-    const contentType = Object.hasOwn(RENDERER_FILES, file) ? RENDERER_FILES[file] : undefined;
+    const contentType = Object.hasOwn(RENDERER_FILES, file)
+      ? RENDERER_FILES[file]
+      : undefined;
     if (!contentType) return next();
     docsHeaders(res, contentType, 86_400);
     res.sendFile(file, { root: SWAGGER_UI_DIR, dotfiles: 'deny' }, (err) => {

@@ -16,7 +16,8 @@ export function accessLog(logger: Pick<Logger, 'info'>): RequestHandler {
           method: req.method,
           route: routeOf(req),
           status: res.statusCode,
-          tenantId: (res.locals.tenant as { tenantId?: string } | undefined)?.tenantId,
+          tenantId: (res.locals.tenant as { tenantId?: string } | undefined)
+            ?.tenantId,
           // The gateway's authenticated consumer (APISIX key-auth): who called, for the audit trail.
           consumer: req.get('x-consumer-username'),
           durationMs: Number(process.hrtime.bigint() - startedAt) / 1e6,

@@ -11,7 +11,9 @@ export interface AdminGuardOptions {
   compare: KeyComparer;
 }
 
-async function expectedKey(source: AdminKeySource): Promise<string | undefined> {
+async function expectedKey(
+  source: AdminKeySource,
+): Promise<string | undefined> {
   if (source.kind === 'none') return undefined;
   if (source.kind === 'value') return source.value;
   // Read on every admin call (they are rare) so a rotated key file takes effect without a restart.
@@ -19,7 +21,9 @@ async function expectedKey(source: AdminKeySource): Promise<string | undefined> 
     const key = (await fs.readFile(source.path, 'utf8')).trim();
     return key === '' ? undefined : key;
   } catch (err) {
-    throw new AppError('internal', 'The admin key file cannot be read.', { cause: new Error(String((err as Error).message)) });
+    throw new AppError('internal', 'The admin key file cannot be read.', {
+      cause: new Error(String((err as Error).message)),
+    });
   }
 }
 
@@ -28,13 +32,20 @@ export function createAdminGuard(options: AdminGuardOptions): RequestHandler {
   return async (req, _res, next) => {
     const expected = await expectedKey(options.source);
     if (expected === undefined) {
-      throw new AppError('forbidden', 'The admin API is disabled: no ADMIN_API_KEY is configured.');
+      throw new AppError(
+        'forbidden',
+        'The admin API is disabled: no ADMIN_API_KEY is configured.',
+      );
     }
     const presented = req.get('x-admin-api-key');
     if (presented === undefined || presented === '') {
-      throw new AppError('unauthorized', 'The x-admin-api-key header is required.');
+      throw new AppError(
+        'unauthorized',
+        'The x-admin-api-key header is required.',
+      );
     }
-    if (!options.compare(presented, expected)) throw new AppError('forbidden', 'The admin key is not valid.');
+    if (!options.compare(presented, expected))
+      throw new AppError('forbidden', 'The admin key is not valid.');
     next();
   };
 }

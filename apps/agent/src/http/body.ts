@@ -10,11 +10,24 @@ export const DEFAULT_BODY_LIMIT_BYTES = 256 * 1024;
  */
 export function jsonBody(limitBytes: number): RequestHandler[] {
   const requireJson: RequestHandler = (req, _res, next) => {
-    const hasBody = req.get('content-length') !== undefined ? req.get('content-length') !== '0' : req.get('transfer-encoding') !== undefined;
+    const hasBody =
+      req.get('content-length') !== undefined
+        ? req.get('content-length') !== '0'
+        : req.get('transfer-encoding') !== undefined;
     if (hasBody && !req.is(['application/json', 'application/*+json'])) {
-      throw new AppError('unsupported_media_type', 'Send the request body as application/json.');
+      throw new AppError(
+        'unsupported_media_type',
+        'Send the request body as application/json.',
+      );
     }
     next();
   };
-  return [requireJson, express.json({ limit: limitBytes, strict: true, type: ['application/json', 'application/*+json'] })];
+  return [
+    requireJson,
+    express.json({
+      limit: limitBytes,
+      strict: true,
+      type: ['application/json', 'application/*+json'],
+    }),
+  ];
 }

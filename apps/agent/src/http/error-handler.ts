@@ -1,4 +1,7 @@
-import { PROBLEM_CONTENT_TYPE, problemFromError } from '@secret-flows/contracts';
+import {
+  PROBLEM_CONTENT_TYPE,
+  problemFromError,
+} from '@secret-flows/contracts';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { requestIdOf } from '@secret-flows/telemetry';
@@ -23,25 +26,46 @@ export function notFoundHandler(): RequestHandler {
 }
 
 /** The agent's one error middleware: any thrown value becomes problem JSON with the request id. */
-export function errorHandler(logger: Pick<Logger, 'warn' | 'error'>): ErrorRequestHandler {
+export function errorHandler(
+  logger: Pick<Logger, 'warn' | 'error'>,
+): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     if (res.headersSent) return next(err);
     const requestId = requestIdOf(res);
-    const { status, problem, retryAfterSeconds } = problemFromError(err, requestId, instanceOf(req));
+    const { status, problem, retryAfterSeconds } = problemFromError(
+      err,
+      requestId,
+      instanceOf(req),
+    );
     // Only the error's class and message are logged: causes are built without secrets (wallet-errors.ts)
     // and request bodies are never attached to errors.
-    const fields = { requestId, status, code: problem.code, err: describe(err) };
+    const fields = {
+      requestId,
+      status,
+      code: problem.code,
+      err: describe(err),
+    };
     if (status >= 500) logger.error(fields, 'request failed');
     else logger.warn(fields, 'request rejected');
-    if (retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(retryAfterSeconds));
+    if (retryAfterSeconds !== undefined)
+      res.setHeader('Retry-After', String(retryAfterSeconds));
     res.status(status).type(PROBLEM_CONTENT_TYPE).json(problem);
   };
 }
 
-function describe(err: unknown): { name: string; message: string; cause?: string } {
-  if (!(err instanceof Error)) return { name: typeof err, message: 'non-error thrown' };
+function describe(err: unknown): {
+  name: string;
+  message: string;
+  cause?: string;
+} {
+  if (!(err instanceof Error))
+    return { name: typeof err, message: 'non-error thrown' };
   // V8's JSON.parse messages quote the body they choked on, which may be a secret value.
-  if ((err as { type?: unknown }).type === 'entity.parse.failed') return { name: err.name, message: 'malformed JSON body' };
-  const cause = err.cause instanceof Error ? `${err.cause.name}: ${err.cause.message}` : undefined;
+  if ((err as { type?: unknown }).type === 'entity.parse.failed')
+    return { name: err.name, message: 'malformed JSON body' };
+  const cause =
+    err.cause instanceof Error
+      ? `${err.cause.name}: ${err.cause.message}`
+      : undefined;
   return { name: err.name, message: err.message, ...(cause ? { cause } : {}) };
 }

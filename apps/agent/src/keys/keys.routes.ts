@@ -44,10 +44,20 @@ export function createKeysRouter(deps: { keys: KeyOperations }): Router {
   router.post(toExpressPath(AGENT_ROUTES.signWithKey), async (req, res) => {
     const id = keyIdOf(req);
     const body = parseOrThrow(SignRequestSchema, req.body);
-    sendValid(res, 200, SignResponseSchema, await keys.sign(tenantOf(res), id, body));
+    sendValid(
+      res,
+      200,
+      SignResponseSchema,
+      await keys.sign(tenantOf(res), id, body),
+    );
   });
   router.post(toExpressPath(AGENT_ROUTES.rotateKey), async (req, res) => {
-    sendValid(res, 200, KeySchema, await keys.rotate(tenantOf(res), keyIdOf(req)));
+    sendValid(
+      res,
+      200,
+      KeySchema,
+      await keys.rotate(tenantOf(res), keyIdOf(req)),
+    );
   });
   return router;
 }

@@ -3,7 +3,9 @@ import request from 'supertest';
 import { createSystemRouter } from './system.routes';
 
 function appWith(options: { draining?: boolean } = {}) {
-  const readiness = jest.fn(async () => ({ wallet: { ok: false, detail: 'the wallet is unreachable' } }));
+  const readiness = jest.fn(async () => ({
+    wallet: { ok: false, detail: 'the wallet is unreachable' },
+  }));
   const app = express();
   app.use(
     createSystemRouter({
@@ -22,7 +24,10 @@ describe('agent readiness probe scope', () => {
   it('stays ready for the kubelet while the wallet is down, without calling it', async () => {
     const { app, readiness } = appWith();
     const res = await request(app).get('/_system/ready?scope=self').expect(200);
-    expect(res.body).toEqual({ status: 'ready', checks: { process: { ok: true } } });
+    expect(res.body).toEqual({
+      status: 'ready',
+      checks: { process: { ok: true } },
+    });
     expect(readiness).not.toHaveBeenCalled();
     // The full readiness still reports the dependency for operators and the local launcher.
     await request(app).get('/_system/ready').expect(503);
@@ -30,9 +35,13 @@ describe('agent readiness probe scope', () => {
   });
 
   it('is not ready while draining, with Retry-After', async () => {
-    const res = await request(appWith({ draining: true }).app).get('/_system/ready?scope=self').expect(503);
+    const res = await request(appWith({ draining: true }).app)
+      .get('/_system/ready?scope=self')
+      .expect(503);
     expect(res.headers['retry-after']).toBe('1');
-    expect(res.body.checks).toEqual({ shutdown: { ok: false, detail: 'draining' } });
+    expect(res.body.checks).toEqual({
+      shutdown: { ok: false, detail: 'draining' },
+    });
   });
 
   it('keeps liveness independent of every dependency', async () => {

@@ -1,4 +1,10 @@
-import { AGENT_ROUTES, HealthSchema, ReadinessSchema, toExpressPath, type Readiness } from '@secret-flows/contracts';
+import {
+  AGENT_ROUTES,
+  HealthSchema,
+  ReadinessSchema,
+  toExpressPath,
+  type Readiness,
+} from '@secret-flows/contracts';
 import { Router, type RequestHandler } from 'express';
 import type { SecretBackend } from '../backend/secret-backend';
 import { sendValid } from '../http/respond';
@@ -33,7 +39,8 @@ export function createSystemRouter(deps: SystemRoutesDeps): Router {
         : await deps.backend.readiness();
     const isReady = Object.values(checks).every((check) => check.ok);
     const body: Readiness = { status: isReady ? 'ready' : 'not_ready', checks };
-    if (!isReady) res.setHeader('Retry-After', String(deps.notReadyRetryAfterSeconds ?? 1));
+    if (!isReady)
+      res.setHeader('Retry-After', String(deps.notReadyRetryAfterSeconds ?? 1));
     res.setHeader('Cache-Control', 'no-store');
     sendValid(res, isReady ? 200 : 503, ReadinessSchema, body);
   });

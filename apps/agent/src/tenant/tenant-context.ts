@@ -15,9 +15,14 @@ export function tenantMiddleware(resolver: TenantResolver): RequestHandler {
     // The client going away (or the gateway giving up) stops the work at every hop below.
     const controller = new AbortController();
     res.once('close', () => {
-      if (!res.writableFinished) controller.abort(new Error('the client closed the connection'));
+      if (!res.writableFinished)
+        controller.abort(new Error('the client closed the connection'));
     });
-    const context: TenantContext = { ...tenant, requestId: requestIdOf(res), signal: controller.signal };
+    const context: TenantContext = {
+      ...tenant,
+      requestId: requestIdOf(res),
+      signal: controller.signal,
+    };
     res.locals.tenant = context;
     // Spans name the tenant (an id, never a token or a value).
     trace.getActiveSpan()?.setAttribute('tenant.id', tenant.tenantId);
@@ -29,6 +34,7 @@ export function tenantMiddleware(resolver: TenantResolver): RequestHandler {
 export function tenantOf(res: Response): TenantContext {
   const tenant = res.locals.tenant as TenantContext | undefined;
   // Reaching a tenant route without the middleware is a wiring bug, never a client error.
-  if (tenant === undefined) throw new AppError('internal', 'Tenant not resolved.');
+  if (tenant === undefined)
+    throw new AppError('internal', 'Tenant not resolved.');
   return tenant;
 }

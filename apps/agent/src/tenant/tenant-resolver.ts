@@ -27,12 +27,17 @@ const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
  * Phases 3-4: the tenant comes only from a verified JWT, checked here before anything reaches the
  * wallet (a cheap early reject; the wallet verifies it again).
  */
-export function createJwtTenantResolver(verifier: TenantJwtVerifier): TenantResolver {
+export function createJwtTenantResolver(
+  verifier: TenantJwtVerifier,
+): TenantResolver {
   return {
     async resolve(req) {
       const match = BEARER.exec(req.get('authorization') ?? '');
       if (!match?.[1]) {
-        throw new AppError('unauthorized', 'A tenant JWT is required: Authorization: Bearer <jwt>.');
+        throw new AppError(
+          'unauthorized',
+          'A tenant JWT is required: Authorization: Bearer <jwt>.',
+        );
       }
       const token = match[1];
       try {
@@ -46,11 +51,20 @@ export function createJwtTenantResolver(verifier: TenantJwtVerifier): TenantReso
 }
 
 function fromVerifierError(err: unknown): AppError {
-  const reason = typeof err === 'object' && err !== null ? (err as { reason?: unknown }).reason : undefined;
+  const reason =
+    typeof err === 'object' && err !== null
+      ? (err as { reason?: unknown }).reason
+      : undefined;
   // Without the issuer's keys nothing can be verified; that is an outage, not the tenant's fault.
   if (reason === 'jwks_unavailable') {
-    return new AppError('service_unavailable', 'The token issuer keys are unavailable.', { cause: err });
+    return new AppError(
+      'service_unavailable',
+      'The token issuer keys are unavailable.',
+      { cause: err },
+    );
   }
   // The reason (expired, bad signature, wrong audience...) stays in the log; the body says only 401.
-  return new AppError('unauthorized', 'The tenant JWT is not valid.', { cause: err });
+  return new AppError('unauthorized', 'The tenant JWT is not valid.', {
+    cause: err,
+  });
 }

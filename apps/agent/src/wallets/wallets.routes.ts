@@ -45,15 +45,34 @@ export function createWalletsRouter(deps: WalletsRoutesDeps): Router {
 function mountMultiTenancy(router: Router, tenants: TenantOperations): void {
   router.post(toExpressPath(AGENT_ROUTES.createWallet), async (req, res) => {
     const body = parseOrThrow(CreateWalletRequestSchema, req.body);
-    sendValid(res, 201, CreatedWalletSchema, await tenants.create({ requestId: requestIdOf(res) }, body));
+    sendValid(
+      res,
+      201,
+      CreatedWalletSchema,
+      await tenants.create({ requestId: requestIdOf(res) }, body),
+    );
   });
   router.get(toExpressPath(AGENT_ROUTES.listWallets), async (req, res) => {
-    const page = parseOrThrow(PageQuerySchema, req.query, 'offset and limit must be integers in range.');
+    const page = parseOrThrow(
+      PageQuerySchema,
+      req.query,
+      'offset and limit must be integers in range.',
+    );
     const upstream = await tenants.list({ requestId: requestIdOf(res) }, page);
-    sendValid(res, 200, WalletPageSchema, walletPage(upstream.contents, page, upstream.next !== undefined));
+    sendValid(
+      res,
+      200,
+      WalletPageSchema,
+      walletPage(upstream.contents, page, upstream.next !== undefined),
+    );
   });
   router.get(toExpressPath(AGENT_ROUTES.getWallet), async (req, res) => {
-    sendValid(res, 200, WalletSchema, await tenants.get({ requestId: requestIdOf(res) }, walletIdOf(req)));
+    sendValid(
+      res,
+      200,
+      WalletSchema,
+      await tenants.get({ requestId: requestIdOf(res) }, walletIdOf(req)),
+    );
   });
   router.delete(toExpressPath(AGENT_ROUTES.deleteWallet), async (req, res) => {
     await tenants.delete({ requestId: requestIdOf(res) }, walletIdOf(req));
@@ -72,17 +91,25 @@ function mountSingleTenancy(router: Router, createdAt: Date): void {
     updatedAt: createdAt.toISOString(),
   };
   const unavailable = () => {
-    throw new AppError('not_found', 'Tenant provisioning needs AGENT_TENANCY=multi (phase 4).');
+    throw new AppError(
+      'not_found',
+      'Tenant provisioning needs AGENT_TENANCY=multi (phase 4).',
+    );
   };
   router.post(toExpressPath(AGENT_ROUTES.createWallet), unavailable);
   router.delete(toExpressPath(AGENT_ROUTES.deleteWallet), unavailable);
   router.get(toExpressPath(AGENT_ROUTES.listWallets), (req, res) => {
-    const page = parseOrThrow(PageQuerySchema, req.query, 'offset and limit must be integers in range.');
+    const page = parseOrThrow(
+      PageQuerySchema,
+      req.query,
+      'offset and limit must be integers in range.',
+    );
     const contents = page.offset === 0 ? [wallet] : [];
     sendValid(res, 200, WalletPageSchema, walletPage(contents, page, false));
   });
   router.get(toExpressPath(AGENT_ROUTES.getWallet), (req, res) => {
-    if (walletIdOf(req) !== DEFAULT_WALLET_ID) throw new AppError('not_found', 'No such wallet.');
+    if (walletIdOf(req) !== DEFAULT_WALLET_ID)
+      throw new AppError('not_found', 'No such wallet.');
     sendValid(res, 200, WalletSchema, wallet);
   });
 }

@@ -1,4 +1,9 @@
-import { randomUUID, generateKeyPairSync, sign as cryptoSign, type KeyObject } from 'node:crypto';
+import {
+  randomUUID,
+  generateKeyPairSync,
+  sign as cryptoSign,
+  type KeyObject,
+} from 'node:crypto';
 import {
   AppError,
   SIGNING_ALG_BY_KEY_TYPE,
@@ -8,7 +13,10 @@ import {
   type PublicJwk,
   type Wallet,
 } from '@secret-flows/contracts';
-import type { SecretBackend, TenantContext } from '../../src/backend/secret-backend';
+import type {
+  SecretBackend,
+  TenantContext,
+} from '../../src/backend/secret-backend';
 
 interface StoredKey {
   key: Key;
@@ -29,8 +37,13 @@ function generate(type: KeyType): { privateKey: KeyObject; jwk: PublicJwk } {
   const pair =
     type === 'Ed25519'
       ? generateKeyPairSync('ed25519')
-      : generateKeyPairSync('ec', { namedCurve: type === 'P-256' ? 'prime256v1' : 'secp256k1' });
-  return { privateKey: pair.privateKey, jwk: pair.publicKey.export({ format: 'jwk' }) as PublicJwk };
+      : generateKeyPairSync('ec', {
+          namedCurve: type === 'P-256' ? 'prime256v1' : 'secp256k1',
+        });
+  return {
+    privateKey: pair.privateKey,
+    jwk: pair.publicKey.export({ format: 'jwk' }) as PublicJwk,
+  };
 }
 
 /**
@@ -45,10 +58,17 @@ export function createFakeSecretBackend(options: { now?: () => Date } = {}) {
   const state = { isDown: false, calls: [] as TenantContext[] };
 
   function tenant(ctx: TenantContext): TenantData {
-    if (state.isDown) throw new AppError('wallet_unavailable', 'wallet down', { retryAfterSeconds: 7 });
+    if (state.isDown)
+      throw new AppError('wallet_unavailable', 'wallet down', {
+        retryAfterSeconds: 7,
+      });
     state.calls.push(ctx);
     let data = tenants.get(ctx.tenantId);
-    if (!data) tenants.set(ctx.tenantId, (data = { keys: new Map(), secrets: new Map() }));
+    if (!data)
+      tenants.set(
+        ctx.tenantId,
+        (data = { keys: new Map(), secrets: new Map() }),
+      );
     return data;
   }
   function storedKey(ctx: TenantContext, id: string): StoredKey {
@@ -62,7 +82,10 @@ export function createFakeSecretBackend(options: { now?: () => Date } = {}) {
     return found;
   }
   function admin(): void {
-    if (state.isDown) throw new AppError('wallet_unavailable', 'wallet down', { retryAfterSeconds: 7 });
+    if (state.isDown)
+      throw new AppError('wallet_unavailable', 'wallet down', {
+        retryAfterSeconds: 7,
+      });
   }
 
   const backend: SecretBackend = {
@@ -74,12 +97,29 @@ export function createFakeSecretBackend(options: { now?: () => Date } = {}) {
         const createdAt = now().toISOString();
         const key: Key =
           custody === 'vault-transit'
-            ? { id, type, did: `did:example:${id}`, publicKeyJwk: jwk, createdAt, custody, versions: [{ version: 1, publicKeyJwk: jwk, createdAt }] }
-            : { id, type, did: `did:example:${id}`, publicKeyJwk: jwk, createdAt, custody: 'wallet' };
+            ? {
+                id,
+                type,
+                did: `did:example:${id}`,
+                publicKeyJwk: jwk,
+                createdAt,
+                custody,
+                versions: [{ version: 1, publicKeyJwk: jwk, createdAt }],
+              }
+            : {
+                id,
+                type,
+                did: `did:example:${id}`,
+                publicKeyJwk: jwk,
+                createdAt,
+                custody: 'wallet',
+              };
         tenant(ctx).keys.set(id, { key, privateKey });
         return key;
       },
-      list: async (ctx) => ({ keys: [...tenant(ctx).keys.values()].map((stored) => stored.key) }),
+      list: async (ctx) => ({
+        keys: [...tenant(ctx).keys.values()].map((stored) => stored.key),
+      }),
       get: async (ctx, id) => storedKey(ctx, id).key,
       async delete(ctx, id) {
         storedKey(ctx, id);
@@ -91,14 +131,32 @@ export function createFakeSecretBackend(options: { now?: () => Date } = {}) {
         const signature =
           key.type === 'Ed25519'
             ? cryptoSign(null, data, privateKey)
-            : cryptoSign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' });
-        return { alg: SIGNING_ALG_BY_KEY_TYPE[key.type], signature: signature.toString('base64url'), keyVersion: key.versions?.length };
+            : cryptoSign('sha256', data, {
+                key: privateKey,
+                dsaEncoding: 'ieee-p1363',
+              });
+        return {
+          alg: SIGNING_ALG_BY_KEY_TYPE[key.type],
+          signature: signature.toString('base64url'),
+          keyVersion: key.versions?.length,
+        };
       },
       async rotate(ctx, id) {
         const stored = storedKey(ctx, id);
-        if (stored.key.custody !== 'vault-transit') throw new AppError('conflict', 'Only vault-transit keys can be rotated.');
+        if (stored.key.custody !== 'vault-transit')
+          throw new AppError(
+            'conflict',
+            'Only vault-transit keys can be rotated.',
+          );
         const { privateKey, jwk } = generate(stored.key.type);
-        const versions = [...(stored.key.versions ?? []), { version: (stored.key.versions?.length ?? 0) + 1, publicKeyJwk: jwk, createdAt: now().toISOString() }];
+        const versions = [
+          ...(stored.key.versions ?? []),
+          {
+            version: (stored.key.versions?.length ?? 0) + 1,
+            publicKeyJwk: jwk,
+            createdAt: now().toISOString(),
+          },
+        ];
         const key: Key = { ...stored.key, publicKeyJwk: jwk, versions };
         tenant(ctx).keys.set(id, { key, privateKey });
         return key;
@@ -108,7 +166,10 @@ export function createFakeSecretBackend(options: { now?: () => Date } = {}) {
       async put(ctx, name, { value, cas }) {
         const existing = tenant(ctx).secrets.get(name) ?? [];
         if (cas !== undefined && cas !== existing.length) {
-          throw new AppError('conflict', 'The secret changed since the version given in cas.');
+          throw new AppError(
+            'conflict',
+            'The secret changed since the version given in cas.',
+          );
         }
         existing.push({ value, createdAt: now().toISOString() });
         tenant(ctx).secrets.set(name, existing);
@@ -119,7 +180,12 @@ export function createFakeSecretBackend(options: { now?: () => Date } = {}) {
         const wanted = version ?? all.length;
         const found = all[wanted - 1];
         if (!found) throw new AppError('not_found', 'No such secret version.');
-        return { name, value: found.value, version: wanted, createdAt: found.createdAt };
+        return {
+          name,
+          value: found.value,
+          version: wanted,
+          createdAt: found.createdAt,
+        };
       },
       list: async (ctx) => ({ names: [...tenant(ctx).secrets.keys()].sort() }),
       async delete(ctx, name) {
@@ -131,18 +197,34 @@ export function createFakeSecretBackend(options: { now?: () => Date } = {}) {
       async create(_ctx, { name, id }): Promise<CreatedWallet> {
         admin();
         const walletId = id ?? randomUUID();
-        if (wallets.has(walletId)) throw new AppError('conflict', 'A wallet with this id exists.');
+        if (wallets.has(walletId))
+          throw new AppError('conflict', 'A wallet with this id exists.');
         const at = now().toISOString();
-        const wallet: Wallet = { id: walletId, name, createdAt: at, updatedAt: at };
+        const wallet: Wallet = {
+          id: walletId,
+          name,
+          createdAt: at,
+          updatedAt: at,
+        };
         wallets.set(walletId, wallet);
-        return { ...wallet, login: { username: `tenant-${walletId}`, password: randomUUID() } };
+        return {
+          ...wallet,
+          login: { username: `tenant-${walletId}`, password: randomUUID() },
+        };
       },
       async list(_ctx, { offset, limit }) {
         admin();
         const all = [...wallets.values()];
         const contents = all.slice(offset, offset + limit);
-        const page = { contents, kind: 'WalletPage' as const, self: '/v1/tenants', pageOf: '/v1/tenants' };
-        return offset + limit < all.length ? { ...page, next: '/v1/tenants?next' } : page;
+        const page = {
+          contents,
+          kind: 'WalletPage' as const,
+          self: '/v1/tenants',
+          pageOf: '/v1/tenants',
+        };
+        return offset + limit < all.length
+          ? { ...page, next: '/v1/tenants?next' }
+          : page;
       },
       async get(_ctx, id) {
         admin();
@@ -152,11 +234,15 @@ export function createFakeSecretBackend(options: { now?: () => Date } = {}) {
       },
       async delete(_ctx, id) {
         admin();
-        if (!wallets.delete(id)) throw new AppError('not_found', 'No such wallet.');
+        if (!wallets.delete(id))
+          throw new AppError('not_found', 'No such wallet.');
         tenants.delete(id);
       },
     },
-    readiness: async () => (state.isDown ? { wallet: { ok: false, detail: 'down' } } : { wallet: { ok: true } }),
+    readiness: async () =>
+      state.isDown
+        ? { wallet: { ok: false, detail: 'down' } }
+        : { wallet: { ok: true } },
     close: async () => undefined,
   };
   return { backend, state };

@@ -22,15 +22,22 @@ const ROUTES: Array<[string, string, object | undefined, boolean]> = [
 ];
 
 describe('agent during a backend outage', () => {
-  it.each(ROUTES)('%s %s answers 503 wallet_unavailable with Retry-After and a generic detail', async (method, path, body, isAdmin) => {
-    const { app, fake } = createTestApp({ tenancy: 'multi' });
-    fake.state.isDown = true;
-    let req = (request(app) as unknown as Record<string, (p: string) => request.Test>)[method](path);
-    if (isAdmin) req = req.set('x-admin-api-key', ADMIN_KEY);
-    const res = await (body ? req.send(body) : req).expect(503);
-    expect(res.headers['retry-after']).toBe('7');
-    const problem = ProblemSchema.parse(res.body);
-    expect(problem.code).toBe('wallet_unavailable');
-    expect(problem.detail).toBe('The wallet service is temporarily unavailable. Retry later.');
-  });
+  it.each(ROUTES)(
+    '%s %s answers 503 wallet_unavailable with Retry-After and a generic detail',
+    async (method, path, body, isAdmin) => {
+      const { app, fake } = createTestApp({ tenancy: 'multi' });
+      fake.state.isDown = true;
+      let req = (
+        request(app) as unknown as Record<string, (p: string) => request.Test>
+      )[method](path);
+      if (isAdmin) req = req.set('x-admin-api-key', ADMIN_KEY);
+      const res = await (body ? req.send(body) : req).expect(503);
+      expect(res.headers['retry-after']).toBe('7');
+      const problem = ProblemSchema.parse(res.body);
+      expect(problem.code).toBe('wallet_unavailable');
+      expect(problem.detail).toBe(
+        'The wallet service is temporarily unavailable. Retry later.',
+      );
+    },
+  );
 });

@@ -15,17 +15,28 @@ import {
 const { eachLike, regex, uuid, fromProviderState } = MatchersV3;
 
 const EXAMPLE_KEY_ID = '0f8fad5b-d9cb-469f-a165-70867728950e';
-const ISO_TIMESTAMP = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$';
+const ISO_TIMESTAMP =
+  '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$';
 const B64URL = '^[A-Za-z0-9_-]+$';
 
 const keyBody = {
   id: uuid(EXAMPLE_KEY_ID),
   type: 'Ed25519',
-  did: regex('^did:key:z[1-9A-HJ-NP-Za-km-z]+$', 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK'),
-  publicKeyJwk: { kty: 'OKP', crv: 'Ed25519', x: regex(B64URL, '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo') },
+  did: regex(
+    '^did:key:z[1-9A-HJ-NP-Za-km-z]+$',
+    'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK',
+  ),
+  publicKeyJwk: {
+    kty: 'OKP',
+    crv: 'Ed25519',
+    x: regex(B64URL, '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo'),
+  },
   createdAt: regex(ISO_TIMESTAMP, '2026-11-29T14:00:00.000Z'),
 };
-const keyPath = fromProviderState('/v1/keys/${keyId}', `/v1/keys/${EXAMPLE_KEY_ID}`);
+const keyPath = fromProviderState(
+  '/v1/keys/${keyId}',
+  `/v1/keys/${EXAMPLE_KEY_ID}`,
+);
 const HAS_KEY = 'tenant has an Ed25519 key';
 
 describe('agent -> wallet: keys', () => {
@@ -40,10 +51,17 @@ describe('agent -> wallet: keys', () => {
     pact
       .given('tenant exists', { tenantId: TENANT_ID })
       .uponReceiving('a request to create an Ed25519 key')
-      .withRequest({ method: 'POST', path: '/v1/keys', headers: walletHeaders({ tenant: true, body: true }), body: { type: 'Ed25519' } })
+      .withRequest({
+        method: 'POST',
+        path: '/v1/keys',
+        headers: walletHeaders({ tenant: true, body: true }),
+        body: { type: 'Ed25519' },
+      })
       .willRespondWith({ status: 201, body: keyBody });
     await pact.executeTest(async (mock) => {
-      const key = await backendFor(mock.url).keys.create(tenantContext, { type: 'Ed25519' });
+      const key = await backendFor(mock.url).keys.create(tenantContext, {
+        type: 'Ed25519',
+      });
       expect(key.type).toBe('Ed25519');
     });
   });
@@ -52,7 +70,11 @@ describe('agent -> wallet: keys', () => {
     pact
       .given(HAS_KEY, { tenantId: TENANT_ID })
       .uponReceiving('a request to list keys')
-      .withRequest({ method: 'GET', path: '/v1/keys', headers: walletHeaders({ tenant: true }) })
+      .withRequest({
+        method: 'GET',
+        path: '/v1/keys',
+        headers: walletHeaders({ tenant: true }),
+      })
       .willRespondWith({ status: 200, body: { keys: eachLike(keyBody) } });
     await pact.executeTest(async (mock) => {
       const { keys } = await backendFor(mock.url).keys.list(tenantContext);
@@ -64,10 +86,19 @@ describe('agent -> wallet: keys', () => {
     pact
       .given(HAS_KEY, { tenantId: TENANT_ID })
       .uponReceiving('a request to read a key')
-      .withRequest({ method: 'GET', path: keyPath, headers: walletHeaders({ tenant: true }) })
-      .willRespondWith({ status: 200, body: { ...keyBody, id: fromProviderState('${keyId}', EXAMPLE_KEY_ID) } });
+      .withRequest({
+        method: 'GET',
+        path: keyPath,
+        headers: walletHeaders({ tenant: true }),
+      })
+      .willRespondWith({
+        status: 200,
+        body: { ...keyBody, id: fromProviderState('${keyId}', EXAMPLE_KEY_ID) },
+      });
     await pact.executeTest(async (mock) => {
-      expect((await backendFor(mock.url).keys.get(tenantContext, EXAMPLE_KEY_ID)).id).toBe(EXAMPLE_KEY_ID);
+      expect(
+        (await backendFor(mock.url).keys.get(tenantContext, EXAMPLE_KEY_ID)).id,
+      ).toBe(EXAMPLE_KEY_ID);
     });
   });
 
@@ -75,10 +106,20 @@ describe('agent -> wallet: keys', () => {
     pact
       .given('tenant exists', { tenantId: TENANT_ID })
       .uponReceiving('a request to read a key that does not exist')
-      .withRequest({ method: 'GET', path: `/v1/keys/${EXAMPLE_KEY_ID}`, headers: walletHeaders({ tenant: true }) })
-      .willRespondWith({ status: 404, headers: PROBLEM_HEADERS, body: problemBody('not_found', 404) });
+      .withRequest({
+        method: 'GET',
+        path: `/v1/keys/${EXAMPLE_KEY_ID}`,
+        headers: walletHeaders({ tenant: true }),
+      })
+      .willRespondWith({
+        status: 404,
+        headers: PROBLEM_HEADERS,
+        body: problemBody('not_found', 404),
+      });
     await pact.executeTest(async (mock) => {
-      const err = await backendFor(mock.url).keys.get(tenantContext, EXAMPLE_KEY_ID).catch((e: unknown) => e);
+      const err = await backendFor(mock.url)
+        .keys.get(tenantContext, EXAMPLE_KEY_ID)
+        .catch((e: unknown) => e);
       expect(isAppError(err) && err.code).toBe('not_found');
     });
   });
@@ -89,13 +130,23 @@ describe('agent -> wallet: keys', () => {
       .uponReceiving('a request to sign a payload')
       .withRequest({
         method: 'POST',
-        path: fromProviderState('/v1/keys/${keyId}/sign', `/v1/keys/${EXAMPLE_KEY_ID}/sign`),
+        path: fromProviderState(
+          '/v1/keys/${keyId}/sign',
+          `/v1/keys/${EXAMPLE_KEY_ID}/sign`,
+        ),
         headers: walletHeaders({ tenant: true, body: true }),
         body: { payload: 'aGVsbG8gaWRlbnR1cw' },
       })
-      .willRespondWith({ status: 200, body: { alg: 'EdDSA', signature: regex(B64URL, 'c2lnbmF0dXJl') } });
+      .willRespondWith({
+        status: 200,
+        body: { alg: 'EdDSA', signature: regex(B64URL, 'c2lnbmF0dXJl') },
+      });
     await pact.executeTest(async (mock) => {
-      const signed = await backendFor(mock.url).keys.sign(tenantContext, EXAMPLE_KEY_ID, { payload: 'aGVsbG8gaWRlbnR1cw' });
+      const signed = await backendFor(mock.url).keys.sign(
+        tenantContext,
+        EXAMPLE_KEY_ID,
+        { payload: 'aGVsbG8gaWRlbnR1cw' },
+      );
       expect(signed.alg).toBe('EdDSA');
     });
   });
@@ -106,13 +157,22 @@ describe('agent -> wallet: keys', () => {
       .uponReceiving('a request to rotate a wallet-custody key')
       .withRequest({
         method: 'POST',
-        path: fromProviderState('/v1/keys/${keyId}/rotate', `/v1/keys/${EXAMPLE_KEY_ID}/rotate`),
+        path: fromProviderState(
+          '/v1/keys/${keyId}/rotate',
+          `/v1/keys/${EXAMPLE_KEY_ID}/rotate`,
+        ),
         headers: walletHeaders({ tenant: true, body: true }),
         body: {},
       })
-      .willRespondWith({ status: 409, headers: PROBLEM_HEADERS, body: problemBody('conflict', 409) });
+      .willRespondWith({
+        status: 409,
+        headers: PROBLEM_HEADERS,
+        body: problemBody('conflict', 409),
+      });
     await pact.executeTest(async (mock) => {
-      const err = await backendFor(mock.url).keys.rotate(tenantContext, EXAMPLE_KEY_ID).catch((e: unknown) => e);
+      const err = await backendFor(mock.url)
+        .keys.rotate(tenantContext, EXAMPLE_KEY_ID)
+        .catch((e: unknown) => e);
       expect(isAppError(err) && err.code).toBe('conflict');
     });
   });
@@ -121,10 +181,16 @@ describe('agent -> wallet: keys', () => {
     pact
       .given(HAS_KEY, { tenantId: TENANT_ID })
       .uponReceiving('a request to delete a key')
-      .withRequest({ method: 'DELETE', path: keyPath, headers: walletHeaders({ tenant: true }) })
+      .withRequest({
+        method: 'DELETE',
+        path: keyPath,
+        headers: walletHeaders({ tenant: true }),
+      })
       .willRespondWith({ status: 204 });
     await pact.executeTest(async (mock) => {
-      await expect(backendFor(mock.url).keys.delete(tenantContext, EXAMPLE_KEY_ID)).resolves.toBeUndefined();
+      await expect(
+        backendFor(mock.url).keys.delete(tenantContext, EXAMPLE_KEY_ID),
+      ).resolves.toBeUndefined();
     });
   });
 });

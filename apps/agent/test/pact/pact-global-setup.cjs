@@ -4,5 +4,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 module.exports = async () => {
-  fs.rmSync(path.resolve(__dirname, '../../../../pacts/agent-wallet.json'), { force: true });
+  fs.rmSync(path.resolve(__dirname, '../../../../pacts/agent-wallet.json'), {
+    force: true,
+  });
 };

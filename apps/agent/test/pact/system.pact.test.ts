@@ -17,9 +17,14 @@ describe('agent -> wallet: readiness', () => {
       .given('the wallet is ready')
       .uponReceiving('a readiness probe')
       .withRequest({ method: 'GET', path: '/_system/ready' })
-      .willRespondWith({ status: 200, body: { status: 'ready', checks: like({ vault: { ok: true } }) } });
+      .willRespondWith({
+        status: 200,
+        body: { status: 'ready', checks: like({ vault: { ok: true } }) },
+      });
     await pact.executeTest(async (mock) => {
-      expect(await backendFor(mock.url).readiness()).toEqual({ wallet: { ok: true } });
+      expect(await backendFor(mock.url).readiness()).toEqual({
+        wallet: { ok: true },
+      });
     });
   });
 });

@@ -5,8 +5,14 @@ import pino from 'pino';
 import { buildApp } from '../../src/app';
 import type { AdminKeySource } from '../../src/config';
 import { createAdminGuard } from '../../src/http/admin-guard';
-import { createSingleTenantResolver, type TenantResolver } from '../../src/tenant/tenant-resolver';
-import { createFakeSecretBackend, type FakeSecretBackend } from '../fakes/fake-secret-backend';
+import {
+  createSingleTenantResolver,
+  type TenantResolver,
+} from '../../src/tenant/tenant-resolver';
+import {
+  createFakeSecretBackend,
+  type FakeSecretBackend,
+} from '../fakes/fake-secret-backend';
 
 export const ADMIN_KEY = 'admin-key-for-tests-0123456789';
 export const STARTED_AT = new Date('2026-01-02T03:04:05.000Z');
@@ -20,7 +26,10 @@ export interface TestAppOptions {
 }
 
 /** The agent's real app (real admin-key check, real metrics) over the fake backend. */
-export function createTestApp(options: TestAppOptions = {}): { app: Express; fake: FakeSecretBackend } {
+export function createTestApp(options: TestAppOptions = {}): {
+  app: Express;
+  fake: FakeSecretBackend;
+} {
   const fake = createFakeSecretBackend();
   const app = buildApp({
     backend: fake.backend,
@@ -31,7 +40,10 @@ export function createTestApp(options: TestAppOptions = {}): { app: Express; fak
     }),
     tenancy: options.tenancy ?? 'single',
     logger: pino({ level: 'silent' }),
-    metrics: createMetrics({ serviceName: 'agent-test', defaultMetrics: false }),
+    metrics: createMetrics({
+      serviceName: 'agent-test',
+      defaultMetrics: false,
+    }),
     version: '9.9.9-test',
     startedAt: STARTED_AT,
     bodyLimitBytes: options.bodyLimitBytes,

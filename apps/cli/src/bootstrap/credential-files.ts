@@ -1,6 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isNotFound, type VaultClient, VaultResponseError } from '@secret-flows/vault-client';
+import {
+  isNotFound,
+  type VaultClient,
+  VaultResponseError,
+} from '@secret-flows/vault-client';
 
 /** Writes `content` atomically with mode 0600 unless the file already holds it; true when written. */
 export function writePrivateFile(file: string, content: string): boolean {
@@ -27,21 +31,32 @@ export interface CredentialFiles {
  */
 export async function writeAppRoleCredentials(
   vault: VaultClient,
-  options: { role: string; outDir: string; wrap: boolean; wrapTtlSeconds: number },
+  options: {
+    role: string;
+    outDir: string;
+    wrap: boolean;
+    wrapTtlSeconds: number;
+  },
   changes: string[],
 ): Promise<CredentialFiles> {
   const approle = vault.auth.approle();
   const { role, outDir } = options;
   fs.mkdirSync(outDir, { recursive: true, mode: 0o700 });
   const roleIdFile = path.join(outDir, `${role}-role-id`);
-  if (writePrivateFile(roleIdFile, await approle.readRoleId(role))) changes.push(`wrote ${roleIdFile}`);
+  if (writePrivateFile(roleIdFile, await approle.readRoleId(role)))
+    changes.push(`wrote ${roleIdFile}`);
   if (options.wrap) {
     const wrappedSecretIdFile = path.join(outDir, `${role}-secret-id.wrapped`);
     if (!(await wrappedTokenStillValid(vault, wrappedSecretIdFile, role))) {
-      const generated = await approle.generateSecretId(role, { wrapTtlSeconds: options.wrapTtlSeconds });
-      if (!generated.wrapInfo) throw new Error('Vault did not wrap the secret_id');
+      const generated = await approle.generateSecretId(role, {
+        wrapTtlSeconds: options.wrapTtlSeconds,
+      });
+      if (!generated.wrapInfo)
+        throw new Error('Vault did not wrap the secret_id');
       writePrivateFile(wrappedSecretIdFile, generated.wrapInfo.token);
-      changes.push(`wrote a response-wrapped secret_id to ${wrappedSecretIdFile} (valid ${options.wrapTtlSeconds} s, single use)`);
+      changes.push(
+        `wrote a response-wrapped secret_id to ${wrappedSecretIdFile} (valid ${options.wrapTtlSeconds} s, single use)`,
+      );
     }
     return { role, roleIdFile, wrappedSecretIdFile };
   }
@@ -54,20 +69,37 @@ export async function writeAppRoleCredentials(
   return { role, roleIdFile, secretIdFile };
 }
 
-async function secretIdStillValid(vault: VaultClient, file: string, role: string): Promise<boolean> {
+async function secretIdStillValid(
+  vault: VaultClient,
+  file: string,
+  role: string,
+): Promise<boolean> {
   if (!fs.existsSync(file)) return false;
   const secretId = fs.readFileSync(file, 'utf8').trim();
-  return secretId !== '' && (await vault.auth.approle().lookupSecretId(role, secretId)) !== undefined;
+  return (
+    secretId !== '' &&
+    (await vault.auth.approle().lookupSecretId(role, secretId)) !== undefined
+  );
 }
 
-async function wrappedTokenStillValid(vault: VaultClient, file: string, role: string): Promise<boolean> {
+async function wrappedTokenStillValid(
+  vault: VaultClient,
+  file: string,
+  role: string,
+): Promise<boolean> {
   if (!fs.existsSync(file)) return false;
   try {
-    const info = await vault.wrapping.lookup(fs.readFileSync(file, 'utf8').trim());
+    const info = await vault.wrapping.lookup(
+      fs.readFileSync(file, 'utf8').trim(),
+    );
     return info.creationPath === `auth/approle/role/${role}/secret-id`;
   } catch (error) {
     // Used or expired wrapping tokens answer 400 (Vault docs: Response wrapping): issue a new one.
-    if (error instanceof VaultResponseError && (error.status === 400 || isNotFound(error))) return false;
+    if (
+      error instanceof VaultResponseError &&
+      (error.status === 400 || isNotFound(error))
+    )
+      return false;
     throw error;
   }
 }

@@ -6,12 +6,26 @@ import { z } from 'zod';
 /** The four deployment phases of Secret Flows (docs/architecture.md). */
 export type Phase = 1 | 2 | 3 | 4;
 
-const phases = z.array(z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)])).min(1);
-const duration = z.string().regex(/^(\d+(ms|s|m|h))+$|^\d+$/, 'a duration like 90s, 15m or 1h');
-const name = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, - and _');
+const phases = z
+  .array(z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]))
+  .min(1);
+const duration = z
+  .string()
+  .regex(/^(\d+(ms|s|m|h))+$|^\d+$/, 'a duration like 90s, 15m or 1h');
+const name = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, - and _');
 
 const specSchema = z.object({
-  mounts: z.array(z.object({ path: name, type: z.string(), options: z.record(z.string(), z.string()).optional(), description: z.string().optional(), phases })),
+  mounts: z.array(
+    z.object({
+      path: name,
+      type: z.string(),
+      options: z.record(z.string(), z.string()).optional(),
+      description: z.string().optional(),
+      phases,
+    }),
+  ),
   authMethods: z.array(
     z.object({
       path: name,
@@ -36,7 +50,12 @@ const specSchema = z.object({
   ),
   identity: z.object({
     phases,
-    key: z.object({ name, algorithm: z.enum(['RS256', 'ES256']), rotationPeriod: duration, verificationTtl: duration }),
+    key: z.object({
+      name,
+      algorithm: z.enum(['RS256', 'ES256']),
+      rotationPeriod: duration,
+      verificationTtl: duration,
+    }),
     role: z.object({ name, key: name, ttl: duration, template: z.string() }),
   }),
   jwt: z.object({
@@ -71,18 +90,28 @@ export function loadSpec(specDir: string, phase: Phase): PhaseSpec {
   const file = path.join(specDir, 'bootstrap.yaml');
   const parsed = specSchema.safeParse(parse(fs.readFileSync(file, 'utf8')));
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    const problems = parsed.error.issues
+      .map((i) => `${i.path.join('.')}: ${i.message}`)
+      .join('; ');
     throw new Error(`${file} is invalid: ${problems}`);
   }
   const spec = parsed.data;
-  const inPhase = <T extends { phases: number[] }>(items: T[]) => items.filter((i) => i.phases.includes(phase));
+  const inPhase = <T extends { phases: number[] }>(items: T[]) =>
+    items.filter((i) => i.phases.includes(phase));
   const roles = inPhase(spec.approleRoles);
-  if (roles.length > 1) throw new Error(`${file}: more than one AppRole role for phase ${phase}`);
+  if (roles.length > 1)
+    throw new Error(`${file}: more than one AppRole role for phase ${phase}`);
   return {
     phase,
     mounts: inPhase(spec.mounts),
     authMethods: inPhase(spec.authMethods),
-    policies: inPhase(spec.policies).map((p) => ({ name: p.name, text: fs.readFileSync(path.join(specDir, 'policies', `${p.name}.hcl`), 'utf8') })),
+    policies: inPhase(spec.policies).map((p) => ({
+      name: p.name,
+      text: fs.readFileSync(
+        path.join(specDir, 'policies', `${p.name}.hcl`),
+        'utf8',
+      ),
+    })),
     approleRole: roles[0],
     identity: spec.identity.phases.includes(phase) ? spec.identity : undefined,
     jwt: spec.jwt.phases.includes(phase) ? spec.jwt : undefined,

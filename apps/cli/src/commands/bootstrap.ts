@@ -1,7 +1,14 @@
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { VaultAuthError, VaultResponseError, VaultUnavailableError } from '@secret-flows/vault-client';
-import { bootstrapVault, type BootstrapOptions } from '../bootstrap/bootstrap-vault';
+import {
+  VaultAuthError,
+  VaultResponseError,
+  VaultUnavailableError,
+} from '@secret-flows/vault-client';
+import {
+  bootstrapVault,
+  type BootstrapOptions,
+} from '../bootstrap/bootstrap-vault';
 import type { Phase } from '../bootstrap/spec-file';
 import { loadCliEnv } from '../config';
 import type { CliIo, Command } from './command';
@@ -15,7 +22,10 @@ Idempotent: a second run changes nothing and says so. Env: VAULT_ADDR, VAULT_TOK
 VAULT_TOKEN_FILE, VAULT_NAMESPACE, VAULT_CACERT, VAULT_TIMEOUT_MS.`;
 
 /** Turns argv + environment into bootstrap options, or throws a usage error. */
-export function parseBootstrapArgs(argv: string[], env: Record<string, string | undefined>): BootstrapOptions & { json: boolean } {
+export function parseBootstrapArgs(
+  argv: string[],
+  env: Record<string, string | undefined>,
+): BootstrapOptions & { json: boolean } {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -34,14 +44,23 @@ export function parseBootstrapArgs(argv: string[], env: Record<string, string | 
   });
   const cfg = loadCliEnv(env);
   const vaultAddr = values['vault-addr'] ?? cfg.vaultAddr;
-  if (!vaultAddr) throw new UsageError('--vault-addr (or VAULT_ADDR) is required');
+  if (!vaultAddr)
+    throw new UsageError('--vault-addr (or VAULT_ADDR) is required');
   const phase = Number(values.phase);
-  if (![1, 2, 3, 4].includes(phase)) throw new UsageError('--phase must be 1, 2, 3 or 4');
+  if (![1, 2, 3, 4].includes(phase))
+    throw new UsageError('--phase must be 1, 2, 3 or 4');
   const tokenFile = values['token-file'] ?? cfg.vaultTokenFile;
-  const token = tokenFile ? fs.readFileSync(tokenFile, 'utf8').trim() : cfg.vaultToken;
-  if (!token) throw new UsageError('a Vault token is required: --token-file <file>, VAULT_TOKEN_FILE or VAULT_TOKEN');
-  const wrapTtl = values['wrap-ttl'] === undefined ? undefined : Number(values['wrap-ttl']);
-  if (wrapTtl !== undefined && !(Number.isInteger(wrapTtl) && wrapTtl > 0)) throw new UsageError('--wrap-ttl must be a positive number of seconds');
+  const token = tokenFile
+    ? fs.readFileSync(tokenFile, 'utf8').trim()
+    : cfg.vaultToken;
+  if (!token)
+    throw new UsageError(
+      'a Vault token is required: --token-file <file>, VAULT_TOKEN_FILE or VAULT_TOKEN',
+    );
+  const wrapTtl =
+    values['wrap-ttl'] === undefined ? undefined : Number(values['wrap-ttl']);
+  if (wrapTtl !== undefined && !(Number.isInteger(wrapTtl) && wrapTtl > 0))
+    throw new UsageError('--wrap-ttl must be a positive number of seconds');
   return {
     vaultAddr,
     token,
@@ -53,7 +72,9 @@ export function parseBootstrapArgs(argv: string[], env: Record<string, string | 
     agentClientId: values['agent-client-id'],
     jwksUrl: values['jwks-url'],
     namespace: cfg.vaultNamespace,
-    caCertPem: cfg.vaultCaCertFile ? fs.readFileSync(cfg.vaultCaCertFile, 'utf8') : undefined,
+    caCertPem: cfg.vaultCaCertFile
+      ? fs.readFileSync(cfg.vaultCaCertFile, 'utf8')
+      : undefined,
     timeoutMs: cfg.vaultTimeoutMs,
     json: values.json,
   };
@@ -78,19 +99,29 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     if (options.json) io.out(JSON.stringify(result));
     else {
       for (const c of result.changes) io.out(`  changed: ${c}`);
-      io.out(result.changed ? `Vault configured for phase ${result.phase} (${result.changes.length} change(s)).` : `Vault already matches deploy/vault for phase ${result.phase}: nothing changed.`);
+      io.out(
+        result.changed
+          ? `Vault configured for phase ${result.phase} (${result.changes.length} change(s)).`
+          : `Vault already matches deploy/vault for phase ${result.phase}: nothing changed.`,
+      );
       if (result.summaryFile) io.out(`Summary: ${result.summaryFile}`);
     }
     return 0;
   } catch (error) {
     // Vault's own error text names the path and reason; tokens never reach these messages.
-    const known = error instanceof VaultResponseError || error instanceof VaultUnavailableError || error instanceof VaultAuthError;
-    io.err(`secret-flows bootstrap failed: ${known ? (error as Error).message : String((error as Error).message ?? error)}`);
+    const known =
+      error instanceof VaultResponseError ||
+      error instanceof VaultUnavailableError ||
+      error instanceof VaultAuthError;
+    io.err(
+      `secret-flows bootstrap failed: ${known ? (error as Error).message : String((error as Error).message ?? error)}`,
+    );
     return 1;
   }
 }
 
 export const bootstrapCommand: Command = {
-  summary: 'configure a Vault for a Secret Flows phase from deploy/vault (idempotent)',
+  summary:
+    'configure a Vault for a Secret Flows phase from deploy/vault (idempotent)',
   run,
 };

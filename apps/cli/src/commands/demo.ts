@@ -16,7 +16,14 @@ export const demoCommand: Command = {
   async run(argv, io) {
     let values;
     try {
-      values = parseArgs({ args: argv, options: { phase: { type: 'string' }, help: { type: 'boolean', default: false } }, strict: true }).values;
+      values = parseArgs({
+        args: argv,
+        options: {
+          phase: { type: 'string' },
+          help: { type: 'boolean', default: false },
+        },
+        strict: true,
+      }).values;
     } catch (err) {
       io.err(`${(err as Error).message}\n\n${USAGE}`);
       return 2;
@@ -25,17 +32,26 @@ export const demoCommand: Command = {
       io.out(USAGE);
       return 0;
     }
-    const info = readPlatformFile(path.join(findRepoRoot(), '.secret-flows', 'run'));
+    const info = readPlatformFile(
+      path.join(findRepoRoot(), '.secret-flows', 'run'),
+    );
     if (!info) {
-      io.err('no running platform found: start it first with `npm start -- --phase N`');
+      io.err(
+        'no running platform found: start it first with `npm start -- --phase N`',
+      );
       return 1;
     }
     if (values.phase && Number(values.phase) !== info.phase) {
-      io.err(`the running platform is phase ${info.phase}; restart it with \`npm start -- --phase ${values.phase}\``);
+      io.err(
+        `the running platform is phase ${info.phase}; restart it with \`npm start -- --phase ${values.phase}\``,
+      );
       return 1;
     }
-    io.out(`Demo of phase ${info.phase} through the gateway at ${info.urls.gateway}\n`);
-    const print = (s: DemoStep) => io.out(`${s.ok ? '✔' : '✘'} ${s.step}\n    ${s.detail}`);
+    io.out(
+      `Demo of phase ${info.phase} through the gateway at ${info.urls.gateway}\n`,
+    );
+    const print = (s: DemoStep) =>
+      io.out(`${s.ok ? '✔' : '✘'} ${s.step}\n    ${s.detail}`);
     try {
       await runDemo(info, print);
       io.out('\nAll steps passed.');

@@ -1,5 +1,10 @@
 import { parseArgs } from 'node:util';
-import { describePlatform, platformInfo, removePlatformFile, writePlatformFile } from '../platform/platform-file';
+import {
+  describePlatform,
+  platformInfo,
+  removePlatformFile,
+  writePlatformFile,
+} from '../platform/platform-file';
 import { startPlatform, type Platform } from '../platform/start-platform';
 import type { Phase } from '../platform/layout';
 import type { CliIo, Command } from './command';
@@ -40,11 +45,17 @@ export const startCommand: Command = {
       return 2;
     }
     // With --json, stdout carries exactly one JSON line; progress goes to stderr.
-    const progress = (line: string) => (values.json ? io.err(line) : io.out(line));
+    const progress = (line: string) =>
+      values.json ? io.err(line) : io.out(line);
     let platform: Platform;
     const startedAt = Date.now();
     try {
-      platform = await startPlatform({ phase: phase as Phase, dataDir: values['data-dir'], ephemeralPorts: values['ephemeral-ports'], progress });
+      platform = await startPlatform({
+        phase: phase as Phase,
+        dataDir: values['data-dir'],
+        ephemeralPorts: values['ephemeral-ports'],
+        progress,
+      });
     } catch (err) {
       io.err(`secret-flows start: ${(err as Error).message}`);
       return 1;
@@ -52,7 +63,10 @@ export const startCommand: Command = {
     const info = platformInfo(platform);
     writePlatformFile(platform.runDir, info);
     if (values.json) io.out(JSON.stringify(info));
-    else io.out(`\n${describePlatform(info)}\n(ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s; logs in ${platform.runDir}/logs)`);
+    else
+      io.out(
+        `\n${describePlatform(info)}\n(ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s; logs in ${platform.runDir}/logs)`,
+      );
     return waitForShutdown(platform, io);
   },
 };
@@ -71,7 +85,14 @@ function waitForShutdown(platform: Platform, io: CliIo): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT', 0));
     process.once('SIGTERM', () => stop('SIGTERM', 0));
     for (const proc of Object.values(platform.processes)) {
-      void proc?.exited().then((exitCode) => stop(`${proc.name} exited with code ${exitCode}; see ${platform.logFiles[proc.name as keyof typeof platform.logFiles]}`, 1));
+      void proc
+        ?.exited()
+        .then((exitCode) =>
+          stop(
+            `${proc.name} exited with code ${exitCode}; see ${platform.logFiles[proc.name as keyof typeof platform.logFiles]}`,
+            1,
+          ),
+        );
     }
   });
 }

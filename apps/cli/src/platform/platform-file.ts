@@ -14,13 +14,17 @@ export interface PlatformInfo {
 }
 
 export function platformInfo(platform: Platform): PlatformInfo {
-  const { phase, urls, apiKey, adminApiKey, vaultRootToken, tenants } = platform;
+  const { phase, urls, apiKey, adminApiKey, vaultRootToken, tenants } =
+    platform;
   return { phase, urls, apiKey, adminApiKey, vaultRootToken, tenants };
 }
 
 /** The running platform's credentials for `npm run demo`, readable by the owner only. */
 export function writePlatformFile(runDir: string, info: PlatformInfo): string {
-  return writeSecretFile(path.join(runDir, 'platform.json'), `${JSON.stringify(info, null, 2)}\n`);
+  return writeSecretFile(
+    path.join(runDir, 'platform.json'),
+    `${JSON.stringify(info, null, 2)}\n`,
+  );
 }
 
 export function readPlatformFile(runDir: string): PlatformInfo | undefined {
@@ -48,7 +52,10 @@ export function describePlatform(info: PlatformInfo): string {
     `  Vault root token               ${info.vaultRootToken}`,
     '',
     '  tenants:',
-    ...info.tenants.map((t) => `    ${t.id}${t.username ? `  login ${t.username} / ${t.password}` : '  (no login: phases 1-2 use the API key only)'}`),
+    ...info.tenants.map(
+      (t) =>
+        `    ${t.id}${t.username ? `  login ${t.username} / ${t.password}` : '  (no login: phases 1-2 use the API key only)'}`,
+    ),
     '',
     `Try it: npm run demo -- --phase ${info.phase}        Stop: Ctrl-C`,
   ];

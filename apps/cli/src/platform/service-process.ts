@@ -29,20 +29,39 @@ export interface ServiceProcess {
 
 // Variables a child may inherit from the launcher's own environment: enough to run node,
 // and nothing that could carry a credential into a service that must not have one.
-const INHERITED_ENV = ['PATH', 'HOME', 'NODE_OPTIONS', 'TMPDIR', 'LANG', 'TZ', 'SYSTEMROOT'];
+const INHERITED_ENV = [
+  'PATH',
+  'HOME',
+  'NODE_OPTIONS',
+  'TMPDIR',
+  'LANG',
+  'TZ',
+  'SYSTEMROOT',
+];
 
 /** Starts one service as its own node process, logging to a file. */
-export function startServiceProcess(options: ServiceProcessOptions): ServiceProcess {
+export function startServiceProcess(
+  options: ServiceProcessOptions,
+): ServiceProcess {
   const log = fs.openSync(options.logFile, 'a', 0o600);
   const inherited = Object.fromEntries(
-    INHERITED_ENV.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k] as string]),
+    INHERITED_ENV.filter((k) => process.env[k] !== undefined).map((k) => [
+      k,
+      process.env[k] as string,
+    ]),
   );
-  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), options.script, ...(options.args ?? [])], {
-    env: { ...inherited, ...options.env },
-    stdio: ['ignore', log, log],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), options.script, ...(options.args ?? [])],
+    {
+      env: { ...inherited, ...options.env },
+      stdio: ['ignore', log, log],
+    },
+  );
   fs.closeSync(log);
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exit = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   let hasExited = false;
   void exit.then(() => (hasExited = true));
 
@@ -55,11 +74,15 @@ export function startServiceProcess(options: ServiceProcessOptions): ServiceProc
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         if (hasExited) {
-          throw new Error(`${options.name} exited before it was ready; see ${options.logFile}`);
+          throw new Error(
+            `${options.name} exited before it was ready; see ${options.logFile}`,
+          );
         }
         if (await answers2xx(url)) return;
         if (Date.now() > deadline) {
-          throw new Error(`${options.name} was not ready at ${url} within ${timeoutMs} ms; see ${options.logFile}`);
+          throw new Error(
+            `${options.name} was not ready at ${url} within ${timeoutMs} ms; see ${options.logFile}`,
+          );
         }
         await delay(100);
       }

@@ -1,7 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { generateServiceKeyPair } from '@secret-flows/auth';
-import { bootstrapVault, type BootstrapResult } from '../bootstrap/bootstrap-vault';
+import {
+  bootstrapVault,
+  type BootstrapResult,
+} from '../bootstrap/bootstrap-vault';
 import { createDemoTenants, type DemoTenant } from './demo-tenants';
 import { findFreePort, isPortFree } from './free-port';
 import {
@@ -69,7 +72,9 @@ const NODE_ARGS: Partial<Record<ServiceName, string[]>> = {
  * gateway-dev as separate processes, waiting for each to be ready.
  * @example const platform = await startPlatform({ phase: 4, ephemeralPorts: true }); await platform.stop();
  */
-export async function startPlatform(options: PlatformOptions): Promise<Platform> {
+export async function startPlatform(
+  options: PlatformOptions,
+): Promise<Platform> {
   const repoRoot = findRepoRoot();
   const runDir = options.runDir ?? path.join(repoRoot, '.secret-flows', 'run');
   fs.mkdirSync(path.join(runDir, 'logs'), { recursive: true, mode: 0o700 });
@@ -80,11 +85,29 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const processes: Platform['processes'] = {};
   const logFiles: Platform['logFiles'] = {};
   const url = (s: ServiceName) => `http://127.0.0.1:${ports[s]}`;
-  const launched: Partial<Record<ServiceName, { env: Record<string, string>; readyUrl: string; args: string[] }>> = {};
-  const launch = async (name: ServiceName, env: Record<string, string>, readyUrl: string, args: string[] = [], isRestart = false) => {
+  const launched: Partial<
+    Record<
+      ServiceName,
+      { env: Record<string, string>; readyUrl: string; args: string[] }
+    >
+  > = {};
+  const launch = async (
+    name: ServiceName,
+    env: Record<string, string>,
+    readyUrl: string,
+    args: string[] = [],
+    isRestart = false,
+  ) => {
     const logFile = path.join(runDir, 'logs', `${name}.log`);
     if (!isRestart) fs.writeFileSync(logFile, '', { mode: 0o600 });
-    const proc = startServiceProcess({ name, script: entryPoint(repoRoot, name), nodeArgs: NODE_ARGS[name], args, env: { ...env, ...options.env?.[name] }, logFile });
+    const proc = startServiceProcess({
+      name,
+      script: entryPoint(repoRoot, name),
+      nodeArgs: NODE_ARGS[name],
+      args,
+      env: { ...env, ...options.env?.[name] },
+      logFile,
+    });
     const previous = processes[name];
     if (previous) started.splice(started.indexOf(previous), 1, proc);
     else started.push(proc);
@@ -110,8 +133,17 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       VAULT_DEV_LISTEN_ADDRESS: `127.0.0.1:${ports.vault}`,
       VAULT_DEV_ROOT_TOKEN_ID: vaultRootToken,
     };
-    if (options.dataDir) vaultEnv['VAULT_DEV_UNSEAL_KEY'] = unsealKeyFor(repoRoot, options.dataDir);
-    await launch('vault', vaultEnv, `${url('vault')}/v1/sys/health`, options.dataDir ? ['--data-dir', options.dataDir] : []);
+    if (options.dataDir)
+      vaultEnv['VAULT_DEV_UNSEAL_KEY'] = unsealKeyFor(
+        repoRoot,
+        options.dataDir,
+      );
+    await launch(
+      'vault',
+      vaultEnv,
+      `${url('vault')}/v1/sys/health`,
+      options.dataDir ? ['--data-dir', options.dataDir] : [],
+    );
 
     const bootstrap = await bootstrapVault({
       vaultAddr: url('vault'),
@@ -121,7 +153,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       agentClientId: AGENT_CLIENT_ID,
       specDir: path.join(repoRoot, 'deploy', 'vault'),
     });
-    say(`vault bootstrapped for phase ${options.phase} (${bootstrap.changes.length} changes)`);
+    say(
+      `vault bootstrapped for phase ${options.phase} (${bootstrap.changes.length} changes)`,
+    );
 
     const apiKey = randomSecret();
     const adminApiKey = randomSecret();
@@ -137,7 +171,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
     if (options.phase >= 3) {
       const creds = bootstrap.credentials;
-      if (!creds?.secretIdFile) throw new Error('bootstrap wrote no AppRole secret_id for the wallet');
+      if (!creds?.secretIdFile)
+        throw new Error('bootstrap wrote no AppRole secret_id for the wallet');
       await launch(
         'wallet',
         {
@@ -153,7 +188,18 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       );
     }
 
-    await launch('agent', agentEnv(options.phase, { url, bootstrap, files, tenantJwtEnv, tenancy, vaultRootTokenFile: files.vaultRootToken }), `${url('agent')}/_system/ready`);
+    await launch(
+      'agent',
+      agentEnv(options.phase, {
+        url,
+        bootstrap,
+        files,
+        tenantJwtEnv,
+        tenancy,
+        vaultRootTokenFile: files.vaultRootToken,
+      }),
+      `${url('agent')}/_system/ready`,
+    );
 
     await launch(
       'gateway',
@@ -180,7 +226,12 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     });
     return {
       phase: options.phase,
-      urls: { gateway: url('gateway'), agent: url('agent'), ...(options.phase >= 3 ? { wallet: url('wallet') } : {}), vault: url('vault') },
+      urls: {
+        gateway: url('gateway'),
+        agent: url('agent'),
+        ...(options.phase >= 3 ? { wallet: url('wallet') } : {}),
+        vault: url('vault'),
+      },
       apiKey,
       adminApiKey,
       vaultRootToken,
@@ -206,14 +257,29 @@ interface RunFiles {
   serviceJwks: string;
 }
 
-function writeRunFiles(runDir: string, secrets: { vaultRootToken: string; adminApiKey: string }): RunFiles {
+function writeRunFiles(
+  runDir: string,
+  secrets: { vaultRootToken: string; adminApiKey: string },
+): RunFiles {
   const keys = generateServiceKeyPair();
   return {
-    vaultRootToken: writeSecretFile(path.join(runDir, 'vault-root-token'), secrets.vaultRootToken),
-    adminApiKey: writeSecretFile(path.join(runDir, 'admin-api-key'), secrets.adminApiKey),
-    servicePrivateKey: writeSecretFile(path.join(runDir, 'agent-service-key.pem'), keys.privateKeyPem),
+    vaultRootToken: writeSecretFile(
+      path.join(runDir, 'vault-root-token'),
+      secrets.vaultRootToken,
+    ),
+    adminApiKey: writeSecretFile(
+      path.join(runDir, 'admin-api-key'),
+      secrets.adminApiKey,
+    ),
+    servicePrivateKey: writeSecretFile(
+      path.join(runDir, 'agent-service-key.pem'),
+      keys.privateKeyPem,
+    ),
     serviceKeyId: keys.keyId,
-    serviceJwks: writeSecretFile(path.join(runDir, 'service-jwks.json'), JSON.stringify({ keys: [keys.publicJwk] })),
+    serviceJwks: writeSecretFile(
+      path.join(runDir, 'service-jwks.json'),
+      JSON.stringify({ keys: [keys.publicJwk] }),
+    ),
   };
 }
 
@@ -228,13 +294,22 @@ interface AgentEnvInput {
 
 /** The agent's environment per phase: Vault credentials in phases 1-2 only (docs/architecture.md). */
 function agentEnv(phase: Phase, input: AgentEnvInput): Record<string, string> {
-  const base = { PORT: new URL(input.url('agent')).port, ADMIN_API_KEY_FILE: input.files.adminApiKey };
+  const base = {
+    PORT: new URL(input.url('agent')).port,
+    ADMIN_API_KEY_FILE: input.files.adminApiKey,
+  };
   if (phase === 1) {
-    return { ...base, AGENT_SECRET_BACKEND: 'vault', VAULT_ADDR: input.url('vault'), VAULT_TOKEN_FILE: input.vaultRootTokenFile };
+    return {
+      ...base,
+      AGENT_SECRET_BACKEND: 'vault',
+      VAULT_ADDR: input.url('vault'),
+      VAULT_TOKEN_FILE: input.vaultRootTokenFile,
+    };
   }
   if (phase === 2) {
     const creds = input.bootstrap.credentials;
-    if (!creds?.secretIdFile) throw new Error('bootstrap wrote no AppRole secret_id for the agent');
+    if (!creds?.secretIdFile)
+      throw new Error('bootstrap wrote no AppRole secret_id for the agent');
     return {
       ...base,
       AGENT_SECRET_BACKEND: 'vault',
@@ -254,13 +329,17 @@ function agentEnv(phase: Phase, input: AgentEnvInput): Record<string, string> {
   };
 }
 
-async function resolvePorts(options: PlatformOptions): Promise<Record<ServiceName, number>> {
+async function resolvePorts(
+  options: PlatformOptions,
+): Promise<Record<ServiceName, number>> {
   const ports = { ...DEFAULT_PORTS, ...options.ports };
   for (const name of Object.keys(ports) as ServiceName[]) {
     if (options.ephemeralPorts || ports[name] === 0) {
       ports[name] = await findFreePort();
     } else if (!(await isPortFree(ports[name]))) {
-      throw new Error(`port ${ports[name]} (${name}) is already in use: stop what uses it, or pass --ephemeral-ports`);
+      throw new Error(
+        `port ${ports[name]} (${name}) is already in use: stop what uses it, or pass --ephemeral-ports`,
+      );
     }
   }
   return ports;

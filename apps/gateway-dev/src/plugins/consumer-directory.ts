@@ -19,26 +19,41 @@ export function createConsumerDirectory(
   emptyVariables: readonly string[] = [],
 ): ConsumerDirectory {
   const emptyHint =
-    emptyVariables.length > 0 ? ` (set but empty in the environment: ${emptyVariables.join(', ')})` : '';
+    emptyVariables.length > 0
+      ? ` (set but empty in the environment: ${emptyVariables.join(', ')})`
+      : '';
   const byDigest = new Map<string, ConsumerIdentity>();
   for (const consumer of consumers) {
     const where = `consumer "${consumer.username}"`;
     for (const plugin of Object.keys(consumer.plugins)) {
       if (plugin !== 'key-auth') {
-        throw new GatewayConfigError(`${where}: plugin "${plugin}" is not implemented by gateway-dev`);
+        throw new GatewayConfigError(
+          `${where}: plugin "${plugin}" is not implemented by gateway-dev`,
+        );
       }
     }
     if (consumer.plugins['key-auth'] === undefined) continue;
-    const parsed = keyAuthConsumerSchema.safeParse(consumer.plugins['key-auth']);
-    if (!parsed.success) throw new GatewayConfigError(describeIssues(`${where}: plugin "key-auth"`, parsed.error));
+    const parsed = keyAuthConsumerSchema.safeParse(
+      consumer.plugins['key-auth'],
+    );
+    if (!parsed.success)
+      throw new GatewayConfigError(
+        describeIssues(`${where}: plugin "key-auth"`, parsed.error),
+      );
     if (parsed.data.key.length === 0) {
       throw new GatewayConfigError(
         `${where}: plugin "key-auth": key is empty${emptyHint}; an empty key would let an empty apikey header authenticate`,
       );
     }
     const keyDigest = digest(parsed.data.key);
-    if (byDigest.has(keyDigest)) throw new GatewayConfigError(`${where}: plugin "key-auth": key is used by another consumer`);
-    byDigest.set(keyDigest, { username: consumer.username, customId: consumer.labels?.['custom_id'] });
+    if (byDigest.has(keyDigest))
+      throw new GatewayConfigError(
+        `${where}: plugin "key-auth": key is used by another consumer`,
+      );
+    byDigest.set(keyDigest, {
+      username: consumer.username,
+      customId: consumer.labels?.['custom_id'],
+    });
   }
   return {
     findByKey: (key) => byDigest.get(digest(key)),

@@ -41,7 +41,8 @@ export function createFixedWindowCounter(options: {
   const maxKeys = options.maxKeys ?? DEFAULT_MAX_KEYS;
 
   const sweep = (nowMs: number) => {
-    for (const [key, window] of windows) if (window.endsAtMs <= nowMs) windows.delete(key);
+    for (const [key, window] of windows)
+      if (window.endsAtMs <= nowMs) windows.delete(key);
   };
 
   return {
@@ -51,19 +52,27 @@ export function createFixedWindowCounter(options: {
       let window = windows.get(key);
       let resetSeconds: number;
       if (!window || window.endsAtMs <= nowMs) {
-        if (windows.size >= SWEEP_THRESHOLD || windows.size >= maxKeys) sweep(nowMs);
+        if (windows.size >= SWEEP_THRESHOLD || windows.size >= maxKeys)
+          sweep(nowMs);
         if (window) windows.delete(key);
         // Map iteration is insertion order: the first entry is the oldest window.
-        while (windows.size >= maxKeys) windows.delete(windows.keys().next().value as string);
+        while (windows.size >= maxKeys)
+          windows.delete(windows.keys().next().value as string);
         window = { used: 0, endsAtMs: nowMs + windowMs };
         windows.set(key, window);
         resetSeconds = options.windowSeconds;
       } else {
-        resetSeconds = Math.floor(Math.max(0, (window.endsAtMs - nowMs) / 1000) * 100) / 100;
+        resetSeconds =
+          Math.floor(Math.max(0, (window.endsAtMs - nowMs) / 1000) * 100) / 100;
       }
-      if (window.used >= options.limit) return { isAllowed: false, remaining: 0, resetSeconds };
+      if (window.used >= options.limit)
+        return { isAllowed: false, remaining: 0, resetSeconds };
       window.used += 1;
-      return { isAllowed: true, remaining: options.limit - window.used, resetSeconds };
+      return {
+        isAllowed: true,
+        remaining: options.limit - window.used,
+        resetSeconds,
+      };
     },
     /** Number of keys currently tracked (for tests and metrics). */
     size: () => windows.size,

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { getQueryArg, removeQueryArg } from '../routing/request-path';
 import { notImplemented, parsePluginConfig } from './plugin-config';
-import type { GatewayRequest, PluginContext, PluginExit, RoutePlugin } from './plugin.types';
+import type {
+  GatewayRequest,
+  PluginContext,
+  PluginExit,
+  RoutePlugin,
+} from './plugin.types';
 
 // Route-side schema of apisix/plugins/key-auth.lua (3.18); anonymous_consumer is refused.
 const keyAuthSchema = z.strictObject({
@@ -19,12 +24,23 @@ export const keyAuthConsumerSchema = z.strictObject({ key: z.string() });
  * APISIX key-auth: the key from the header (preferred) or the query argument, the exact 401
  * bodies and WWW-Authenticate header, credential hiding and the X-Consumer-* headers upstream.
  */
-export function createKeyAuthPlugin(config: unknown, context: PluginContext): RoutePlugin {
-  const conf = parsePluginConfig(keyAuthSchema, config, { routeId: context.routeId, plugin: 'key-auth' });
-  if (conf.anonymous_consumer !== undefined) throw notImplemented(context.routeId, 'key-auth', 'anonymous_consumer');
+export function createKeyAuthPlugin(
+  config: unknown,
+  context: PluginContext,
+): RoutePlugin {
+  const conf = parsePluginConfig(keyAuthSchema, config, {
+    routeId: context.routeId,
+    plugin: 'key-auth',
+  });
+  if (conf.anonymous_consumer !== undefined)
+    throw notImplemented(context.routeId, 'key-auth', 'anonymous_consumer');
   const headerName = conf.header.toLowerCase();
   const challenge = { 'WWW-Authenticate': `apikey realm="${conf.realm}"` };
-  const reject = (message: string): PluginExit => ({ status: 401, body: { message }, headers: challenge });
+  const reject = (message: string): PluginExit => ({
+    status: 401,
+    body: { message },
+    headers: challenge,
+  });
 
   return {
     name: 'key-auth',
@@ -44,7 +60,8 @@ export function createKeyAuthPlugin(config: unknown, context: PluginContext): Ro
       // consumer.attach_consumer sets all three; setting "nil" clears a client-sent copy.
       request.headers['x-consumer-username'] = consumer.username;
       delete request.headers['x-credential-identifier'];
-      if (consumer.customId === undefined) delete request.headers['x-consumer-custom-id'];
+      if (consumer.customId === undefined)
+        delete request.headers['x-consumer-custom-id'];
       else request.headers['x-consumer-custom-id'] = consumer.customId;
       return undefined;
     },

@@ -1,8 +1,18 @@
 import { z } from 'zod';
-import { getRequestVar, isKnownVar, referencedVars, resolveVarsCounted } from '../routing/request-vars';
+import {
+  getRequestVar,
+  isKnownVar,
+  referencedVars,
+  resolveVarsCounted,
+} from '../routing/request-vars';
 import { createFixedWindowCounter } from './fixed-window-counter';
 import { notImplemented, parsePluginConfig } from './plugin-config';
-import type { GatewayRequest, PluginContext, PluginExit, RoutePlugin } from './plugin.types';
+import type {
+  GatewayRequest,
+  PluginContext,
+  PluginExit,
+  RoutePlugin,
+} from './plugin.types';
 
 // Redis policies, groups and the sliding window are refused (not silently made local).
 const limitCountSchema = z.strictObject({
@@ -26,12 +36,25 @@ const limitCountSchema = z.strictObject({
  * when the variable is unset (for a combination: none of its variables resolved) the client
  * address is used instead. The counter is per route (APISIX prefixes the route's key).
  */
-export function createLimitCountPlugin(config: unknown, context: PluginContext): RoutePlugin {
-  const conf = parsePluginConfig(limitCountSchema, config, { routeId: context.routeId, plugin: 'limit-count' });
-  if (conf.group !== undefined) throw notImplemented(context.routeId, 'limit-count', 'group');
+export function createLimitCountPlugin(
+  config: unknown,
+  context: PluginContext,
+): RoutePlugin {
+  const conf = parsePluginConfig(limitCountSchema, config, {
+    routeId: context.routeId,
+    plugin: 'limit-count',
+  });
+  if (conf.group !== undefined)
+    throw notImplemented(context.routeId, 'limit-count', 'group');
   const keyOf = compileKey(conf.key_type, conf.key, context.routeId);
-  const counter = createFixedWindowCounter({ limit: conf.count, windowSeconds: conf.time_window, now: context.now });
-  const rejection = conf.rejected_msg ? { error_msg: conf.rejected_msg } : undefined;
+  const counter = createFixedWindowCounter({
+    limit: conf.count,
+    windowSeconds: conf.time_window,
+    now: context.now,
+  });
+  const rejection = conf.rejected_msg
+    ? { error_msg: conf.rejected_msg }
+    : undefined;
 
   return {
     name: 'limit-count',
@@ -42,11 +65,19 @@ export function createLimitCountPlugin(config: unknown, context: PluginContext):
       const result = counter.count(`${context.routeId}:${key}`);
       if (conf.show_limit_quota_header) {
         request.responseHeaders.set('X-RateLimit-Limit', String(conf.count));
-        request.responseHeaders.set('X-RateLimit-Remaining', String(result.remaining));
-        request.responseHeaders.set('X-RateLimit-Reset', String(result.resetSeconds));
+        request.responseHeaders.set(
+          'X-RateLimit-Remaining',
+          String(result.remaining),
+        );
+        request.responseHeaders.set(
+          'X-RateLimit-Reset',
+          String(result.resetSeconds),
+        );
       }
       if (result.isAllowed) return undefined;
-      return rejection ? { status: conf.rejected_code, body: rejection } : { status: conf.rejected_code };
+      return rejection
+        ? { status: conf.rejected_code, body: rejection }
+        : { status: conf.rejected_code };
     },
   };
 }
@@ -59,9 +90,11 @@ function compileKey(
   if (keyType === 'constant') return () => key;
   const names = keyType === 'var' ? [key] : referencedVars(key);
   for (const name of names) {
-    if (!isKnownVar(name)) throw notImplemented(routeId, 'limit-count', `key variable "${name}"`);
+    if (!isKnownVar(name))
+      throw notImplemented(routeId, 'limit-count', `key variable "${name}"`);
   }
-  if (keyType === 'var') return (request: GatewayRequest) => getRequestVar(request, key);
+  if (keyType === 'var')
+    return (request: GatewayRequest) => getRequestVar(request, key);
   return (request: GatewayRequest) => {
     const { value, resolved } = resolveVarsCounted(key, request);
     return resolved === 0 ? undefined : value;

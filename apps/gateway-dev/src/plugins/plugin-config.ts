@@ -10,12 +10,23 @@ export function parsePluginConfig<T>(
 ): T {
   const result = schema.safeParse(value ?? {});
   if (!result.success) {
-    throw new GatewayConfigError(describeIssues(`route "${where.routeId}": plugin "${where.plugin}"`, result.error));
+    throw new GatewayConfigError(
+      describeIssues(
+        `route "${where.routeId}": plugin "${where.plugin}"`,
+        result.error,
+      ),
+    );
   }
   return result.data;
 }
 
 /** The configuration error for a setting that exists in APISIX but not in gateway-dev. */
-export function notImplemented(routeId: string, plugin: string, what: string): GatewayConfigError {
-  return new GatewayConfigError(`route "${routeId}": plugin "${plugin}": ${what} is not implemented by gateway-dev`);
+export function notImplemented(
+  routeId: string,
+  plugin: string,
+  what: string,
+): GatewayConfigError {
+  return new GatewayConfigError(
+    `route "${routeId}": plugin "${plugin}": ${what} is not implemented by gateway-dev`,
+  );
 }

@@ -21,13 +21,17 @@ const FACTORIES: Readonly<Record<string, PluginFactory>> = {
 };
 
 /** Names of the plugins gateway-dev implements. */
-export const IMPLEMENTED_PLUGINS: readonly string[] = Object.keys(FACTORIES).sort();
+export const IMPLEMENTED_PLUGINS: readonly string[] =
+  Object.keys(FACTORIES).sort();
 
 /**
  * Builds a route's plugins in APISIX execution order: the rewrite phase before the access
  * phase, higher priority first within a phase; `_meta.disable: true` skips a plugin.
  */
-export function createRoutePlugins(plugins: Readonly<Record<string, unknown>>, context: PluginContext): RoutePlugin[] {
+export function createRoutePlugins(
+  plugins: Readonly<Record<string, unknown>>,
+  context: PluginContext,
+): RoutePlugin[] {
   const created: RoutePlugin[] = [];
   for (const [name, rawConfig] of Object.entries(plugins)) {
     const factory = FACTORIES[name];
@@ -40,18 +44,34 @@ export function createRoutePlugins(plugins: Readonly<Record<string, unknown>>, c
     if (!isDisabled) created.push(factory(config, context));
   }
   const phaseOrder = { rewrite: 0, access: 1 } as const;
-  return created.sort((a, b) => phaseOrder[a.phase] - phaseOrder[b.phase] || b.priority - a.priority);
+  return created.sort(
+    (a, b) =>
+      phaseOrder[a.phase] - phaseOrder[b.phase] || b.priority - a.priority,
+  );
 }
 
-function splitMeta(name: string, rawConfig: unknown, routeId: string): { config: unknown; isDisabled: boolean } {
-  if (rawConfig === null || typeof rawConfig !== 'object' || !('_meta' in rawConfig)) {
+function splitMeta(
+  name: string,
+  rawConfig: unknown,
+  routeId: string,
+): { config: unknown; isDisabled: boolean } {
+  if (
+    rawConfig === null ||
+    typeof rawConfig !== 'object' ||
+    !('_meta' in rawConfig)
+  ) {
     return { config: rawConfig, isDisabled: false };
   }
   const { _meta: meta, ...config } = rawConfig as Record<string, unknown>;
   const metaKeys = Object.keys((meta as Record<string, unknown> | null) ?? {});
   const unsupported = metaKeys.filter((key) => key !== 'disable');
   if (unsupported.length > 0) {
-    throw new GatewayConfigError(`route "${routeId}": plugin "${name}": _meta.${unsupported[0]} is not implemented by gateway-dev`);
+    throw new GatewayConfigError(
+      `route "${routeId}": plugin "${name}": _meta.${unsupported[0]} is not implemented by gateway-dev`,
+    );
   }
-  return { config, isDisabled: (meta as { disable?: unknown }).disable === true };
+  return {
+    config,
+    isDisabled: (meta as { disable?: unknown }).disable === true,
+  };
 }

@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { parsePluginConfig } from './plugin-config';
-import type { GatewayRequest, PluginContext, RoutePlugin } from './plugin.types';
+import type {
+  GatewayRequest,
+  PluginContext,
+  RoutePlugin,
+} from './plugin.types';
 
 // Only the default algorithm is implemented; nanoid, range_id, ksuid and uuidv7 are refused.
 const requestIdSchema = z.strictObject({
@@ -11,8 +15,14 @@ const requestIdSchema = z.strictObject({
 });
 
 /** APISIX request-id: keeps an incoming id, otherwise generates a UUID; passes it up and back. */
-export function createRequestIdPlugin(config: unknown, context: PluginContext): RoutePlugin {
-  const conf = parsePluginConfig(requestIdSchema, config, { routeId: context.routeId, plugin: 'request-id' });
+export function createRequestIdPlugin(
+  config: unknown,
+  context: PluginContext,
+): RoutePlugin {
+  const conf = parsePluginConfig(requestIdSchema, config, {
+    routeId: context.routeId,
+    plugin: 'request-id',
+  });
   const headerName = conf.header_name.toLowerCase();
   return {
     name: 'request-id',
@@ -20,10 +30,12 @@ export function createRequestIdPlugin(config: unknown, context: PluginContext): 
     phase: 'rewrite',
     handle(request: GatewayRequest) {
       const incoming = request.headers[headerName];
-      const id = (Array.isArray(incoming) ? incoming[0] : incoming) || randomUUID();
+      const id =
+        (Array.isArray(incoming) ? incoming[0] : incoming) || randomUUID();
       request.headers[headerName] = id;
       // The header filter adds it only when the upstream response has none of its own.
-      if (conf.include_in_response) request.responseHeaderDefaults.set(conf.header_name, id);
+      if (conf.include_in_response)
+        request.responseHeaderDefaults.set(conf.header_name, id);
       return undefined;
     },
   };

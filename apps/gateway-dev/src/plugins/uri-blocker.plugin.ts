@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { compileRegex } from '../routing/route-matcher';
 import { parsePluginConfig } from './plugin-config';
-import type { GatewayRequest, PluginContext, PluginExit, RoutePlugin } from './plugin.types';
+import type {
+  GatewayRequest,
+  PluginContext,
+  PluginExit,
+  RoutePlugin,
+} from './plugin.types';
 
 const uriBlockerSchema = z.strictObject({
   block_rules: z.array(z.string().min(1)).min(1),
@@ -11,12 +16,19 @@ const uriBlockerSchema = z.strictObject({
 });
 
 /** APISIX uri-blocker: the rules, joined with `|`, are searched in `$request_uri` (raw, with query). */
-export function createUriBlockerPlugin(config: unknown, context: PluginContext): RoutePlugin {
+export function createUriBlockerPlugin(
+  config: unknown,
+  context: PluginContext,
+): RoutePlugin {
   const where = { routeId: context.routeId, plugin: 'uri-blocker' };
   const conf = parsePluginConfig(uriBlockerSchema, config, where);
   const label = `route "${context.routeId}": plugin "uri-blocker"`;
   for (const rule of conf.block_rules) compileRegex(label, rule);
-  const pattern = compileRegex(label, conf.block_rules.join('|'), conf.case_insensitive ? 'i' : '');
+  const pattern = compileRegex(
+    label,
+    conf.block_rules.join('|'),
+    conf.case_insensitive ? 'i' : '',
+  );
   const exit: PluginExit = conf.rejected_msg
     ? { status: conf.rejected_code, body: { error_msg: conf.rejected_msg } }
     : { status: conf.rejected_code };
@@ -24,6 +36,7 @@ export function createUriBlockerPlugin(config: unknown, context: PluginContext):
     name: 'uri-blocker',
     priority: 2900,
     phase: 'rewrite',
-    handle: (request: GatewayRequest) => (pattern.test(request.requestUri) ? exit : undefined),
+    handle: (request: GatewayRequest) =>
+      pattern.test(request.requestUri) ? exit : undefined,
   };
 }

@@ -7,7 +7,9 @@ describe('APISIX error pages', () => {
   });
 
   it('names the status as nginx does', () => {
-    expect(errorPage(504)).toContain('<center><h1>504 Gateway Time-out</h1></center>');
+    expect(errorPage(504)).toContain(
+      '<center><h1>504 Gateway Time-out</h1></center>',
+    );
     expect(errorPage(429)).toContain('<title>429 Too Many Requests</title>');
   });
 

@@ -39,11 +39,17 @@ export interface ExitOptions {
  * Sends a response made by the gateway itself, as core.response.exit does: an object body is
  * JSON plus a newline with nginx's default `text/plain` type; no body means the error page.
  */
-export function sendExit(res: ServerResponse, status: number, options: ExitOptions = {}): void {
+export function sendExit(
+  res: ServerResponse,
+  status: number,
+  options: ExitOptions = {},
+): void {
   const isJson = options.body !== undefined;
   const body = isJson ? `${JSON.stringify(options.body)}\n` : errorPage(status);
   const headers: Record<string, string> = {
-    'Content-Type': isJson ? 'text/plain; charset=utf-8' : 'text/html; charset=utf-8',
+    'Content-Type': isJson
+      ? 'text/plain; charset=utf-8'
+      : 'text/html; charset=utf-8',
     'Content-Length': String(Buffer.byteLength(body)),
   };
   for (const [name, value] of options.headers ?? []) headers[name] = value;

@@ -20,10 +20,11 @@ async function startDroppingUpstream() {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as AddressInfo).port,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -34,7 +35,11 @@ describe('proxying over keep-alive connections', () => {
   beforeAll(async () => {
     upstream = await startDroppingUpstream();
     const config = `routes:\n  - id: r\n    uri: /*\n    upstream:\n      nodes: [{host: 127.0.0.1, port: ${upstream.port}, weight: 1}]\n#END\n`;
-    gateway = await startGateway({ configPath: writeTempConfig(config), env: {}, port: 0 });
+    gateway = await startGateway({
+      configPath: writeTempConfig(config),
+      env: {},
+      port: 0,
+    });
   });
 
   afterAll(async () => {
@@ -50,7 +55,10 @@ describe('proxying over keep-alive connections', () => {
 
   it('does not replay a request with a body: the client gets 502', async () => {
     expect((await fetch(`${gateway.address}/c`)).status).toBe(200);
-    const response = await fetch(`${gateway.address}/d`, { method: 'POST', body: 'payload' });
+    const response = await fetch(`${gateway.address}/d`, {
+      method: 'POST',
+      body: 'payload',
+    });
     expect(response.status).toBe(502);
   });
 });

@@ -7,7 +7,11 @@ import { hostWithoutPort } from '../routing/request-vars';
 import { sendExit } from './exit-responses';
 import { withoutHopByHop } from './hop-by-hop';
 import type { RequestBudget } from './request-budget';
-import { readRequestBody, type BodyLimits, type BodyOutcome } from './request-body';
+import {
+  readRequestBody,
+  type BodyLimits,
+  type BodyOutcome,
+} from './request-body';
 import { nodeHostHeader, type Upstream, type UpstreamAgents } from './upstream';
 
 /** Where failures are reported (never with headers, queries or bodies: they carry secrets). */
@@ -48,7 +52,10 @@ export function createForwarder(options: {
       if (res.headersSent) return;
       const extra: [string, string][] = [['Connection', 'close']];
       if (outcome.kind === 'busy') extra.push(['Retry-After', '1']);
-      options.logger.warn({ route: request.routeId, reason: outcome.kind }, 'request body refused');
+      options.logger.warn(
+        { route: request.routeId, reason: outcome.kind },
+        'request body refused',
+      );
       sendExit(res, outcome.kind === 'too-large' ? 413 : 503, {
         headers: [...gatewayHeaders(request), ...extra],
       });
@@ -58,7 +65,9 @@ export function createForwarder(options: {
       const method = request.upstreamMethod ?? request.method;
       // nginx does not count a failure on a cached keep-alive connection as a try: the upstream
       // may have closed it just as we reused it. We can replay only a request without a body.
-      const isReplayable = body === undefined && (method === 'GET' || method === 'HEAD' || method === 'OPTIONS');
+      const isReplayable =
+        body === undefined &&
+        (method === 'GET' || method === 'HEAD' || method === 'OPTIONS');
       const path = upstreamPath(request);
       const headers = upstreamHeaders(request, upstream.passHost);
       if (body !== undefined) {
@@ -80,21 +89,36 @@ export function createForwarder(options: {
           method,
           path,
           headers: nodeHeaders,
-          ...(upstream.scheme === 'https' ? tlsOptions(options.agents, nodeHeaders.host) : { agent: options.agents.http }),
+          ...(upstream.scheme === 'https'
+            ? tlsOptions(options.agents, nodeHeaders.host)
+            : { agent: options.agents.http }),
         });
         const fail = (status: 502 | 504, reason: string) => {
           if (isDone) return;
           isDone = true;
-          options.logger.warn({ route: request.routeId, upstream: upstream.id, status, reason }, 'upstream request failed');
+          options.logger.warn(
+            { route: request.routeId, upstream: upstream.id, status, reason },
+            'upstream request failed',
+          );
           upstreamReq.destroy();
           if (res.headersSent) res.destroy();
           else sendExit(res, status, { headers: gatewayHeaders(request) });
         };
 
-        watchConnect(upstreamReq, upstream.connectTimeoutMs, () => fail(504, 'connect timeout'));
-        upstreamReq.setTimeout(upstream.readTimeoutMs, () => fail(504, 'read timeout'));
+        watchConnect(upstreamReq, upstream.connectTimeoutMs, () =>
+          fail(504, 'connect timeout'),
+        );
+        upstreamReq.setTimeout(upstream.readTimeoutMs, () =>
+          fail(504, 'read timeout'),
+        );
         upstreamReq.on('error', (error: NodeJS.ErrnoException) => {
-          if (!isDone && !isRetry && isReplayable && upstreamReq.reusedSocket && error.code === 'ECONNRESET') {
+          if (
+            !isDone &&
+            !isRetry &&
+            isReplayable &&
+            upstreamReq.reusedSocket &&
+            error.code === 'ECONNRESET'
+          ) {
             upstreamReq.destroy();
             attempt(true);
             return;
@@ -116,16 +140,25 @@ export function createForwarder(options: {
       attempt(false);
     };
 
-    const reading = readRequestBody(req, options.bodyLimits, options.budget, (outcome) => {
-      if (outcome.kind === 'ok') proxy(outcome.body);
-      else refuseBody(outcome);
-    });
+    const reading = readRequestBody(
+      req,
+      options.bodyLimits,
+      options.budget,
+      (outcome) => {
+        if (outcome.kind === 'ok') proxy(outcome.body);
+        else refuseBody(outcome);
+      },
+    );
     res.once('close', () => reading.release());
   };
 }
 
 // Only a new connection can time out connecting; a reused keep-alive socket is connected.
-function watchConnect(upstreamReq: http.ClientRequest, timeoutMs: number, onTimeout: () => void): void {
+function watchConnect(
+  upstreamReq: http.ClientRequest,
+  timeoutMs: number,
+  onTimeout: () => void,
+): void {
   upstreamReq.on('socket', (socket) => {
     if (!socket.connecting) return;
     const timer = setTimeout(onTimeout, timeoutMs);
@@ -134,8 +167,16 @@ function watchConnect(upstreamReq: http.ClientRequest, timeoutMs: number, onTime
   });
 }
 
-function relayResponse(upstreamRes: http.IncomingMessage, res: http.ServerResponse, request: GatewayRequest): void {
-  res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.statusMessage, responseHeaders(upstreamRes, request));
+function relayResponse(
+  upstreamRes: http.IncomingMessage,
+  res: http.ServerResponse,
+  request: GatewayRequest,
+): void {
+  res.writeHead(
+    upstreamRes.statusCode ?? 502,
+    upstreamRes.statusMessage,
+    responseHeaders(upstreamRes, request),
+  );
   upstreamRes.pipe(res);
   upstreamRes.on('error', () => res.destroy());
 }
@@ -145,21 +186,36 @@ function relayResponse(upstreamRes: http.IncomingMessage, res: http.ServerRespon
  * and the name verified are the upstream Host header without its port (the client's Host with
  * pass_host: pass, the node's with pass_host: node); nginx sends no SNI for an IP address.
  */
-function tlsOptions(agents: UpstreamAgents, hostHeader: http.OutgoingHttpHeader | undefined): http.RequestOptions {
-  const sslName = hostWithoutPort(typeof hostHeader === 'string' ? hostHeader : undefined)?.replace(/^\[|\]$/g, '') ?? '';
+function tlsOptions(
+  agents: UpstreamAgents,
+  hostHeader: http.OutgoingHttpHeader | undefined,
+): http.RequestOptions {
+  const sslName =
+    hostWithoutPort(
+      typeof hostHeader === 'string' ? hostHeader : undefined,
+    )?.replace(/^\[|\]$/g, '') ?? '';
   return {
     agent: agents.https,
     protocol: 'https:',
-    servername: agents.tls.sendServerName && sslName !== '' && net.isIP(sslName) === 0 ? sslName : '',
-    checkServerIdentity: (_host: string, cert: tls.PeerCertificate) => tls.checkServerIdentity(sslName, cert),
+    servername:
+      agents.tls.sendServerName && sslName !== '' && net.isIP(sslName) === 0
+        ? sslName
+        : '',
+    checkServerIdentity: (_host: string, cert: tls.PeerCertificate) =>
+      tls.checkServerIdentity(sslName, cert),
   } as http.RequestOptions;
 }
 
-function responseHeaders(upstreamRes: http.IncomingMessage, request: GatewayRequest): http.OutgoingHttpHeaders {
+function responseHeaders(
+  upstreamRes: http.IncomingMessage,
+  request: GatewayRequest,
+): http.OutgoingHttpHeaders {
   const headers = withoutHopByHop(upstreamRes.headers);
   // Node hands us lower-case names; writing ours lower-case too avoids sending a header twice.
-  for (const [name, value] of request.responseHeaderDefaults) headers[name.toLowerCase()] ??= value;
-  for (const [name, value] of request.responseHeaders) headers[name.toLowerCase()] = value;
+  for (const [name, value] of request.responseHeaderDefaults)
+    headers[name.toLowerCase()] ??= value;
+  for (const [name, value] of request.responseHeaders)
+    headers[name.toLowerCase()] = value;
   return headers;
 }
 
@@ -174,10 +230,15 @@ function upstreamPath(request: GatewayRequest): string {
     if (args === undefined) return request.upstreamUri;
     return `${request.upstreamUri}${request.upstreamUri.includes('?') ? '&' : '?'}${args}`;
   }
-  return args === undefined ? encodePath(request.uri) : `${encodePath(request.uri)}?${args}`;
+  return args === undefined
+    ? encodePath(request.uri)
+    : `${encodePath(request.uri)}?${args}`;
 }
 
-function upstreamHeaders(request: GatewayRequest, passHost: 'pass' | 'node'): http.OutgoingHttpHeaders {
+function upstreamHeaders(
+  request: GatewayRequest,
+  passHost: 'pass' | 'node',
+): http.OutgoingHttpHeaders {
   const headers = withoutHopByHop(request.headers);
   // nginx answers 100-continue itself and never forwards Expect.
   delete headers.expect;
@@ -185,7 +246,9 @@ function upstreamHeaders(request: GatewayRequest, passHost: 'pass' | 'node'): ht
   else if (passHost === 'node') delete headers.host;
   const forwardedFor = request.headers['x-forwarded-for'];
   headers['x-real-ip'] = request.remoteAddr;
-  headers['x-forwarded-for'] = forwardedFor ? `${String(forwardedFor)}, ${request.remoteAddr}` : request.remoteAddr;
+  headers['x-forwarded-for'] = forwardedFor
+    ? `${String(forwardedFor)}, ${request.remoteAddr}`
+    : request.remoteAddr;
   headers['x-forwarded-proto'] ??= 'http';
   headers['x-forwarded-host'] ??= hostWithoutPort(request.headers.host) ?? '';
   headers['x-forwarded-port'] ??= String(request.serverPort);

@@ -12,9 +12,16 @@ const HOP_BY_HOP = new Set([
 ]);
 
 /** Copies headers without the hop-by-hop ones, including those the Connection header names. */
-export function withoutHopByHop(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
+export function withoutHopByHop(
+  headers: IncomingHttpHeaders,
+): OutgoingHttpHeaders {
   const connection = headers.connection;
-  const named = connection ? connection.toLowerCase().split(',').map((token) => token.trim()) : [];
+  const named = connection
+    ? connection
+        .toLowerCase()
+        .split(',')
+        .map((token) => token.trim())
+    : [];
   const result: OutgoingHttpHeaders = {};
   for (const name of Object.keys(headers)) {
     if (HOP_BY_HOP.has(name) || named.includes(name)) continue;

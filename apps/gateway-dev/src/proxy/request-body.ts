@@ -22,7 +22,10 @@ export type BodyOutcome =
 /** True when the request announces a body (Content-Length > 0 or chunked). */
 export function hasBody(req: http.IncomingMessage): boolean {
   const length = req.headers['content-length'];
-  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+  return (
+    req.headers['transfer-encoding'] !== undefined ||
+    (length !== undefined && length !== '0')
+  );
 }
 
 /**
@@ -44,8 +47,15 @@ export function readRequestBody(
     done({ kind: 'ok', body: undefined });
     return { release };
   }
-  const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
-  if (declared !== undefined && limits.clientMaxBodySize > 0 && declared > limits.clientMaxBodySize) {
+  const declared =
+    req.headers['content-length'] === undefined
+      ? undefined
+      : Number(req.headers['content-length']);
+  if (
+    declared !== undefined &&
+    limits.clientMaxBodySize > 0 &&
+    declared > limits.clientMaxBodySize
+  ) {
     done({ kind: 'too-large' });
     return { release };
   }
@@ -74,7 +84,10 @@ export function readRequestBody(
   };
   const arm = () => {
     clearTimeout(timer);
-    timer = setTimeout(() => settle({ kind: 'timeout' }), limits.clientBodyTimeoutMs);
+    timer = setTimeout(
+      () => settle({ kind: 'timeout' }),
+      limits.clientBodyTimeoutMs,
+    );
   };
   const onData = (chunk: Buffer) => {
     received += chunk.length;

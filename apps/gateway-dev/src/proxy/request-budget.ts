@@ -26,7 +26,9 @@ export const DEFAULT_REQUEST_BUDGET: RequestBudgetLimits = {
   maxBufferedBodyBytes: 64 * 1024 * 1024,
 };
 
-export function createRequestBudget(limits: RequestBudgetLimits = DEFAULT_REQUEST_BUDGET): RequestBudget {
+export function createRequestBudget(
+  limits: RequestBudgetLimits = DEFAULT_REQUEST_BUDGET,
+): RequestBudget {
   let inFlight = 0;
   let buffered = 0;
   return {

@@ -35,10 +35,22 @@ const SCHEME_PORT = { http: 80, https: 443 } as const;
 export function createUpstream(config: UpstreamConfig, id: string): Upstream {
   const defaultPort = SCHEME_PORT[config.scheme];
   const nodes = Array.isArray(config.nodes)
-    ? config.nodes.map((node) => ({ host: node.host, port: node.port ?? defaultPort, weight: node.weight }))
-    : Object.entries(config.nodes).map(([address, weight]) => ({ ...splitAddress(address, id, defaultPort), weight }));
-  const rotation = nodes.flatMap((node) => Array.from({ length: Math.min(node.weight, 100) }, () => node));
-  if (rotation.length === 0) throw new GatewayConfigError(`upstream "${id}": no node with a positive weight`);
+    ? config.nodes.map((node) => ({
+        host: node.host,
+        port: node.port ?? defaultPort,
+        weight: node.weight,
+      }))
+    : Object.entries(config.nodes).map(([address, weight]) => ({
+        ...splitAddress(address, id, defaultPort),
+        weight,
+      }));
+  const rotation = nodes.flatMap((node) =>
+    Array.from({ length: Math.min(node.weight, 100) }, () => node),
+  );
+  if (rotation.length === 0)
+    throw new GatewayConfigError(
+      `upstream "${id}": no node with a positive weight`,
+    );
   let next = 0;
   return {
     id,
@@ -48,8 +60,13 @@ export function createUpstream(config: UpstreamConfig, id: string): Upstream {
       return node;
     },
     scheme: config.scheme,
-    connectTimeoutMs: (config.timeout?.connect ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
-    readTimeoutMs: Math.max(config.timeout?.read ?? DEFAULT_TIMEOUT_SECONDS, config.timeout?.send ?? 0) * 1000,
+    connectTimeoutMs:
+      (config.timeout?.connect ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
+    readTimeoutMs:
+      Math.max(
+        config.timeout?.read ?? DEFAULT_TIMEOUT_SECONDS,
+        config.timeout?.send ?? 0,
+      ) * 1000,
     passHost: config.pass_host,
   };
 }
@@ -70,15 +87,31 @@ export function createMissingUpstream(id: string, reason: string): Upstream {
 }
 
 /** The Host header APISIX sends with pass_host: node (balancer.lua parse_server_for_upstream_host). */
-export function nodeHostHeader(node: UpstreamNode, scheme: 'http' | 'https'): string {
-  const host = node.host.includes(':') && !node.host.startsWith('[') ? `[${node.host}]` : node.host;
+export function nodeHostHeader(
+  node: UpstreamNode,
+  scheme: 'http' | 'https',
+): string {
+  const host =
+    node.host.includes(':') && !node.host.startsWith('[')
+      ? `[${node.host}]`
+      : node.host;
   return node.port === SCHEME_PORT[scheme] ? host : `${host}:${node.port}`;
 }
 
-function splitAddress(address: string, id: string, defaultPort: number): UpstreamNode {
+function splitAddress(
+  address: string,
+  id: string,
+  defaultPort: number,
+): UpstreamNode {
   const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(address);
-  if (!match) throw new GatewayConfigError(`upstream "${id}": invalid node address "${address}"`);
-  return { host: match[1].replace(/^\[|\]$/g, ''), port: match[2] ? Number(match[2]) : defaultPort };
+  if (!match)
+    throw new GatewayConfigError(
+      `upstream "${id}": invalid node address "${address}"`,
+    );
+  return {
+    host: match[1].replace(/^\[|\]$/g, ''),
+    port: match[2] ? Number(match[2]) : defaultPort,
+  };
 }
 
 /** Keep-alive connection pools shared by all upstreams (nginx `keepalive` in apisix_backend). */
@@ -90,16 +123,31 @@ export interface UpstreamAgents {
 }
 
 /** Node's default: no verification unless the node configuration turns it on, as nginx. */
-export const DEFAULT_UPSTREAM_TLS: UpstreamTlsSettings = { verify: false, ca: undefined, sendServerName: true };
+export const DEFAULT_UPSTREAM_TLS: UpstreamTlsSettings = {
+  verify: false,
+  ca: undefined,
+  sendServerName: true,
+};
 
 /**
  * One pool per scheme. The https pool trusts `ssl_trusted_certificate` only (or Node's root
  * store for "system") and verifies only when `proxy_ssl_verify on` (see node-config.ts).
  */
-export function createUpstreamAgents(tls: UpstreamTlsSettings = DEFAULT_UPSTREAM_TLS): UpstreamAgents {
-  const pool = { keepAlive: true, keepAliveMsecs: 1000, maxFreeSockets: 320, scheduling: 'lifo' } as const;
+export function createUpstreamAgents(
+  tls: UpstreamTlsSettings = DEFAULT_UPSTREAM_TLS,
+): UpstreamAgents {
+  const pool = {
+    keepAlive: true,
+    keepAliveMsecs: 1000,
+    maxFreeSockets: 320,
+    scheduling: 'lifo',
+  } as const;
   const httpAgent = new http.Agent(pool);
-  const httpsAgent = new https.Agent({ ...pool, ca: tls.ca, rejectUnauthorized: tls.verify });
+  const httpsAgent = new https.Agent({
+    ...pool,
+    ca: tls.ca,
+    rejectUnauthorized: tls.verify,
+  });
   return {
     http: httpAgent,
     https: httpsAgent,

@@ -1,4 +1,10 @@
-import { encodePath, getQueryArg, normalizePath, parseRequestTarget, removeQueryArg } from './request-path';
+import {
+  encodePath,
+  getQueryArg,
+  normalizePath,
+  parseRequestTarget,
+  removeQueryArg,
+} from './request-path';
 
 describe('request paths as nginx sees them', () => {
   it.each([
@@ -15,17 +21,26 @@ describe('request paths as nginx sees them', () => {
     expect(normalizePath(raw)).toBe(expected);
   });
 
-  it.each(['/..', '/a/../..', '/%zz', '/a%00b'])('rejects %s like nginx does with 400', (raw) => {
-    expect(normalizePath(raw)).toBeUndefined();
-  });
+  it.each(['/..', '/a/../..', '/%zz', '/a%00b'])(
+    'rejects %s like nginx does with 400',
+    (raw) => {
+      expect(normalizePath(raw)).toBeUndefined();
+    },
+  );
 
   it('keeps the raw request uri and query apart from the normalised path', () => {
-    expect(parseRequestTarget('/a//b?x=%2F&y')).toEqual({ requestUri: '/a//b?x=%2F&y', uri: '/a/b', args: 'x=%2F&y' });
+    expect(parseRequestTarget('/a//b?x=%2F&y')).toEqual({
+      requestUri: '/a//b?x=%2F&y',
+      uri: '/a/b',
+      args: 'x=%2F&y',
+    });
     expect(parseRequestTarget('http://absolute/form')).toBeUndefined();
   });
 
   it('re-encodes only what a path may not carry', () => {
-    expect(encodePath('/v1/auth/userpass/login/alice@example.com')).toBe('/v1/auth/userpass/login/alice@example.com');
+    expect(encodePath('/v1/auth/userpass/login/alice@example.com')).toBe(
+      '/v1/auth/userpass/login/alice@example.com',
+    );
     expect(encodePath('/a b/café?#')).toBe('/a%20b/caf%C3%A9%3F%23');
   });
 

@@ -64,24 +64,34 @@ export function encodePath(path: string): string {
   let encoded = '';
   for (const byte of Buffer.from(path, 'utf8')) {
     const char = String.fromCharCode(byte);
-    encoded += byte < 0x80 && SAFE_PATH_BYTE.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    encoded +=
+      byte < 0x80 && SAFE_PATH_BYTE.test(char)
+        ? char
+        : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   }
   return encoded;
 }
 
 /** Reads one query argument (first occurrence, decoded) from a raw query string. */
-export function getQueryArg(args: string | undefined, name: string): string | undefined {
+export function getQueryArg(
+  args: string | undefined,
+  name: string,
+): string | undefined {
   if (!args) return undefined;
   for (const pair of args.split('&')) {
     const equals = pair.indexOf('=');
     const key = equals === -1 ? pair : pair.slice(0, equals);
-    if (safeDecode(key) === name) return equals === -1 ? '' : safeDecode(pair.slice(equals + 1));
+    if (safeDecode(key) === name)
+      return equals === -1 ? '' : safeDecode(pair.slice(equals + 1));
   }
   return undefined;
 }
 
 /** Removes every occurrence of one query argument, leaving the others byte for byte. */
-export function removeQueryArg(args: string | undefined, name: string): string | undefined {
+export function removeQueryArg(
+  args: string | undefined,
+  name: string,
+): string | undefined {
   if (args === undefined) return undefined;
   return args
     .split('&')

@@ -3,7 +3,9 @@ import { getQueryArg } from './request-path';
 
 // The nginx/APISIX variables gateway-dev can evaluate (route `vars`, limit-count keys,
 // proxy-rewrite values). Any other name is refused when the config is loaded.
-const SIMPLE_VARS: Readonly<Record<string, (request: GatewayRequest) => string | undefined>> = {
+const SIMPLE_VARS: Readonly<
+  Record<string, (request: GatewayRequest) => string | undefined>
+> = {
   uri: (request) => request.uri,
   request_uri: (request) => request.requestUri,
   args: (request) => request.args,
@@ -21,11 +23,15 @@ export function isKnownVar(name: string): boolean {
 }
 
 /** Evaluates one variable (`remote_addr`, `http_x_api_version`, `arg_page`…) for a request. */
-export function getRequestVar(request: GatewayRequest, name: string): string | undefined {
+export function getRequestVar(
+  request: GatewayRequest,
+  name: string,
+): string | undefined {
   const simple = SIMPLE_VARS[name];
   if (simple) return simple(request);
   if (name.startsWith('http_')) {
-    const value = request.headers[name.slice(5).replace(/_/g, '-').toLowerCase()];
+    const value =
+      request.headers[name.slice(5).replace(/_/g, '-').toLowerCase()];
     return Array.isArray(value) ? value[0] : value;
   }
   if (name.startsWith('arg_')) return getQueryArg(request.args, name.slice(4));
@@ -38,7 +44,9 @@ const DEFAULT_SEPARATOR = /\s*\?\?\s*/;
 
 /** Names of the `$var` references in a template string. */
 export function referencedVars(template: string): string[] {
-  return [...template.matchAll(VAR_REFERENCE)].map((match) => (match[1] ?? match[2]).split(DEFAULT_SEPARATOR)[0]);
+  return [...template.matchAll(VAR_REFERENCE)].map(
+    (match) => (match[1] ?? match[2]).split(DEFAULT_SEPARATOR)[0],
+  );
 }
 
 /**
@@ -54,26 +62,37 @@ export function resolveVarsCounted(
 ): { value: string; resolved: number } {
   let resolved = 0;
   if (!template.includes('$')) return { value: template, resolved };
-  const value = template.replace(VAR_REFERENCE, (_match, braced: string | undefined, plain: string | undefined) => {
-    const [name, ...fallback] = (braced ?? plain ?? '').split(DEFAULT_SEPARATOR);
-    let found = getRequestVar(request, name);
-    if (found === undefined) {
-      if (fallback.length === 0) return '';
-      found = fallback[0];
-    }
-    resolved += 1;
-    return escape(found);
-  });
+  const value = template.replace(
+    VAR_REFERENCE,
+    (_match, braced: string | undefined, plain: string | undefined) => {
+      const [name, ...fallback] = (braced ?? plain ?? '').split(
+        DEFAULT_SEPARATOR,
+      );
+      let found = getRequestVar(request, name);
+      if (found === undefined) {
+        if (fallback.length === 0) return '';
+        found = fallback[0];
+      }
+      resolved += 1;
+      return escape(found);
+    },
+  );
   return { value, resolved };
 }
 
 /** {@link resolveVarsCounted} without the count. */
-export function resolveVars(template: string, request: GatewayRequest, escape: (value: string) => string = (v) => v): string {
+export function resolveVars(
+  template: string,
+  request: GatewayRequest,
+  escape: (value: string) => string = (v) => v,
+): string {
   return resolveVarsCounted(template, request, escape).value;
 }
 
 /** The host part of a Host header (`[::1]:80` -> `[::1]`). */
 export function hostWithoutPort(host: string | undefined): string | undefined {
   if (host === undefined) return undefined;
-  return host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0];
+  return host.startsWith('[')
+    ? host.slice(0, host.indexOf(']') + 1)
+    : host.split(':')[0];
 }

@@ -25,7 +25,9 @@ interface Candidate<R> {
  * longer prefix (`/a/b/*`) before a shorter one, then higher `priority`; methods and `vars`
  * filter candidates in that order.
  */
-export function createRouteMatcher<R extends MatchableRoute>(routes: readonly R[]) {
+export function createRouteMatcher<R extends MatchableRoute>(
+  routes: readonly R[],
+) {
   const exact = new Map<string, Candidate<R>[]>();
   const prefixes: Candidate<R>[] = [];
   for (const route of routes) {
@@ -38,12 +40,16 @@ export function createRouteMatcher<R extends MatchableRoute>(routes: readonly R[
       }
     }
   }
-  const byPriority = (a: Candidate<R>, b: Candidate<R>) => b.priority - a.priority;
+  const byPriority = (a: Candidate<R>, b: Candidate<R>) =>
+    b.priority - a.priority;
   for (const list of exact.values()) list.sort(byPriority);
-  prefixes.sort((a, b) => b.prefix.length - a.prefix.length || byPriority(a, b));
+  prefixes.sort(
+    (a, b) => b.prefix.length - a.prefix.length || byPriority(a, b),
+  );
 
   const accepts = (candidate: Candidate<R>, request: GatewayRequest) =>
-    (!candidate.methods || candidate.methods.has(request.method)) && candidate.matchesVars(request);
+    (!candidate.methods || candidate.methods.has(request.method)) &&
+    candidate.matchesVars(request);
 
   return {
     /** The route serving this request, or undefined (APISIX's 404 Route Not Found). */
@@ -52,21 +58,30 @@ export function createRouteMatcher<R extends MatchableRoute>(routes: readonly R[
         if (accepts(candidate, request)) return candidate.route;
       }
       for (const candidate of prefixes) {
-        if (request.uri.startsWith(candidate.prefix) && accepts(candidate, request)) return candidate.route;
+        if (
+          request.uri.startsWith(candidate.prefix) &&
+          accepts(candidate, request)
+        )
+          return candidate.route;
       }
       return undefined;
     },
   };
 }
 
-function compileCandidate<R extends MatchableRoute>(route: R, uri: string): Candidate<R> {
+function compileCandidate<R extends MatchableRoute>(
+  route: R,
+  uri: string,
+): Candidate<R> {
   const body = uri.endsWith('*') ? uri.slice(0, -1) : uri;
   if (body.includes('*') || /\/:/.test(body)) {
     throw new GatewayConfigError(
       `route "${route.id}": uri "${uri}" uses parameters or an inner "*", which gateway-dev does not implement`,
     );
   }
-  const tests = (route.vars ?? []).map((expression) => compileVar(route.id, expression));
+  const tests = (route.vars ?? []).map((expression) =>
+    compileVar(route.id, expression),
+  );
   return {
     route,
     prefix: body,
@@ -77,9 +92,14 @@ function compileCandidate<R extends MatchableRoute>(route: R, uri: string): Cand
 }
 
 // lua-resty-expr operators; the regex ones run as ngx.re.find with "jo" (and "i" for ~*).
-function compileVar(routeId: string, [name, operator, operand]: RouteVar): (request: GatewayRequest) => boolean {
+function compileVar(
+  routeId: string,
+  [name, operator, operand]: RouteVar,
+): (request: GatewayRequest) => boolean {
   if (!isKnownVar(name)) {
-    throw new GatewayConfigError(`route "${routeId}": vars: variable "${name}" is not implemented by gateway-dev`);
+    throw new GatewayConfigError(
+      `route "${routeId}": vars: variable "${name}" is not implemented by gateway-dev`,
+    );
   }
   const expected = String(operand);
   switch (operator) {
@@ -89,19 +109,31 @@ function compileVar(routeId: string, [name, operator, operand]: RouteVar): (requ
       return (request) => getRequestVar(request, name) !== expected;
     case '~~':
     case '~*': {
-      const pattern = compileRegex(routeId, expected, operator === '~*' ? 'i' : '');
+      const pattern = compileRegex(
+        routeId,
+        expected,
+        operator === '~*' ? 'i' : '',
+      );
       return (request) => pattern.test(getRequestVar(request, name) ?? '');
     }
     default:
-      throw new GatewayConfigError(`route "${routeId}": vars: operator "${operator}" is not implemented by gateway-dev`);
+      throw new GatewayConfigError(
+        `route "${routeId}": vars: operator "${operator}" is not implemented by gateway-dev`,
+      );
   }
 }
 
 /** Compiles a PCRE pattern from the config as a JavaScript RegExp, refusing what JS cannot read. */
-export function compileRegex(where: string, pattern: string, flags = ''): RegExp {
+export function compileRegex(
+  where: string,
+  pattern: string,
+  flags = '',
+): RegExp {
   try {
     return new RegExp(pattern, flags);
   } catch (error) {
-    throw new GatewayConfigError(`${where}: invalid regular expression "${pattern}": ${(error as Error).message}`);
+    throw new GatewayConfigError(
+      `${where}: invalid regular expression "${pattern}": ${(error as Error).message}`,
+    );
   }
 }

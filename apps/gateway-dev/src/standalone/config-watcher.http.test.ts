@@ -4,7 +4,10 @@ import { startEchoUpstream, writeTempConfig } from '../../test/echo-upstream';
 
 const configWith = (port: number, uris: string[], end = '#END') =>
   `routes:\n${uris
-    .map((uri, index) => `  - id: r${index}\n    uri: ${uri}\n    upstream:\n      nodes: [{host: 127.0.0.1, port: ${port}, weight: 1}]\n`)
+    .map(
+      (uri, index) =>
+        `  - id: r${index}\n    uri: ${uri}\n    upstream:\n      nodes: [{host: 127.0.0.1, port: ${port}, weight: 1}]\n`,
+    )
     .join('')}${end}\n`;
 
 /** Polls until the status of a path is the expected one, for at most about two seconds. */
@@ -28,7 +31,11 @@ describe('reloading apisix.yaml while running (APISIX re-reads it every second)'
       env: {},
       port: 0,
       reloadIntervalMs: 20,
-      logger: { info: () => undefined, warn: () => undefined, error: (fields) => errors.push(fields) },
+      logger: {
+        info: () => undefined,
+        warn: () => undefined,
+        error: (fields) => errors.push(fields),
+      },
     });
     try {
       expect((await fetch(`${gateway.address}/b`)).status).toBe(404);
@@ -37,7 +44,11 @@ describe('reloading apisix.yaml while running (APISIX re-reads it every second)'
       expect(gateway.routeIds).toEqual(['r0', 'r1']);
 
       fs.writeFileSync(file, configWith(echo.port, ['/a'], '# no end marker'));
-      for (let attempt = 0; attempt < 100 && errors.length === 0; attempt += 1) {
+      for (
+        let attempt = 0;
+        attempt < 100 && errors.length === 0;
+        attempt += 1
+      ) {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       expect(JSON.stringify(errors)).toContain('missing valid end flag');

@@ -12,7 +12,12 @@ export interface WatchLogger {
  * previous configuration (APISIX logs "failed to resolve variables" or "missing valid end flag"
  * and keeps its last good config).
  */
-export function watchConfigFile(options: { path: string; intervalMs: number; logger: WatchLogger; reload: () => void }) {
+export function watchConfigFile(options: {
+  path: string;
+  intervalMs: number;
+  logger: WatchLogger;
+  reload: () => void;
+}) {
   const signature = () => {
     try {
       const stat = fs.statSync(options.path);
@@ -30,7 +35,10 @@ export function watchConfigFile(options: { path: string; intervalMs: number; log
       options.reload();
       options.logger.info({ config: options.path }, 'configuration reloaded');
     } catch (error) {
-      options.logger.error({ config: options.path, reason: (error as Error).message }, 'configuration change refused; keeping the previous one');
+      options.logger.error(
+        { config: options.path, reason: (error as Error).message },
+        'configuration change refused; keeping the previous one',
+      );
     }
   }, options.intervalMs);
   timer.unref();

@@ -5,9 +5,11 @@ export type SubstitutionEnv = Readonly<Record<string, string | undefined>>;
 
 // apisix/cli/file.lua var_sub: `%$%{%{%s*([%w_]+[%:%=]?.-)%s*%}%}`. Lua's `.` also matches
 // newlines, hence [\s\S]; Lua's %s is the ASCII white space only.
-const VARIABLE = /\$\{\{[ \t\n\v\f\r]*([A-Za-z0-9_]+[:=]?[\s\S]*?)[ \t\n\v\f\r]*\}\}/g;
+const VARIABLE =
+  /\$\{\{[ \t\n\v\f\r]*([A-Za-z0-9_]+[:=]?[\s\S]*?)[ \t\n\v\f\r]*\}\}/g;
 // What LuaJIT's tonumber() accepts that matters here: decimal, float, exponent, hex.
-const LUA_NUMBER = /^\s*[-+]?(?:0x[0-9a-f]+|(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?)\s*$/i;
+const LUA_NUMBER =
+  /^\s*[-+]?(?:0x[0-9a-f]+|(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?)\s*$/i;
 
 /**
  * apisix/cli/file.lua `var_sub`: replaces every `${{VAR}}` / `${{VAR:=default}}` in a string.
@@ -15,13 +17,19 @@ const LUA_NUMBER = /^\s*[-+]?(?:0x[0-9a-f]+|(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?)\s
  * default. A variable with neither is replaced by "" and the call fails with APISIX's message,
  * naming the last such variable (gsub runs to the end and keeps the last error).
  */
-function varSub(value: string, env: SubstitutionEnv): { text: string; isVariableUsed: boolean } {
+function varSub(
+  value: string,
+  env: SubstitutionEnv,
+): { text: string; isVariableUsed: boolean } {
   let isVariableUsed = false;
   let missing: string | undefined;
   const text = value.replace(VARIABLE, (_match, expression: string) => {
     const separator = expression.indexOf(':=');
     const name = separator === -1 ? expression : expression.slice(0, separator);
-    const fallback = separator === -1 ? undefined : expression.slice(separator + 2).replace(/^\s+|\s+$/g, '');
+    const fallback =
+      separator === -1
+        ? undefined
+        : expression.slice(separator + 2).replace(/^\s+|\s+$/g, '');
     const resolved = env[name] ?? fallback;
     if (resolved === undefined) {
       missing = name;
@@ -31,7 +39,9 @@ function varSub(value: string, env: SubstitutionEnv): { text: string; isVariable
     return resolved;
   });
   if (missing !== undefined) {
-    throw new GatewayConfigError(`failed to handle configuration: can't find environment variable ${missing}`);
+    throw new GatewayConfigError(
+      `failed to handle configuration: can't find environment variable ${missing}`,
+    );
   }
   return { text, isVariableUsed };
 }
@@ -52,7 +62,8 @@ export function emptyVariables(text: string, env: SubstitutionEnv): string[] {
   for (const match of text.matchAll(VARIABLE)) {
     const separator = match[1].indexOf(':=');
     const name = separator === -1 ? match[1] : match[1].slice(0, separator);
-    const fallback = separator === -1 ? undefined : match[1].slice(separator + 2).trim();
+    const fallback =
+      separator === -1 ? undefined : match[1].slice(separator + 2).trim();
     if ((env[name] ?? fallback) === '') names.add(name);
   }
   return [...names];
@@ -62,7 +73,10 @@ export function emptyVariables(text: string, env: SubstitutionEnv): string[] {
  * APISIX `resolve_conf_var` for one string value of an already parsed document (what
  * config.yaml gets): a value that used a variable and reads as a number or boolean is converted.
  */
-export function substituteValue(value: string, env: SubstitutionEnv): string | number | boolean {
+export function substituteValue(
+  value: string,
+  env: SubstitutionEnv,
+): string | number | boolean {
   const { text, isVariableUsed } = varSub(value, env);
   if (!isVariableUsed) return text;
   if (LUA_NUMBER.test(text)) return Number(text.trim());
@@ -75,12 +89,19 @@ export function substituteValue(value: string, env: SubstitutionEnv): string | n
  * APISIX 3.18 `resolve_conf_var` on a parsed document (config.yaml): every string value, at
  * every depth, and mapping keys too (3.18 renames a key that holds a variable).
  */
-export function substituteDocument(node: unknown, env: SubstitutionEnv): unknown {
+export function substituteDocument(
+  node: unknown,
+  env: SubstitutionEnv,
+): unknown {
   if (typeof node === 'string') return substituteValue(node, env);
-  if (Array.isArray(node)) return node.map((item) => substituteDocument(item, env));
+  if (Array.isArray(node))
+    return node.map((item) => substituteDocument(item, env));
   if (node !== null && typeof node === 'object') {
     return Object.fromEntries(
-      Object.entries(node).map(([key, value]) => [varSub(key, env).text, substituteDocument(value, env)]),
+      Object.entries(node).map(([key, value]) => [
+        varSub(key, env).text,
+        substituteDocument(value, env),
+      ]),
     );
   }
   return node;

@@ -22,5 +22,9 @@ function lyamlTags(tags: Tags): Tags {
 
 /** Parses YAML text with the implicit types APISIX's lyaml gives it. */
 export function parseLikeLyaml(text: string): unknown {
-  return parse(text, { schema: 'yaml-1.1', customTags: lyamlTags, uniqueKeys: false });
+  return parse(text, {
+    schema: 'yaml-1.1',
+    customTags: lyamlTags,
+    uniqueKeys: false,
+  });
 }

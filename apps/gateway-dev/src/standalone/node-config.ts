@@ -53,43 +53,65 @@ export const APISIX_DEFAULTS = {
 } as const;
 
 /** The node configuration next to apisix.yaml (as in APISIX's conf/), unless given explicitly. */
-export function nodeConfigPathFor(standalonePath: string, configured: string | undefined): string | undefined {
+export function nodeConfigPathFor(
+  standalonePath: string,
+  configured: string | undefined,
+): string | undefined {
   if (configured) return configured;
   const sibling = path.join(path.dirname(standalonePath), 'config.yaml');
   return fs.existsSync(sibling) ? sibling : undefined;
 }
 
 /** Reads config.yaml like apisix/cli/file.lua `read_yaml_conf` does (parse, then resolve ${{VAR}}). */
-export function readNodeConfig(file: string | undefined, env: SubstitutionEnv, cwd = process.cwd()): NodeConfig {
+export function readNodeConfig(
+  file: string | undefined,
+  env: SubstitutionEnv,
+  cwd = process.cwd(),
+): NodeConfig {
   if (file === undefined) return parseNodeConfig(undefined, {}, cwd);
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    throw new GatewayConfigError(`cannot read ${file}: ${(error as Error).message}`);
+    throw new GatewayConfigError(
+      `cannot read ${file}: ${(error as Error).message}`,
+    );
   }
   let parsed: unknown;
   try {
     parsed = parseLikeLyaml(text);
   } catch (error) {
-    throw new GatewayConfigError(`${file}: invalid YAML: ${(error as Error).message}`);
+    throw new GatewayConfigError(
+      `${file}: invalid YAML: ${(error as Error).message}`,
+    );
   }
   return parseNodeConfig(file, substituteDocument(parsed ?? {}, env), cwd);
 }
 
-function parseNodeConfig(source: string | undefined, document: unknown, cwd: string): NodeConfig {
+function parseNodeConfig(
+  source: string | undefined,
+  document: unknown,
+  cwd: string,
+): NodeConfig {
   const where = source ?? 'config.yaml';
   const apisix = objectAt(document, 'apisix');
   const ssl = objectAt(apisix, 'ssl');
   const nginx = objectAt(document, 'nginx_config');
   const http = objectAt(nginx, 'http');
-  const snippets = ['http_configuration_snippet', 'http_server_configuration_snippet']
+  const snippets = [
+    'http_configuration_snippet',
+    'http_server_configuration_snippet',
+  ]
     .map((key) => nginx?.[key])
     .filter((value): value is string => typeof value === 'string')
     .join('\n');
 
-  const trusted = ssl?.['ssl_trusted_certificate'] ?? APISIX_DEFAULTS.ssl_trusted_certificate;
-  if (typeof trusted !== 'string') throw new GatewayConfigError(`${where}: apisix.ssl.ssl_trusted_certificate must be a string`);
+  const trusted =
+    ssl?.['ssl_trusted_certificate'] ?? APISIX_DEFAULTS.ssl_trusted_certificate;
+  if (typeof trusted !== 'string')
+    throw new GatewayConfigError(
+      `${where}: apisix.ssl.ssl_trusted_certificate must be a string`,
+    );
   let ca: string | undefined;
   if (trusted !== 'system') {
     // apisix/cli/file.lua: the path is made absolute from the working directory, and APISIX
@@ -98,10 +120,13 @@ function parseNodeConfig(source: string | undefined, document: unknown, cwd: str
     try {
       ca = fs.readFileSync(absolute, 'utf8');
     } catch {
-      throw new GatewayConfigError(`${where}: certificate path ${absolute} doesn't exist`);
+      throw new GatewayConfigError(
+        `${where}: certificate path ${absolute} doesn't exist`,
+      );
     }
   }
-  const serverName = http?.['proxy_ssl_server_name'] ?? APISIX_DEFAULTS.proxy_ssl_server_name;
+  const serverName =
+    http?.['proxy_ssl_server_name'] ?? APISIX_DEFAULTS.proxy_ssl_server_name;
   return {
     source,
     upstreamTls: {
@@ -110,19 +135,40 @@ function parseNodeConfig(source: string | undefined, document: unknown, cwd: str
       sendServerName: serverName !== false,
     },
     http: {
-      clientMaxBodySize: nginxSize(http?.['client_max_body_size'] ?? APISIX_DEFAULTS.client_max_body_size, where),
-      clientHeaderTimeoutMs: nginxTime(http?.['client_header_timeout'] ?? APISIX_DEFAULTS.client_header_timeout, where),
-      clientBodyTimeoutMs: nginxTime(http?.['client_body_timeout'] ?? APISIX_DEFAULTS.client_body_timeout, where),
-      keepaliveTimeoutMs: nginxTime(http?.['keepalive_timeout'] ?? APISIX_DEFAULTS.keepalive_timeout, where),
-      sendTimeoutMs: nginxTime(http?.['send_timeout'] ?? APISIX_DEFAULTS.send_timeout, where),
+      clientMaxBodySize: nginxSize(
+        http?.['client_max_body_size'] ?? APISIX_DEFAULTS.client_max_body_size,
+        where,
+      ),
+      clientHeaderTimeoutMs: nginxTime(
+        http?.['client_header_timeout'] ??
+          APISIX_DEFAULTS.client_header_timeout,
+        where,
+      ),
+      clientBodyTimeoutMs: nginxTime(
+        http?.['client_body_timeout'] ?? APISIX_DEFAULTS.client_body_timeout,
+        where,
+      ),
+      keepaliveTimeoutMs: nginxTime(
+        http?.['keepalive_timeout'] ?? APISIX_DEFAULTS.keepalive_timeout,
+        where,
+      ),
+      sendTimeoutMs: nginxTime(
+        http?.['send_timeout'] ?? APISIX_DEFAULTS.send_timeout,
+        where,
+      ),
     },
   };
 }
 
-function objectAt(value: unknown, key: string): Record<string, unknown> | undefined {
+function objectAt(
+  value: unknown,
+  key: string,
+): Record<string, unknown> | undefined {
   if (value === null || typeof value !== 'object') return undefined;
   const child = (value as Record<string, unknown>)[key];
-  return child !== null && typeof child === 'object' ? (child as Record<string, unknown>) : undefined;
+  return child !== null && typeof child === 'object'
+    ? (child as Record<string, unknown>)
+    : undefined;
 }
 
 /** The argument of the last `name value;` directive in nginx snippets (later ones win). */
@@ -136,16 +182,31 @@ function lastDirective(snippets: string, name: string): string | undefined {
   return value;
 }
 
-const SIZE_UNITS: Readonly<Record<string, number>> = { '': 1, k: 1024, m: 1024 * 1024, g: 1024 * 1024 * 1024 };
+const SIZE_UNITS: Readonly<Record<string, number>> = {
+  '': 1,
+  k: 1024,
+  m: 1024 * 1024,
+  g: 1024 * 1024 * 1024,
+};
 
 /** nginx size syntax: `0`, `1024`, `8k`, `20m`, `1g` (ngx_parse_size). */
 export function nginxSize(value: unknown, where: string): number {
   const match = /^(\d+)([kKmMgG]?)$/.exec(String(value).trim());
-  if (!match) throw new GatewayConfigError(`${where}: invalid nginx size "${String(value)}"`);
+  if (!match)
+    throw new GatewayConfigError(
+      `${where}: invalid nginx size "${String(value)}"`,
+    );
   return Number(match[1]) * (SIZE_UNITS[match[2].toLowerCase()] ?? 1);
 }
 
-const TIME_UNITS: Readonly<Record<string, number>> = { ms: 1, '': 1000, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const TIME_UNITS: Readonly<Record<string, number>> = {
+  ms: 1,
+  '': 1000,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
 
 /** nginx time syntax: `60s`, `500ms`, `1m`, `1m30s`; a bare number is seconds (ngx_parse_time). */
 export function nginxTime(value: unknown, where: string): number {
@@ -154,5 +215,9 @@ export function nginxTime(value: unknown, where: string): number {
   if (parts.length === 0 || parts.map((part) => part[0]).join('') !== text) {
     throw new GatewayConfigError(`${where}: invalid nginx time "${text}"`);
   }
-  return parts.reduce((total, [, amount, unit]) => total + Number(amount) * (TIME_UNITS[unit] ?? 1000), 0);
+  return parts.reduce(
+    (total, [, amount, unit]) =>
+      total + Number(amount) * (TIME_UNITS[unit] ?? 1000),
+    0,
+  );
 }

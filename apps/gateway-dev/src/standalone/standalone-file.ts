@@ -1,6 +1,10 @@
 import * as fs from 'node:fs';
 import { GatewayConfigError } from './config-error';
-import { emptyVariables, substituteText, type SubstitutionEnv } from './env-substitution';
+import {
+  emptyVariables,
+  substituteText,
+  type SubstitutionEnv,
+} from './env-substitution';
 import { parseLikeLyaml } from './lyaml';
 import {
   apisixUpstreamSchema,
@@ -41,12 +45,17 @@ export function hasEndMarker(text: string): boolean {
 }
 
 /** Reads, substitutes and validates an APISIX standalone YAML file. */
-export function readStandaloneFile(path: string, env: SubstitutionEnv): StandaloneConfig {
+export function readStandaloneFile(
+  path: string,
+  env: SubstitutionEnv,
+): StandaloneConfig {
   let text: string;
   try {
     text = fs.readFileSync(path, 'utf8');
   } catch (error) {
-    throw new GatewayConfigError(`cannot read ${path}: ${(error as Error).message}`);
+    throw new GatewayConfigError(
+      `cannot read ${path}: ${(error as Error).message}`,
+    );
   }
   return parseStandaloneText(text, env, path);
 }
@@ -58,7 +67,9 @@ export function parseStandaloneText(
   source = 'apisix.yaml',
 ): StandaloneConfig {
   if (!hasEndMarker(text)) {
-    throw new GatewayConfigError(`${source}: missing valid end flag (#END) at the end of the file`);
+    throw new GatewayConfigError(
+      `${source}: missing valid end flag (#END) at the end of the file`,
+    );
   }
   // apisix/core/config_yaml.lua: substitute in the raw text (comments too), then parse.
   const resolved = substituteText(text, env);
@@ -66,14 +77,19 @@ export function parseStandaloneText(
   try {
     parsed = parseLikeLyaml(resolved);
   } catch (error) {
-    throw new GatewayConfigError(`${source}: invalid YAML: ${(error as Error).message}`);
+    throw new GatewayConfigError(
+      `${source}: invalid YAML: ${(error as Error).message}`,
+    );
   }
   const document = documentSchema.safeParse(parsed ?? {});
-  if (!document.success) throw new GatewayConfigError(describeIssues(source, document.error));
+  if (!document.success)
+    throw new GatewayConfigError(describeIssues(source, document.error));
   for (const section of UNSUPPORTED_SECTIONS) {
     const value: unknown = document.data[section];
     if (value !== undefined && value !== null && !isEmpty(value)) {
-      throw new GatewayConfigError(`${source}: section "${section}" is not implemented by gateway-dev`);
+      throw new GatewayConfigError(
+        `${source}: section "${section}" is not implemented by gateway-dev`,
+      );
     }
   }
   const kept: { upstream: unknown; index: number }[] = [];
@@ -83,7 +99,10 @@ export function parseStandaloneText(
     if (checked.success) kept.push({ upstream, index });
     else {
       const id = objectName(upstream, 'id', index);
-      rejectedUpstreams.push({ id, reason: describeIssues(`upstream "${id}"`, checked.error) });
+      rejectedUpstreams.push({
+        id,
+        reason: describeIssues(`upstream "${id}"`, checked.error),
+      });
     }
   }
   return {
@@ -91,32 +110,53 @@ export function parseStandaloneText(
       validate(routeSchema, route, `route "${objectName(route, 'id', index)}"`),
     ),
     upstreams: kept.map(({ upstream, index }) =>
-      validate(upstreamSchema, upstream, `upstream "${objectName(upstream, 'id', index)}"`),
+      validate(
+        upstreamSchema,
+        upstream,
+        `upstream "${objectName(upstream, 'id', index)}"`,
+      ),
     ),
     rejectedUpstreams,
     emptyVariables: emptyVariables(text, env),
     consumers: document.data.consumers.map((consumer, index) =>
-      validate(consumerSchema, consumer, `consumer "${objectName(consumer, 'username', index)}"`),
+      validate(
+        consumerSchema,
+        consumer,
+        `consumer "${objectName(consumer, 'username', index)}"`,
+      ),
     ),
   };
 }
 
 function validate<T>(
-  schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } },
+  schema: {
+    safeParse(
+      value: unknown,
+    ):
+      | { success: true; data: T }
+      | { success: false; error: import('zod').ZodError };
+  },
   value: unknown,
   where: string,
 ): T {
   const result = schema.safeParse(value);
-  if (!result.success) throw new GatewayConfigError(describeIssues(where, result.error));
+  if (!result.success)
+    throw new GatewayConfigError(describeIssues(where, result.error));
   return result.data;
 }
 
 function objectName(value: unknown, field: string, index: number): string {
   const name = (value as Record<string, unknown> | null)?.[field];
-  return typeof name === 'string' || typeof name === 'number' ? String(name) : `#${index}`;
+  return typeof name === 'string' || typeof name === 'number'
+    ? String(name)
+    : `#${index}`;
 }
 
 function isEmpty(value: unknown): boolean {
   if (Array.isArray(value)) return value.length === 0;
-  return typeof value === 'object' && value !== null && Object.keys(value).length === 0;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Object.keys(value).length === 0
+  );
 }

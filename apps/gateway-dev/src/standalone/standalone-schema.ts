@@ -4,7 +4,9 @@ import { z } from 'zod';
 // strict: a field we do not implement (hosts, service_id, plugin_config_id, retries, checks…)
 // is refused rather than ignored, so the dev gateway never quietly behaves differently.
 
-const objectId = z.union([z.string().min(1), z.number().int()]).transform(String);
+const objectId = z
+  .union([z.string().min(1), z.number().int()])
+  .transform(String);
 const seconds = z.number().positive();
 
 const upstreamNodeSchema = z.strictObject({
@@ -15,7 +17,16 @@ const upstreamNodeSchema = z.strictObject({
 });
 
 // Upstream schemes of schema_def.lua; gateway-dev proxies the HTTP ones it implements.
-const APISIX_SCHEMES = ['grpc', 'grpcs', 'http', 'https', 'tcp', 'tls', 'udp', 'kafka'] as const;
+const APISIX_SCHEMES = [
+  'grpc',
+  'grpcs',
+  'http',
+  'https',
+  'tcp',
+  'tls',
+  'udp',
+  'kafka',
+] as const;
 
 /**
  * The part of APISIX's upstream schema (schema_def.lua `upstream_schema`) that decides whether
@@ -39,7 +50,11 @@ export const apisixUpstreamSchema = z.looseObject({
   pass_host: z.enum(['pass', 'node', 'rewrite']).optional(),
   type: z.string().optional(),
   timeout: z
-    .looseObject({ connect: z.number().positive(), send: z.number().positive(), read: z.number().positive() })
+    .looseObject({
+      connect: z.number().positive(),
+      send: z.number().positive(),
+      read: z.number().positive(),
+    })
     .optional(),
   tls: z.looseObject({ verify: z.boolean().optional() }).optional(),
 });
@@ -52,15 +67,24 @@ export const upstreamSchema = z.strictObject({
   type: z.literal('roundrobin').default('roundrobin'),
   scheme: z.enum(['http', 'https']).default('http'),
   pass_host: z.enum(['pass', 'node']).default('pass'),
-  nodes: z.union([z.array(upstreamNodeSchema).min(1), z.record(z.string(), z.number().int())]),
-  timeout: z.strictObject({ connect: seconds, send: seconds, read: seconds }).optional(),
+  nodes: z.union([
+    z.array(upstreamNodeSchema).min(1),
+    z.record(z.string(), z.number().int()),
+  ]),
+  timeout: z
+    .strictObject({ connect: seconds, send: seconds, read: seconds })
+    .optional(),
   // schema_def.lua: `tls.verify` "currently only kafka upstream is supported"; APISIX 3.18 ignores
   // it on http(s) upstreams (verification there is nginx's proxy_ssl_verify, see node-config.ts).
   // Accepting `verify: true` would promise a check that does not happen, so only false is taken.
   tls: z.strictObject({ verify: z.literal(false).optional() }).optional(),
 });
 
-const routeVarSchema = z.tuple([z.string(), z.string(), z.union([z.string(), z.number()])]);
+const routeVarSchema = z.tuple([
+  z.string(),
+  z.string(),
+  z.union([z.string(), z.number()]),
+]);
 
 export const routeSchema = z
   .strictObject({
@@ -72,7 +96,20 @@ export const routeSchema = z
     uri: z.string().startsWith('/').optional(),
     uris: z.array(z.string().startsWith('/')).min(1).optional(),
     methods: z
-      .array(z.enum(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'CONNECT', 'TRACE', 'PURGE']))
+      .array(
+        z.enum([
+          'GET',
+          'POST',
+          'PUT',
+          'DELETE',
+          'PATCH',
+          'HEAD',
+          'OPTIONS',
+          'CONNECT',
+          'TRACE',
+          'PURGE',
+        ]),
+      )
       .optional(),
     priority: z.number().int().default(0),
     vars: z.array(routeVarSchema).optional(),
@@ -83,9 +120,13 @@ export const routeSchema = z
   .refine((route) => (route.uri === undefined) !== (route.uris === undefined), {
     message: 'exactly one of uri and uris is required',
   })
-  .refine((route) => (route.upstream === undefined) !== (route.upstream_id === undefined), {
-    message: 'exactly one of upstream and upstream_id is required',
-  });
+  .refine(
+    (route) =>
+      (route.upstream === undefined) !== (route.upstream_id === undefined),
+    {
+      message: 'exactly one of upstream and upstream_id is required',
+    },
+  );
 
 export const consumerSchema = z.strictObject({
   username: z.string().regex(/^[a-zA-Z0-9_-]+$/),

@@ -7,18 +7,22 @@ export interface TraceParent {
   readonly isSampled: boolean;
 }
 
-const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
+const TRACEPARENT =
+  /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
 
 /**
  * Parses a `traceparent` per W3C Trace Context: version ff and all-zero ids are invalid, and a
  * version-00 header must be exactly 55 characters (later versions may append fields).
  */
-export function parseTraceParent(header: string | undefined): TraceParent | undefined {
+export function parseTraceParent(
+  header: string | undefined,
+): TraceParent | undefined {
   if (header === undefined) return undefined;
   const match = TRACEPARENT.exec(header.trim());
   if (!match) return undefined;
   const [, version, traceId, spanId, flags, rest] = match;
-  if (version === 'ff' || (version === '00' && rest !== undefined)) return undefined;
+  if (version === 'ff' || (version === '00' && rest !== undefined))
+    return undefined;
   if (/^0+$/.test(traceId) || /^0+$/.test(spanId)) return undefined;
   return { traceId, spanId, isSampled: (parseInt(flags, 16) & 1) === 1 };
 }

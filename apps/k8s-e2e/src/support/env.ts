@@ -6,7 +6,10 @@ import type { Container, DataObject } from './manifests';
  * the value of NAME when NAME is defined, and stays as written otherwise; `$$` is an escaped `$`;
  * any other `$` (and an unterminated `$(`) is kept as is.
  */
-export function expand(input: string, lookup: (name: string) => string | undefined): string {
+export function expand(
+  input: string,
+  lookup: (name: string) => string | undefined,
+): string {
   let out = '';
   for (let i = 0; i < input.length; i++) {
     const c = input[i];
@@ -49,7 +52,12 @@ export interface EnvSources {
 export function dataOf(obj: DataObject): Record<string, string> {
   const data = obj.data ?? {};
   if (obj.kind === 'ConfigMap') return { ...data };
-  return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+  return Object.fromEntries(
+    Object.entries(data).map(([k, v]) => [
+      k,
+      Buffer.from(v, 'base64').toString('utf8'),
+    ]),
+  );
 }
 
 /** Thrown when the kubelet would refuse to start the container (CreateContainerConfigError). */
@@ -61,7 +69,11 @@ export class ContainerConfigError extends Error {}
  * order, each value expanded against what is defined so far. A missing non-optional reference is
  * a CreateContainerConfigError; a missing optional one leaves the variable out.
  */
-export function containerEnv(container: Container, sources: EnvSources, base: Record<string, string> = {}): Record<string, string> {
+export function containerEnv(
+  container: Container,
+  sources: EnvSources,
+  base: Record<string, string> = {},
+): Record<string, string> {
   const env: Record<string, string> = { ...base };
   for (const from of container.envFrom ?? []) {
     const ref = from.configMapRef ?? from.secretRef;
@@ -70,7 +82,9 @@ export function containerEnv(container: Container, sources: EnvSources, base: Re
     const obj = sources.get(kind, ref.name);
     if (!obj) {
       if (ref.optional) continue;
-      throw new ContainerConfigError(`${kind.toLowerCase()} "${ref.name}" not found`);
+      throw new ContainerConfigError(
+        `${kind.toLowerCase()} "${ref.name}" not found`,
+      );
     }
     for (const [k, v] of Object.entries(dataOf(obj))) {
       const name = `${from.prefix ?? ''}${k}`;
@@ -88,26 +102,42 @@ export function containerEnv(container: Container, sources: EnvSources, base: Re
   return env;
 }
 
-function fromSource(name: string, from: NonNullable<Container['env']>[number]['valueFrom'], sources: EnvSources): string | undefined {
+function fromSource(
+  name: string,
+  from: NonNullable<Container['env']>[number]['valueFrom'],
+  sources: EnvSources,
+): string | undefined {
   const keyRef = from?.configMapKeyRef ?? from?.secretKeyRef;
   if (keyRef) {
     const kind = from?.configMapKeyRef ? 'ConfigMap' : 'Secret';
     const obj = sources.get(kind, keyRef.name);
     const value = obj ? dataOf(obj)[keyRef.key] : undefined;
     if (value === undefined && !keyRef.optional) {
-      throw new ContainerConfigError(obj ? `couldn't find key ${keyRef.key} in ${kind} ${keyRef.name}` : `${kind.toLowerCase()} "${keyRef.name}" not found`);
+      throw new ContainerConfigError(
+        obj
+          ? `couldn't find key ${keyRef.key} in ${kind} ${keyRef.name}`
+          : `${kind.toLowerCase()} "${keyRef.name}" not found`,
+      );
     }
     return value;
   }
   if (from?.fieldRef) {
     const value = sources.field(from.fieldRef.fieldPath);
-    if (value === undefined) throw new ContainerConfigError(`env ${name}: unsupported fieldRef ${from.fieldRef.fieldPath}`);
+    if (value === undefined)
+      throw new ContainerConfigError(
+        `env ${name}: unsupported fieldRef ${from.fieldRef.fieldPath}`,
+      );
     return value;
   }
-  throw new ContainerConfigError(`env ${name}: resourceFieldRef is not supported by this run`);
+  throw new ContainerConfigError(
+    `env ${name}: resourceFieldRef is not supported by this run`,
+  );
 }
 
 /** command and args with `$(VAR)` expanded against the final environment. */
-export function expandArgv(values: string[] | undefined, env: Record<string, string>): string[] | undefined {
+export function expandArgv(
+  values: string[] | undefined,
+  env: Record<string, string>,
+): string[] | undefined {
   return values?.map((v) => expand(v, (n) => env[n]));
 }

@@ -17,12 +17,32 @@ export interface ImageConfig {
  * Reads the last stage of a Dockerfile (exec-form ENTRYPOINT/CMD only, as ours are written), with
  * the stage's ARGs (build arguments, else their defaults) substituted in ENV and WORKDIR.
  */
-export function parseDockerfile(text: string, buildArgs: Record<string, string> = {}): ImageConfig {
-  const lines = text.replace(/\\\r?\n/g, ' ').split(/\r?\n/).map((l) => l.trim());
-  const lastFrom = lines.map((l, i) => (/^FROM\s/i.test(l) ? i : -1)).filter((i) => i >= 0).pop() ?? 0;
-  const config: ImageConfig = { entrypoint: [], cmd: [], workdir: '/', env: {} };
+export function parseDockerfile(
+  text: string,
+  buildArgs: Record<string, string> = {},
+): ImageConfig {
+  const lines = text
+    .replace(/\\\r?\n/g, ' ')
+    .split(/\r?\n/)
+    .map((l) => l.trim());
+  const lastFrom =
+    lines
+      .map((l, i) => (/^FROM\s/i.test(l) ? i : -1))
+      .filter((i) => i >= 0)
+      .pop() ?? 0;
+  const config: ImageConfig = {
+    entrypoint: [],
+    cmd: [],
+    workdir: '/',
+    env: {},
+  };
   const args: Record<string, string> = {};
-  const sub = (v: string) => v.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_m, a: string | undefined, b: string | undefined) => args[a ?? b ?? ''] ?? config.env[a ?? b ?? ''] ?? '');
+  const sub = (v: string) =>
+    v.replace(
+      /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+      (_m, a: string | undefined, b: string | undefined) =>
+        args[a ?? b ?? ''] ?? config.env[a ?? b ?? ''] ?? '',
+    );
   for (const line of lines.slice(lastFrom)) {
     const arg = /^ARG\s+([A-Za-z_][A-Za-z0-9_]*)(?:=(\S*))?/i.exec(line);
     if (arg) args[arg[1]] = buildArgs[arg[1]] ?? arg[2] ?? '';
@@ -32,7 +52,8 @@ export function parseDockerfile(text: string, buildArgs: Record<string, string> 
     switch (instr.toUpperCase()) {
       case 'ENTRYPOINT':
       case 'CMD': {
-        if (!rest.startsWith('[')) throw new Error(`${instr} ${rest}: only the exec form is supported`);
+        if (!rest.startsWith('['))
+          throw new Error(`${instr} ${rest}: only the exec form is supported`);
         const argv = JSON.parse(rest) as string[];
         if (instr.toUpperCase() === 'ENTRYPOINT') {
           config.entrypoint = argv;
@@ -44,9 +65,13 @@ export function parseDockerfile(text: string, buildArgs: Record<string, string> 
         config.workdir = path.posix.resolve(config.workdir, sub(rest));
         break;
       default:
-        for (const pair of rest.match(/[A-Za-z_][A-Za-z0-9_]*=("[^"]*"|\S*)/g) ?? []) {
+        for (const pair of rest.match(
+          /[A-Za-z_][A-Za-z0-9_]*=("[^"]*"|\S*)/g,
+        ) ?? []) {
           const i = pair.indexOf('=');
-          config.env[pair.slice(0, i)] = sub(pair.slice(i + 1).replace(/^"(.*)"$/, '$1'));
+          config.env[pair.slice(0, i)] = sub(
+            pair.slice(i + 1).replace(/^"(.*)"$/, '$1'),
+          );
         }
     }
   }
@@ -58,7 +83,11 @@ export function parseDockerfile(text: string, buildArgs: Record<string, string> 
  * replaces CMD, and a `command` without `args` drops CMD (the Kubernetes rule, "Define a Command
  * and Arguments for a Container", notes table).
  */
-export function containerArgv(image: ImageConfig, command: string[] | undefined, args: string[] | undefined): string[] {
+export function containerArgv(
+  image: ImageConfig,
+  command: string[] | undefined,
+  args: string[] | undefined,
+): string[] {
   if (command) return [...command, ...(args ?? [])];
   return [...image.entrypoint, ...(args ?? image.cmd)];
 }
@@ -70,7 +99,12 @@ export interface Launch {
   cwd: string;
   env: Record<string, string>;
   /** A readiness probe in place of the manifest's, when the stand-in cannot serve the original (said why). */
-  probeOverride?: { probe: Probe; port: number; why: string; anyStatus: boolean };
+  probeOverride?: {
+    probe: Probe;
+    port: number;
+    why: string;
+    anyStatus: boolean;
+  };
 }
 
 export interface LaunchContext {
@@ -96,11 +130,16 @@ export interface LaunchContext {
 const NODE = process.execPath;
 
 /** Our images, whatever registry the overlay pulls them from: `[registry/]secret-flows/<app>:<tag>[@digest]`. */
-const OUR_IMAGE = /^(?:[^/]+\/)*secret-flows\/([a-z][a-z0-9-]*)(?::([\w.-]+))?(?:@sha256:[0-9a-f]{64})?$/;
+const OUR_IMAGE =
+  /^(?:[^/]+\/)*secret-flows\/([a-z][a-z0-9-]*)(?::([\w.-]+))?(?:@sha256:[0-9a-f]{64})?$/;
 const isOurs = (image: string) => OUR_IMAGE.test(image);
 
 /** The image's own content this run stands in for: our images carry the repository at /app. */
-export function imagePaths(image: string, repoRoot: string, podDir: string): Array<[string, string]> {
+export function imagePaths(
+  image: string,
+  repoRoot: string,
+  podDir: string,
+): Array<[string, string]> {
   if (isOurs(image)) return [['/app', repoRoot]];
   if (image.startsWith('apache/apisix:')) {
     const root = path.join(podDir, 'image-usr-local-apisix');
@@ -109,7 +148,10 @@ export function imagePaths(image: string, repoRoot: string, podDir: string): Arr
     return [
       ['/usr/local/apisix', root],
       ['/usr/bin/apisix', path.join(podDir, 'image-bin', 'apisix')],
-      ['/usr/local/openresty/bin/openresty', path.join(podDir, 'image-bin', 'openresty')],
+      [
+        '/usr/local/openresty/bin/openresty',
+        path.join(podDir, 'image-bin', 'openresty'),
+      ],
     ];
   }
   return [];
@@ -120,15 +162,36 @@ export function imageConfig(image: string, repoRoot: string): ImageConfig {
   const ours = OUR_IMAGE.exec(image);
   if (ours) {
     // One Dockerfile per app, or the repository's one Dockerfile built with --build-arg APP=<app>.
-    const candidates = [path.join(repoRoot, 'apps', ours[1], 'Dockerfile'), path.join(repoRoot, 'Dockerfile')];
+    const candidates = [
+      path.join(repoRoot, 'apps', ours[1], 'Dockerfile'),
+      path.join(repoRoot, 'Dockerfile'),
+    ];
     const dockerfile = candidates.find((f) => fs.existsSync(f));
-    if (!dockerfile) throw new Error(`image ${image}: no apps/${ours[1]}/Dockerfile nor Dockerfile`);
-    return parseDockerfile(fs.readFileSync(dockerfile, 'utf8'), { APP: ours[1] });
+    if (!dockerfile)
+      throw new Error(
+        `image ${image}: no apps/${ours[1]}/Dockerfile nor Dockerfile`,
+      );
+    return parseDockerfile(fs.readFileSync(dockerfile, 'utf8'), {
+      APP: ours[1],
+    });
   }
   // Third-party images: their documented entrypoints (the run replaces the servers below).
-  if (/^rancher\/kubectl:/.test(image)) return { entrypoint: ['kubectl'], cmd: [], workdir: '/', env: {} };
-  if (/^hashicorp\/vault:/.test(image)) return { entrypoint: ['docker-entrypoint.sh'], cmd: ['server', '-dev'], workdir: '/', env: {} };
-  if (/^apache\/apisix:/.test(image)) return { entrypoint: ['/docker-entrypoint.sh'], cmd: ['docker-start'], workdir: '/usr/local/apisix', env: {} };
+  if (/^rancher\/kubectl:/.test(image))
+    return { entrypoint: ['kubectl'], cmd: [], workdir: '/', env: {} };
+  if (/^hashicorp\/vault:/.test(image))
+    return {
+      entrypoint: ['docker-entrypoint.sh'],
+      cmd: ['server', '-dev'],
+      workdir: '/',
+      env: {},
+    };
+  if (/^apache\/apisix:/.test(image))
+    return {
+      entrypoint: ['/docker-entrypoint.sh'],
+      cmd: ['docker-start'],
+      workdir: '/usr/local/apisix',
+      env: {},
+    };
   throw new Error(`image ${image}: this run does not know how to start it`);
 }
 
@@ -137,21 +200,39 @@ export function launchFor(ctx: LaunchContext): Launch {
   const image = ctx.container.image;
   const [cmd, ...rest] = ctx.argv;
   if (isOurs(image)) {
-    if (cmd !== 'node') throw new Error(`${ctx.workload}/${ctx.container.name}: expected node, got ${cmd}`);
+    if (cmd !== 'node')
+      throw new Error(
+        `${ctx.workload}/${ctx.container.name}: expected node, got ${cmd}`,
+      );
     return { file: NODE, args: rest, cwd: ctx.cwd, env: ctx.env };
   }
   if (/^rancher\/kubectl:/.test(image)) {
     const kubectl = which('kubectl');
     if (!kubectl) throw new Error('kubectl is not installed');
-    if (cmd !== 'kubectl') throw new Error(`${ctx.workload}/${ctx.container.name}: expected kubectl, got ${cmd}`);
-    return { file: kubectl, args: rest, cwd: ctx.cwd, env: { ...ctx.env, ...inClusterKubeconfig(ctx) } };
+    if (cmd !== 'kubectl')
+      throw new Error(
+        `${ctx.workload}/${ctx.container.name}: expected kubectl, got ${cmd}`,
+      );
+    return {
+      file: kubectl,
+      args: rest,
+      cwd: ctx.cwd,
+      env: { ...ctx.env, ...inClusterKubeconfig(ctx) },
+    };
   }
   if (/^hashicorp\/vault:/.test(image)) {
-    if (ctx.container.command) return shell(ctx, { PATH: `${vaultCliDir(ctx.podDir)}:${ctx.env['PATH'] ?? ''}` });
+    if (ctx.container.command)
+      return shell(ctx, {
+        PATH: `${vaultCliDir(ctx.podDir)}:${ctx.env['PATH'] ?? ''}`,
+      });
     return vaultDev(ctx, rest);
   }
   if (/^apache\/apisix:/.test(image)) {
-    if (/\bapisix init\b/.test(ctx.argv.join(' ')) && /openresty/.test(ctx.argv.join(' '))) return gatewayDev(ctx);
+    if (
+      /\bapisix init\b/.test(ctx.argv.join(' ')) &&
+      /openresty/.test(ctx.argv.join(' '))
+    )
+      return gatewayDev(ctx);
     return shell(ctx, {});
   }
   throw new Error(`image ${image}: this run does not know how to start it`);
@@ -159,8 +240,16 @@ export function launchFor(ctx: LaunchContext): Launch {
 
 function shell(ctx: LaunchContext, extraEnv: Record<string, string>): Launch {
   const [cmd, ...rest] = ctx.argv;
-  if (cmd !== 'sh' && cmd !== '/bin/sh') throw new Error(`${ctx.workload}/${ctx.container.name}: only sh commands run for ${ctx.container.image}, got ${cmd}`);
-  return { file: which('sh') || '/bin/sh', args: rest, cwd: ctx.cwd, env: { ...ctx.env, ...extraEnv } };
+  if (cmd !== 'sh' && cmd !== '/bin/sh')
+    throw new Error(
+      `${ctx.workload}/${ctx.container.name}: only sh commands run for ${ctx.container.image}, got ${cmd}`,
+    );
+  return {
+    file: which('sh') || '/bin/sh',
+    args: rest,
+    cwd: ctx.cwd,
+    env: { ...ctx.env, ...extraEnv },
+  };
 }
 
 /** A `vault` on PATH: the CLI stand-in (support/vault-cli.cjs) run by this node. */
@@ -168,33 +257,53 @@ function vaultCliDir(podDir: string): string {
   const dir = path.join(podDir, 'vault-cli-bin');
   fs.mkdirSync(dir, { recursive: true });
   const script = path.join(__dirname, 'vault-cli.cjs');
-  fs.writeFileSync(path.join(dir, 'vault'), `#!/bin/sh\nexec '${NODE}' '${script}' "$@"\n`, { mode: 0o755 });
+  fs.writeFileSync(
+    path.join(dir, 'vault'),
+    `#!/bin/sh\nexec '${NODE}' '${script}' "$@"\n`,
+    { mode: 0o755 },
+  );
   return dir;
 }
 
 function inClusterKubeconfig(ctx: LaunchContext): Record<string, string> {
   const saDir = ctx.hostPath('/var/run/secrets/kubernetes.io/serviceaccount');
   if (!fs.existsSync(path.join(saDir, 'token'))) return {};
-  return { KUBECONFIG: writeInClusterKubeconfig(path.join(ctx.podDir, `kubeconfig-${ctx.container.name}`), ctx.apiServerUrl, saDir) };
+  return {
+    KUBECONFIG: writeInClusterKubeconfig(
+      path.join(ctx.podDir, `kubeconfig-${ctx.container.name}`),
+      ctx.apiServerUrl,
+      saDir,
+    ),
+  };
 }
 
 /** `vault server -dev ...` → vault-dev with the same listener, root token and api_addr. */
 function vaultDev(ctx: LaunchContext, argv: string[]): Launch {
-  if (argv[0] !== 'server' || !argv.includes('-dev')) throw new Error(`${ctx.workload}: vault ${argv.join(' ')}: only "server -dev" runs (as vault-dev)`);
+  if (argv[0] !== 'server' || !argv.includes('-dev'))
+    throw new Error(
+      `${ctx.workload}: vault ${argv.join(' ')}: only "server -dev" runs (as vault-dev)`,
+    );
   const env: Record<string, string> = { ...ctx.env };
   const args: string[] = [...ctx.vaultDevArgs];
   for (const a of argv.slice(1)) {
     const m = /^-+([a-z-]+)(?:=(.*))?$/.exec(a);
-    if (!m) throw new Error(`${ctx.workload}: vault argument ${a} not understood`);
+    if (!m)
+      throw new Error(`${ctx.workload}: vault argument ${a} not understood`);
     const [, flag, value] = m;
     if (flag === 'dev' || flag === 'dev-no-store-token') continue; // vault-dev never writes ~/.vault-token
     if (flag === 'dev-listen-address' && value) {
       const port = Number(value.slice(value.lastIndexOf(':') + 1));
       env['VAULT_DEV_LISTEN_ADDRESS'] = `127.0.0.1:${ctx.localPort(port)}`;
-    } else if (flag === 'dev-root-token-id' && value) env['VAULT_DEV_ROOT_TOKEN_ID'] = value;
+    } else if (flag === 'dev-root-token-id' && value)
+      env['VAULT_DEV_ROOT_TOKEN_ID'] = value;
     else args.push(a);
   }
-  return { file: NODE, args: [path.join(ctx.repoRoot, 'apps/vault-dev/dist/main.js'), ...args], cwd: ctx.cwd, env };
+  return {
+    file: NODE,
+    args: [path.join(ctx.repoRoot, 'apps/vault-dev/dist/main.js'), ...args],
+    cwd: ctx.cwd,
+    env,
+  };
 }
 
 /**
@@ -208,22 +317,64 @@ function vaultDev(ctx: LaunchContext, argv: string[]): Launch {
  */
 function gatewayDev(ctx: LaunchContext): Launch {
   const conf = ctx.hostPath('/usr/local/apisix/conf');
-  const config = parseYaml(fs.readFileSync(path.join(conf, 'config.yaml'), 'utf8')) as {
-    deployment?: { role?: string; role_data_plane?: { config_provider?: string } };
-    apisix?: { node_listen?: number | Array<number | { port: number }>; status?: { port?: number } };
+  const config = parseYaml(
+    fs.readFileSync(path.join(conf, 'config.yaml'), 'utf8'),
+  ) as {
+    deployment?: {
+      role?: string;
+      role_data_plane?: { config_provider?: string };
+    };
+    apisix?: {
+      node_listen?: number | Array<number | { port: number }>;
+      status?: { port?: number };
+    };
     nginx_config?: { envs?: string[] };
   };
-  if (config.deployment?.role_data_plane?.config_provider !== 'yaml') throw new Error(`${ctx.workload}: config.yaml is not standalone (config_provider: yaml); gateway-dev cannot stand in`);
+  if (config.deployment?.role_data_plane?.config_provider !== 'yaml')
+    throw new Error(
+      `${ctx.workload}: config.yaml is not standalone (config_provider: yaml); gateway-dev cannot stand in`,
+    );
   const listen = config.apisix?.node_listen;
-  const port = typeof listen === 'number' ? listen : Array.isArray(listen) ? (typeof listen[0] === 'number' ? listen[0] : listen[0]?.port) : 9080;
-  if (port === undefined) throw new Error(`${ctx.workload}: config.yaml has no usable apisix.node_listen`);
-  const passed = new Set([...(config.nginx_config?.envs ?? []).map((e) => e.split('=')[0]), 'TZ']);
-  const env: Record<string, string> = Object.fromEntries(Object.entries(ctx.env).filter(([k]) => passed.has(k)));
-  Object.assign(env, { PATH: ctx.env['PATH'] ?? '', HOME: ctx.env['HOME'] ?? ctx.cwd, HOST: '127.0.0.1', PORT: String(ctx.localPort(port)), GATEWAY_CONFIG: path.join(conf, 'apisix.yaml') });
+  const port =
+    typeof listen === 'number'
+      ? listen
+      : Array.isArray(listen)
+        ? typeof listen[0] === 'number'
+          ? listen[0]
+          : listen[0]?.port
+        : 9080;
+  if (port === undefined)
+    throw new Error(
+      `${ctx.workload}: config.yaml has no usable apisix.node_listen`,
+    );
+  const passed = new Set([
+    ...(config.nginx_config?.envs ?? []).map((e) => e.split('=')[0]),
+    'TZ',
+  ]);
+  const env: Record<string, string> = Object.fromEntries(
+    Object.entries(ctx.env).filter(([k]) => passed.has(k)),
+  );
+  Object.assign(env, {
+    PATH: ctx.env['PATH'] ?? '',
+    HOME: ctx.env['HOME'] ?? ctx.cwd,
+    HOST: '127.0.0.1',
+    PORT: String(ctx.localPort(port)),
+    GATEWAY_CONFIG: path.join(conf, 'apisix.yaml'),
+  });
   const q = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
-  const assignments = Object.entries(env).map(([k, v]) => `${k}=${q(v)}`).join(' ');
-  fs.writeFileSync(ctx.hostPath('/usr/local/openresty/bin/openresty'), `#!/bin/sh\n# openresty stand-in: gateway-dev with the variables nginx would pass to its workers\nexec env -i ${assignments} ${q(NODE)} ${q(path.join(ctx.repoRoot, 'apps/gateway-dev/dist/main.js'))}\n`, { mode: 0o700 });
-  fs.writeFileSync(ctx.hostPath('/usr/bin/apisix'), `#!/bin/sh\n# apisix stand-in: "init" renders nginx.conf in the image; gateway-dev needs none\n[ "$1" = init ] && exit 0\necho "apisix stand-in: only init is supported, got: $*" >&2\nexit 1\n`, { mode: 0o700 });
+  const assignments = Object.entries(env)
+    .map(([k, v]) => `${k}=${q(v)}`)
+    .join(' ');
+  fs.writeFileSync(
+    ctx.hostPath('/usr/local/openresty/bin/openresty'),
+    `#!/bin/sh\n# openresty stand-in: gateway-dev with the variables nginx would pass to its workers\nexec env -i ${assignments} ${q(NODE)} ${q(path.join(ctx.repoRoot, 'apps/gateway-dev/dist/main.js'))}\n`,
+    { mode: 0o700 },
+  );
+  fs.writeFileSync(
+    ctx.hostPath('/usr/bin/apisix'),
+    `#!/bin/sh\n# apisix stand-in: "init" renders nginx.conf in the image; gateway-dev needs none\n[ "$1" = init ] && exit 0\necho "apisix stand-in: only init is supported, got: $*" >&2\nexit 1\n`,
+    { mode: 0o700 },
+  );
   const statusPort = config.apisix?.status?.port;
   const probe = ctx.container.readinessProbe?.httpGet;
   const probeOverride =

@@ -9,14 +9,33 @@ import * as path from 'node:path';
  * /var/run/secrets/kubernetes.io/serviceaccount, which this run does not own, so it points
  * kubectl at the materialised volume through KUBECONFIG instead.
  */
-export function writeInClusterKubeconfig(file: string, server: string, saDir: string): string {
-  const namespace = fs.readFileSync(path.join(saDir, 'namespace'), 'utf8').trim();
+export function writeInClusterKubeconfig(
+  file: string,
+  server: string,
+  saDir: string,
+): string {
+  const namespace = fs
+    .readFileSync(path.join(saDir, 'namespace'), 'utf8')
+    .trim();
   const config = {
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: 'in-cluster', cluster: { server, 'certificate-authority': path.join(saDir, 'ca.crt') } }],
+    clusters: [
+      {
+        name: 'in-cluster',
+        cluster: {
+          server,
+          'certificate-authority': path.join(saDir, 'ca.crt'),
+        },
+      },
+    ],
     users: [{ name: 'pod', user: { tokenFile: path.join(saDir, 'token') } }],
-    contexts: [{ name: 'in-cluster', context: { cluster: 'in-cluster', user: 'pod', namespace } }],
+    contexts: [
+      {
+        name: 'in-cluster',
+        context: { cluster: 'in-cluster', user: 'pod', namespace },
+      },
+    ],
     'current-context': 'in-cluster',
   };
   fs.writeFileSync(file, JSON.stringify(config, null, 2), { mode: 0o600 });

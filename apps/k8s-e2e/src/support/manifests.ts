@@ -72,16 +72,36 @@ export interface Container {
 
 export interface Volume {
   name: string;
-  secret?: { secretName: string; items?: KeyToPath[]; defaultMode?: number; optional?: boolean };
-  configMap?: { name: string; items?: KeyToPath[]; defaultMode?: number; optional?: boolean };
+  secret?: {
+    secretName: string;
+    items?: KeyToPath[];
+    defaultMode?: number;
+    optional?: boolean;
+  };
+  configMap?: {
+    name: string;
+    items?: KeyToPath[];
+    defaultMode?: number;
+    optional?: boolean;
+  };
   emptyDir?: Record<string, unknown>;
   projected?: {
     defaultMode?: number;
     sources: Array<{
-      serviceAccountToken?: { path: string; expirationSeconds?: number; audience?: string };
+      serviceAccountToken?: {
+        path: string;
+        expirationSeconds?: number;
+        audience?: string;
+      };
       configMap?: { name: string; items?: KeyToPath[]; optional?: boolean };
       secret?: { name: string; items?: KeyToPath[]; optional?: boolean };
-      downwardAPI?: { items: Array<{ path: string; fieldRef?: { fieldPath: string }; mode?: number }> };
+      downwardAPI?: {
+        items: Array<{
+          path: string;
+          fieldRef?: { fieldPath: string };
+          mode?: number;
+        }>;
+      };
     }>;
   };
 }
@@ -103,12 +123,21 @@ export interface PodTemplate {
 
 export interface Workload extends KubeObject {
   kind: 'Deployment' | 'Job';
-  spec: { replicas?: number; backoffLimit?: number; template: PodTemplate; selector?: { matchLabels?: Record<string, string> } };
+  spec: {
+    replicas?: number;
+    backoffLimit?: number;
+    template: PodTemplate;
+    selector?: { matchLabels?: Record<string, string> };
+  };
 }
 
 export interface ServiceObject extends KubeObject {
   kind: 'Service';
-  spec: { type?: string; selector?: Record<string, string>; ports: Array<{ name?: string; port: number; targetPort?: number | string }> };
+  spec: {
+    type?: string;
+    selector?: Record<string, string>;
+    ports: Array<{ name?: string; port: number; targetPort?: number | string }>;
+  };
 }
 
 export interface DataObject extends KubeObject {
@@ -139,19 +168,38 @@ export function overlayDir(repoRoot: string, overlay: string): string {
 
 /** `kubectl kustomize <overlay>`, parsed: exactly what `kubectl apply -k` would send. */
 export function renderOverlay(repoRoot: string, overlay: string): Rendered {
-  const text = execFileSync('kubectl', ['kustomize', overlayDir(repoRoot, overlay)], { encoding: 'utf8', timeout: 60_000, maxBuffer: 16 * 1024 * 1024 });
+  const text = execFileSync(
+    'kubectl',
+    ['kustomize', overlayDir(repoRoot, overlay)],
+    { encoding: 'utf8', timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
+  );
   const objects = parseAllDocuments(text).map((doc) => {
-    if (doc.errors.length > 0) throw new Error(`kubectl kustomize ${overlay}: ${doc.errors[0].message}`);
+    if (doc.errors.length > 0)
+      throw new Error(`kubectl kustomize ${overlay}: ${doc.errors[0].message}`);
     return doc.toJS() as KubeObject;
   });
-  const namespaces = new Set(objects.map((o) => o.metadata.namespace).filter((n): n is string => !!n));
-  if (namespaces.size !== 1) throw new Error(`overlay ${overlay} spans ${namespaces.size} namespaces; this run handles exactly one`);
+  const namespaces = new Set(
+    objects.map((o) => o.metadata.namespace).filter((n): n is string => !!n),
+  );
+  if (namespaces.size !== 1)
+    throw new Error(
+      `overlay ${overlay} spans ${namespaces.size} namespaces; this run handles exactly one`,
+    );
   const [namespace] = [...namespaces];
-  return { overlay, namespace, objects, of: <T extends KubeObject>(kind: T['kind']) => objects.filter((o) => o.kind === kind) as T[] };
+  return {
+    overlay,
+    namespace,
+    objects,
+    of: <T extends KubeObject>(kind: T['kind']) =>
+      objects.filter((o) => o.kind === kind) as T[],
+  };
 }
 
 /** Whether every label of `selector` is on `labels` (matchLabels semantics). */
-export function selects(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
+export function selects(
+  selector: Record<string, string> | undefined,
+  labels: Record<string, string> | undefined,
+): boolean {
   if (!selector || Object.keys(selector).length === 0) return false;
   return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
 }

@@ -3,7 +3,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ContainerConfigError, containerEnv, expandArgv } from './env';
 import type { FakeApiServer } from './fake-apiserver';
-import { containerArgv, imageConfig, imagePaths, launchFor, type Launch } from './images';
+import {
+  containerArgv,
+  imageConfig,
+  imagePaths,
+  launchFor,
+  type Launch,
+} from './images';
 import type { Container, Rendered, Volume, Workload } from './manifests';
 import type { Network } from './network';
 import { delay, probeOnce, startProcess, tail, type Proc } from './processes';
@@ -54,7 +60,9 @@ export class Pod {
     readonly workload: Workload,
   ) {
     this.name = `${workload.metadata.name}-${crypto.randomBytes(3).toString('hex')}`;
-    this.dir = fs.mkdtempSync(path.join(ctx.baseDir, `${workload.metadata.name}-`));
+    this.dir = fs.mkdtempSync(
+      path.join(ctx.baseDir, `${workload.metadata.name}-`),
+    );
     this.spec = workload.spec.template.spec;
     ctx.api.onChange((kind, name) => this.refresh(kind, name));
   }
@@ -72,9 +80,13 @@ export class Pod {
 
   private sources() {
     return {
-      get: (kind: 'ConfigMap' | 'Secret', name: string) => this.ctx.api.get(kind, name),
+      get: (kind: 'ConfigMap' | 'Secret', name: string) =>
+        this.ctx.api.get(kind, name),
       field: (p: string) => this.field(p),
-      serviceAccountToken: () => (this.saToken ??= this.ctx.api.tokenFor(this.spec.serviceAccountName ?? 'default')),
+      serviceAccountToken: () =>
+        (this.saToken ??= this.ctx.api.tokenFor(
+          this.spec.serviceAccountName ?? 'default',
+        )),
     };
   }
 
@@ -94,9 +106,15 @@ export class Pod {
           break;
         } catch (err) {
           if (!(err instanceof VolumeNotReady)) throw err;
-          if (err.message !== last) this.ctx.say(`${this.name}: waiting for volume ${volume.name}: ${err.message}`);
+          if (err.message !== last)
+            this.ctx.say(
+              `${this.name}: waiting for volume ${volume.name}: ${err.message}`,
+            );
           last = err.message;
-          if (Date.now() > this.ctx.deadline || this.stopped) throw new PodFailure(`${this.name}: MountVolume.SetUp failed for volume "${volume.name}": ${err.message}`);
+          if (Date.now() > this.ctx.deadline || this.stopped)
+            throw new PodFailure(
+              `${this.name}: MountVolume.SetUp failed for volume "${volume.name}": ${err.message}`,
+            );
           await delay(200);
         }
       }
@@ -106,11 +124,22 @@ export class Pod {
 
   private write(volume: Volume, dir: string): void {
     const payload = volumePayload(volume, this.sources());
-    if (!payload) throw new Error(`${this.name}: volume ${volume.name} has a type this run does not support`);
+    if (!payload)
+      throw new Error(
+        `${this.name}: volume ${volume.name} has a type this run does not support`,
+      );
     if (volume.configMap) {
       for (const [rel, file] of payload) {
         const text = file.content.toString('utf8');
-        payload.set(rel, { ...file, content: Buffer.from(this.ctx.network.rewriteText(text, `${this.name} configMap ${volume.configMap.name}/${rel}`)) });
+        payload.set(rel, {
+          ...file,
+          content: Buffer.from(
+            this.ctx.network.rewriteText(
+              text,
+              `${this.name} configMap ${volume.configMap.name}/${rel}`,
+            ),
+          ),
+        });
       }
     }
     writeAtomically(dir, payload);
@@ -123,14 +152,21 @@ export class Pod {
       const dir = this.volumeDirs.get(volume.name);
       const refs = [
         volume.secret && kind === 'Secret' && volume.secret.secretName === name,
-        volume.configMap && kind === 'ConfigMap' && volume.configMap.name === name,
-        volume.projected?.sources.some((s) => (kind === 'Secret' ? s.secret?.name : s.configMap?.name) === name),
+        volume.configMap &&
+          kind === 'ConfigMap' &&
+          volume.configMap.name === name,
+        volume.projected?.sources.some(
+          (s) =>
+            (kind === 'Secret' ? s.secret?.name : s.configMap?.name) === name,
+        ),
       ];
       if (!dir || !refs.some(Boolean)) continue;
       try {
         this.write(volume, dir);
       } catch (err) {
-        this.ctx.say(`${this.name}: volume ${volume.name} not refreshed: ${(err as Error).message}`);
+        this.ctx.say(
+          `${this.name}: volume ${volume.name} not refreshed: ${(err as Error).message}`,
+        );
       }
     }
   }
@@ -140,7 +176,10 @@ export class Pod {
     const list: Array<[string, string]> = [];
     for (const m of container.volumeMounts ?? []) {
       const base = this.volumeDirs.get(m.name);
-      if (!base) throw new PodFailure(`${this.name}/${container.name}: volumeMount ${m.name} has no volume`);
+      if (!base)
+        throw new PodFailure(
+          `${this.name}/${container.name}: volumeMount ${m.name} has no volume`,
+        );
       const host = m.subPath ? path.join(base, m.subPath) : base;
       fs.mkdirSync(host, { recursive: true });
       list.push([m.mountPath.replace(/\/+$/, ''), host]);
@@ -154,8 +193,18 @@ export class Pod {
     const mounts = this.mounts(container);
     // One pass over every mount (longest first), so a host path already substituted is never mapped again.
     const byPath = new Map(mounts);
-    const re = new RegExp(`(^|[^A-Za-z0-9._/-])(${mounts.map(([m]) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})(?=$|[^A-Za-z0-9._-])`, 'g');
-    const mapPaths = (s: string) => (mounts.length === 0 ? s : s.replace(re, (_all, pre: string, from: string) => `${pre}${byPath.get(from) as string}`));
+    const re = new RegExp(
+      `(^|[^A-Za-z0-9._/-])(${mounts.map(([m]) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})(?=$|[^A-Za-z0-9._-])`,
+      'g',
+    );
+    const mapPaths = (s: string) =>
+      mounts.length === 0
+        ? s
+        : s.replace(
+            re,
+            (_all, pre: string, from: string) =>
+              `${pre}${byPath.get(from) as string}`,
+          );
     const image = imageConfig(container.image, this.ctx.repoRoot);
     const kubelet = {
       KUBERNETES_SERVICE_HOST: '127.0.0.1',
@@ -164,17 +213,32 @@ export class Pod {
       KUBERNETES_PORT: `tcp://127.0.0.1:${this.ctx.api.port}`,
     };
     const env = containerEnv(container, this.sources(), kubelet);
-    const argv = containerArgv(image, expandArgv(container.command, env), expandArgv(container.args, env));
+    const argv = containerArgv(
+      image,
+      expandArgv(container.command, env),
+      expandArgv(container.args, env),
+    );
     const wl = this.workload.metadata.name;
-    const merged = this.ctx.network.rewriteEnv({ ...image.env, ...env }, wl, container);
-    const finalEnv: Record<string, string> = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOSTNAME: this.name };
+    const merged = this.ctx.network.rewriteEnv(
+      { ...image.env, ...env },
+      wl,
+      container,
+    );
+    const finalEnv: Record<string, string> = {
+      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+      HOSTNAME: this.name,
+    };
     for (const [k, v] of Object.entries(merged)) finalEnv[k] = mapPaths(v);
     const cwd = mapPaths(container.workingDir ?? image.workdir);
     return launchFor({
       repoRoot: this.ctx.repoRoot,
       workload: wl,
       container,
-      argv: argv.map((a) => mapPaths(this.ctx.network.rewriteText(a, `${wl}/${container.name} argv`))),
+      argv: argv.map((a) =>
+        mapPaths(
+          this.ctx.network.rewriteText(a, `${wl}/${container.name} argv`),
+        ),
+      ),
       env: finalEnv,
       cwd: fs.existsSync(cwd) ? cwd : this.dir,
       hostPath: (p) => mapPaths(p),
@@ -194,7 +258,10 @@ export class Pod {
         break;
       } catch (err) {
         if (!(err instanceof ContainerConfigError)) throw err;
-        if (Date.now() > this.ctx.deadline) throw new PodFailure(`${this.name}/${container.name}: CreateContainerConfigError: ${err.message}`);
+        if (Date.now() > this.ctx.deadline)
+          throw new PodFailure(
+            `${this.name}/${container.name}: CreateContainerConfigError: ${err.message}`,
+          );
         await delay(200);
       }
     }
@@ -204,25 +271,40 @@ export class Pod {
     this.starts.set(container.name, n);
     const logFile = path.join(this.dir, `${container.name}.${n}.log`);
     this.containerLogs.set(container.name, logFile);
-    const proc = startProcess(launch.file, launch.args, { cwd: launch.cwd, env: launch.env, logFile });
+    const proc = startProcess(launch.file, launch.args, {
+      cwd: launch.cwd,
+      env: launch.env,
+      logFile,
+    });
     this.ctx.procs.add(proc);
     this.running.set(container.name, proc);
     return proc;
   }
 
   /** Runs a container to completion, restarting it on failure; resolves with the failures it took. */
-  async runToCompletion(container: Container, failuresLeft: () => number, onFailure: () => void): Promise<void> {
+  async runToCompletion(
+    container: Container,
+    failuresLeft: () => number,
+    onFailure: () => void,
+  ): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       const proc = await this.start(container);
       const code = await proc.exited;
       this.ctx.procs.delete(proc);
       if (code === 0) return;
       onFailure();
-      this.ctx.say(`${this.name}/${container.name} exited ${code}:\n${indent(tail(proc.logFile, 3))}`);
+      this.ctx.say(
+        `${this.name}/${container.name} exited ${code}:\n${indent(tail(proc.logFile, 3))}`,
+      );
       if (failuresLeft() < 0 || this.stopped) {
-        throw new PodFailure(`${this.name}/${container.name} failed (exit ${code}) and the Job's backoffLimit is reached; its last output:\n${indent(tail(proc.logFile, 12))}`);
+        throw new PodFailure(
+          `${this.name}/${container.name} failed (exit ${code}) and the Job's backoffLimit is reached; its last output:\n${indent(tail(proc.logFile, 12))}`,
+        );
       }
-      if (Date.now() > this.ctx.deadline) throw new PodFailure(`${this.name}/${container.name} still failing at the deadline:\n${indent(tail(proc.logFile, 12))}`);
+      if (Date.now() > this.ctx.deadline)
+        throw new PodFailure(
+          `${this.name}/${container.name} still failing at the deadline:\n${indent(tail(proc.logFile, 12))}`,
+        );
       await delay(Math.min(BACKOFF_START_MS * 2 ** attempt, BACKOFF_MAX_MS));
     }
   }
@@ -235,15 +317,22 @@ export class Pod {
         const code = await proc.exited;
         this.ctx.procs.delete(proc);
         if (this.stopped) return;
-        this.ctx.say(`${this.name}/${container.name} exited ${code} (restart ${restarts + 1}):\n${indent(tail(proc.logFile, 6))}`);
+        this.ctx.say(
+          `${this.name}/${container.name} exited ${code} (restart ${restarts + 1}):\n${indent(tail(proc.logFile, 6))}`,
+        );
         if (restarts + 1 >= MAX_RESTARTS || Date.now() > this.ctx.deadline) {
-          this.crashLoop.set(container.name, `${this.name}/${container.name} keeps exiting (CrashLoopBackOff, ${restarts + 1} starts); its last output:\n${indent(tail(proc.logFile, 12))}`);
+          this.crashLoop.set(
+            container.name,
+            `${this.name}/${container.name} keeps exiting (CrashLoopBackOff, ${restarts + 1} starts); its last output:\n${indent(tail(proc.logFile, 12))}`,
+          );
           return;
         }
         await delay(Math.min(BACKOFF_START_MS * 2 ** restarts, BACKOFF_MAX_MS));
       }
     };
-    void loop().catch((err: Error) => this.ctx.say(`${this.name}/${container.name}: ${err.message}`));
+    void loop().catch((err: Error) =>
+      this.ctx.say(`${this.name}/${container.name}: ${err.message}`),
+    );
   }
 
   /** Polls the container's readinessProbe (or the stand-in's replacement) until it succeeds. */
@@ -253,8 +342,15 @@ export class Pod {
     const probe = override?.probe ?? container.readinessProbe;
     const get = probe?.httpGet;
     if (!get) return;
-    if (override) this.ctx.say(`${this.name}/${container.name}: ${override.why}`);
-    const port = override?.port ?? this.ctx.network.probePort(this.workload.metadata.name, container, get.port);
+    if (override)
+      this.ctx.say(`${this.name}/${container.name}: ${override.why}`);
+    const port =
+      override?.port ??
+      this.ctx.network.probePort(
+        this.workload.metadata.name,
+        container,
+        get.port,
+      );
     const url = `${(get.scheme ?? 'HTTP').toLowerCase()}://127.0.0.1:${port}${get.path ?? '/'}`;
     for (;;) {
       if (await probeOnce(url, { anyStatus: override?.anyStatus })) return;
@@ -262,7 +358,9 @@ export class Pod {
       if (crashed) throw new PodFailure(crashed);
       const proc = this.running.get(container.name);
       if (Date.now() > this.ctx.deadline) {
-        throw new PodFailure(`${this.name}/${container.name} not ready at ${get.path} (port ${get.port} → ${url}) by the deadline; its log:\n${indent(tail(proc?.logFile ?? '', 15))}`);
+        throw new PodFailure(
+          `${this.name}/${container.name} not ready at ${get.path} (port ${get.port} → ${url}) by the deadline; its log:\n${indent(tail(proc?.logFile ?? '', 15))}`,
+        );
       }
       await delay(250);
     }

@@ -21,42 +21,98 @@ export class VolumeNotReady extends Error {}
  * the listed `items` (a missing listed key is an error unless the source is optional), each with
  * its item mode or the volume's defaultMode (0644 when unset).
  */
-export function volumePayload(volume: Volume, sources: VolumeSources): Payload | undefined {
+export function volumePayload(
+  volume: Volume,
+  sources: VolumeSources,
+): Payload | undefined {
   const payload: Payload = new Map();
-  const fromData = (kind: 'ConfigMap' | 'Secret', name: string, items: KeyToPath[] | undefined, optional: boolean | undefined, defaultMode: number) => {
+  const fromData = (
+    kind: 'ConfigMap' | 'Secret',
+    name: string,
+    items: KeyToPath[] | undefined,
+    optional: boolean | undefined,
+    defaultMode: number,
+  ) => {
     const obj = sources.get(kind, name);
     if (!obj) {
       if (optional) return;
       throw new VolumeNotReady(`${kind.toLowerCase()} "${name}" not found`);
     }
-    const data = kind === 'Secret' ? rawSecretData(obj) : Object.fromEntries(Object.entries(dataOf(obj)).map(([k, v]) => [k, Buffer.from(v, 'utf8')]));
+    const data =
+      kind === 'Secret'
+        ? rawSecretData(obj)
+        : Object.fromEntries(
+            Object.entries(dataOf(obj)).map(([k, v]) => [
+              k,
+              Buffer.from(v, 'utf8'),
+            ]),
+          );
     if (!items || items.length === 0) {
-      for (const [k, v] of Object.entries(data)) payload.set(k, { content: v, mode: defaultMode });
+      for (const [k, v] of Object.entries(data))
+        payload.set(k, { content: v, mode: defaultMode });
       return;
     }
     for (const item of items) {
       const content = data[item.key];
       if (content === undefined) {
         if (optional) continue;
-        throw new VolumeNotReady(`configmap/secret "${name}": references non-existent ${kind.toLowerCase()} key: ${item.key}`);
+        throw new VolumeNotReady(
+          `configmap/secret "${name}": references non-existent ${kind.toLowerCase()} key: ${item.key}`,
+        );
       }
       payload.set(item.path, { content, mode: item.mode ?? defaultMode });
     }
   };
   if (volume.secret) {
-    fromData('Secret', volume.secret.secretName, volume.secret.items, volume.secret.optional, volume.secret.defaultMode ?? 0o644);
+    fromData(
+      'Secret',
+      volume.secret.secretName,
+      volume.secret.items,
+      volume.secret.optional,
+      volume.secret.defaultMode ?? 0o644,
+    );
   } else if (volume.configMap) {
-    fromData('ConfigMap', volume.configMap.name, volume.configMap.items, volume.configMap.optional, volume.configMap.defaultMode ?? 0o644);
+    fromData(
+      'ConfigMap',
+      volume.configMap.name,
+      volume.configMap.items,
+      volume.configMap.optional,
+      volume.configMap.defaultMode ?? 0o644,
+    );
   } else if (volume.projected) {
     const mode = volume.projected.defaultMode ?? 0o644;
     for (const source of volume.projected.sources) {
-      if (source.configMap) fromData('ConfigMap', source.configMap.name, source.configMap.items, source.configMap.optional, mode);
-      if (source.secret) fromData('Secret', source.secret.name, source.secret.items, source.secret.optional, mode);
-      if (source.serviceAccountToken) payload.set(source.serviceAccountToken.path, { content: Buffer.from(sources.serviceAccountToken()), mode });
+      if (source.configMap)
+        fromData(
+          'ConfigMap',
+          source.configMap.name,
+          source.configMap.items,
+          source.configMap.optional,
+          mode,
+        );
+      if (source.secret)
+        fromData(
+          'Secret',
+          source.secret.name,
+          source.secret.items,
+          source.secret.optional,
+          mode,
+        );
+      if (source.serviceAccountToken)
+        payload.set(source.serviceAccountToken.path, {
+          content: Buffer.from(sources.serviceAccountToken()),
+          mode,
+        });
       for (const item of source.downwardAPI?.items ?? []) {
-        const value = item.fieldRef ? sources.field(item.fieldRef.fieldPath) : undefined;
-        if (value === undefined) throw new Error(`downwardAPI item ${item.path}: unsupported field`);
-        payload.set(item.path, { content: Buffer.from(value), mode: item.mode ?? mode });
+        const value = item.fieldRef
+          ? sources.field(item.fieldRef.fieldPath)
+          : undefined;
+        if (value === undefined)
+          throw new Error(`downwardAPI item ${item.path}: unsupported field`);
+        payload.set(item.path, {
+          content: Buffer.from(value),
+          mode: item.mode ?? mode,
+        });
       }
     }
   } else {
@@ -66,7 +122,12 @@ export function volumePayload(volume: Volume, sources: VolumeSources): Payload |
 }
 
 function rawSecretData(obj: DataObject): Record<string, Buffer> {
-  return Object.fromEntries(Object.entries(obj.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')]));
+  return Object.fromEntries(
+    Object.entries(obj.data ?? {}).map(([k, v]) => [
+      k,
+      Buffer.from(v, 'base64'),
+    ]),
+  );
 }
 
 let generation = 0;
@@ -89,7 +150,9 @@ export function writeAtomically(dir: string, payload: Payload): void {
     fs.chmodSync(target, file.mode);
   }
   const dataLink = path.join(dir, '..data');
-  const previous = fs.existsSync(dataLink) ? fs.readlinkSync(dataLink) : undefined;
+  const previous = fs.existsSync(dataLink)
+    ? fs.readlinkSync(dataLink)
+    : undefined;
   const tmpLink = path.join(dir, '..data_tmp');
   fs.rmSync(tmpLink, { force: true });
   fs.symlinkSync(stamp, tmpLink);
@@ -100,7 +163,9 @@ export function writeAtomically(dir: string, payload: Payload): void {
     if (!fs.existsSync(link)) fs.symlinkSync(path.join('..data', name), link);
   }
   for (const name of fs.readdirSync(dir)) {
-    if (!name.startsWith('..') && !wanted.has(name)) fs.rmSync(path.join(dir, name), { force: true });
+    if (!name.startsWith('..') && !wanted.has(name))
+      fs.rmSync(path.join(dir, name), { force: true });
   }
-  if (previous) fs.rmSync(path.join(dir, previous), { recursive: true, force: true });
+  if (previous)
+    fs.rmSync(path.join(dir, previous), { recursive: true, force: true });
 }

@@ -10,7 +10,10 @@ interface Reply {
 }
 
 async function send(url: string, init: RequestInit): Promise<Reply> {
-  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
+  const res = await fetch(url, {
+    ...init,
+    signal: AbortSignal.timeout(10_000),
+  });
   return { status: res.status, headers: res.headers, text: await res.text() };
 }
 
@@ -29,8 +32,12 @@ function expectWellFormed(reply: Reply): void {
   }
   // Problem JSON from the agent, {message}/{error_msg} from the gateway (APISIX), {errors} from Vault.
   const body = JSON.parse(reply.text) as Record<string, unknown>;
-  if (reply.status >= 400) expect(['code', 'message', 'error_msg', 'errors'].some((k) => k in body)).toBe(true);
-  if (reply.headers.get('content-type')?.startsWith('application/problem+json')) expect(body['status']).toBe(reply.status);
+  if (reply.status >= 400)
+    expect(
+      ['code', 'message', 'error_msg', 'errors'].some((k) => k in body),
+    ).toBe(true);
+  if (reply.headers.get('content-type')?.startsWith('application/problem+json'))
+    expect(body['status']).toBe(reply.status);
 }
 
 const segment = fc.oneof(
@@ -41,7 +48,16 @@ const segment = fc.oneof(
       return 'x';
     }
   }),
-  fc.constantFrom('..', '%2e%2e', '..%2F..%2Fsys%2Fhealth', '%c0%ae', '%00', '%', 'a/../../b', 'a'.repeat(2000)),
+  fc.constantFrom(
+    '..',
+    '%2e%2e',
+    '..%2F..%2Fsys%2Fhealth',
+    '%c0%ae',
+    '%00',
+    '%',
+    'a/../../b',
+    'a'.repeat(2000),
+  ),
   fc.uuid(),
 );
 
@@ -50,7 +66,14 @@ describe('hostile input through the real gateway (phase 3)', () => {
   let jwt: string;
 
   beforeAll(async () => {
-    platform = await startTestPlatform(3, { env: { gateway: { GATEWAY_RATE_LIMIT_COUNT: '100000', GATEWAY_LOGIN_RATE_LIMIT_COUNT: '100000' } } });
+    platform = await startTestPlatform(3, {
+      env: {
+        gateway: {
+          GATEWAY_RATE_LIMIT_COUNT: '100000',
+          GATEWAY_LOGIN_RATE_LIMIT_COUNT: '100000',
+        },
+      },
+    });
     jwt = await tenantJwt(platform);
   });
   afterAll(async () => {
@@ -61,17 +84,44 @@ describe('hostile input through the real gateway (phase 3)', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH'),
-        fc.constantFrom('/keys/{p}', '/keys/{p}/sign', '/secrets/{p}', '/secrets/{p}/{p}', '/wallets/{p}', '/{p}', '/keys', '/secrets'),
+        fc.constantFrom(
+          '/keys/{p}',
+          '/keys/{p}/sign',
+          '/secrets/{p}',
+          '/secrets/{p}/{p}',
+          '/wallets/{p}',
+          '/{p}',
+          '/keys',
+          '/secrets',
+        ),
         fc.array(segment, { minLength: 2, maxLength: 2 }),
-        fc.option(fc.oneof(fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v) ?? 'null'), fc.string({ unit: 'binary', maxLength: 100 }))),
+        fc.option(
+          fc.oneof(
+            fc
+              .jsonValue({ maxDepth: 2 })
+              .map((v) => JSON.stringify(v) ?? 'null'),
+            fc.string({ unit: 'binary', maxLength: 100 }),
+          ),
+        ),
         fc.constantFrom('jwt', 'none', 'garbage'),
         async (method, template, params, body, auth) => {
           let i = 0;
           const path = template.replace(/\{p\}/g, () => params[i++] ?? 'x');
-          const headers: Record<string, string> = { apikey: platform.apiKey, 'content-type': 'application/json' };
-          if (auth !== 'none') headers['authorization'] = `Bearer ${auth === 'jwt' ? jwt : 'a.b.c'}`;
+          const headers: Record<string, string> = {
+            apikey: platform.apiKey,
+            'content-type': 'application/json',
+          };
+          if (auth !== 'none')
+            headers['authorization'] =
+              `Bearer ${auth === 'jwt' ? jwt : 'a.b.c'}`;
           const hasBody = body !== null && method !== 'GET';
-          expectWellFormed(await send(`${platform.urls.gateway}/cloud-agent${path}`, { method, headers, body: hasBody ? body : undefined }));
+          expectWellFormed(
+            await send(`${platform.urls.gateway}/cloud-agent${path}`, {
+              method,
+              headers,
+              body: hasBody ? body : undefined,
+            }),
+          );
         },
       ),
       { numRuns: 60 },
@@ -80,9 +130,22 @@ describe('hostile input through the real gateway (phase 3)', () => {
 
   it('never answers 5xx to random user names and bodies on the login route', async () => {
     await fc.assert(
-      fc.asyncProperty(segment, fc.oneof(fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v) ?? 'null'), fc.string({ maxLength: 100 })), async (user, body) => {
-        expectWellFormed(await send(`${platform.urls.gateway}/auth/login/${user}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }));
-      }),
+      fc.asyncProperty(
+        segment,
+        fc.oneof(
+          fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v) ?? 'null'),
+          fc.string({ maxLength: 100 }),
+        ),
+        async (user, body) => {
+          expectWellFormed(
+            await send(`${platform.urls.gateway}/auth/login/${user}`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body,
+            }),
+          );
+        },
+      ),
       { numRuns: 30 },
     );
   });
@@ -97,27 +160,57 @@ describe('hostile input through the real gateway (phase 3)', () => {
     '/cloud-agent/%2e%2e/cloud-agent/_system/metrics',
   ])('does not let %s reach anything but its own route', async (path) => {
     const method = path.startsWith('/auth/login') ? 'POST' : 'GET';
-    const reply = await send(`${platform.urls.gateway}${path}`, { method, headers: { apikey: platform.apiKey, 'content-type': 'application/json' }, body: method === 'POST' ? '{}' : undefined });
+    const reply = await send(`${platform.urls.gateway}${path}`, {
+      method,
+      headers: { apikey: platform.apiKey, 'content-type': 'application/json' },
+      body: method === 'POST' ? '{}' : undefined,
+    });
     expect(reply.status).toBeGreaterThanOrEqual(400);
     expect(reply.status).toBeLessThan(500);
-    expect(reply.text).not.toMatch(/"initialized"|"sealed"|process_cpu|"secret\/"/);
+    expect(reply.text).not.toMatch(
+      /"initialized"|"sealed"|process_cpu|"secret\/"/,
+    );
   });
 
   it('answers huge headers with a 4xx and keeps serving', async () => {
-    const reply = await send(`${platform.urls.gateway}/cloud-agent/secrets`, { headers: { apikey: platform.apiKey, authorization: `Bearer ${jwt}`, 'x-filler': 'a'.repeat(40_000) } });
+    const reply = await send(`${platform.urls.gateway}/cloud-agent/secrets`, {
+      headers: {
+        apikey: platform.apiKey,
+        authorization: `Bearer ${jwt}`,
+        'x-filler': 'a'.repeat(40_000),
+      },
+    });
     expect(reply.status).toBeGreaterThanOrEqual(400);
     expect(reply.status).toBeLessThan(500);
-    expect((await send(`${platform.urls.gateway}/cloud-agent/secrets`, { headers: { apikey: platform.apiKey, authorization: `Bearer ${jwt}` } })).status).toBe(200);
+    expect(
+      (
+        await send(`${platform.urls.gateway}/cloud-agent/secrets`, {
+          headers: { apikey: platform.apiKey, authorization: `Bearer ${jwt}` },
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it('sends API security headers and no X-Powered-By or stack from the agent and the wallet', async () => {
-    for (const url of [`${platform.urls.gateway}/cloud-agent/secrets`, `${platform.urls.gateway}/cloud-agent/secrets/missing`, `${platform.urls.gateway}/cloud-agent/nope`]) {
-      const reply = await send(url, { headers: { apikey: platform.apiKey, authorization: `Bearer ${jwt}` } });
+    for (const url of [
+      `${platform.urls.gateway}/cloud-agent/secrets`,
+      `${platform.urls.gateway}/cloud-agent/secrets/missing`,
+      `${platform.urls.gateway}/cloud-agent/nope`,
+    ]) {
+      const reply = await send(url, {
+        headers: { apikey: platform.apiKey, authorization: `Bearer ${jwt}` },
+      });
       expect(reply.headers.get('x-powered-by')).toBeNull();
       expect(reply.headers.get('x-content-type-options')).toBe('nosniff');
-      expect(reply.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
-      expect(reply.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
-      expect(reply.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
+      expect(reply.headers.get('content-security-policy')).toMatch(
+        /default-src 'none'/,
+      );
+      expect(reply.headers.get('content-security-policy')).toMatch(
+        /frame-ancestors 'none'/,
+      );
+      expect(reply.headers.get('strict-transport-security')).toMatch(
+        /max-age=\d+/,
+      );
       expect(reply.headers.get('referrer-policy')).toBe('no-referrer');
       expect(reply.text).not.toMatch(/\n\s+at /);
     }
@@ -127,7 +220,10 @@ describe('hostile input through the real gateway (phase 3)', () => {
       expect(reply.headers.get('x-content-type-options')).toBe('nosniff');
       expect(reply.text).not.toMatch(/\n\s+at /);
     }
-    const gatewayOwn = await send(`${platform.urls.gateway}/cloud-agent/secrets`, { headers: { apikey: 'wrong' } });
+    const gatewayOwn = await send(
+      `${platform.urls.gateway}/cloud-agent/secrets`,
+      { headers: { apikey: 'wrong' } },
+    );
     expect(gatewayOwn.status).toBe(401);
     expect(gatewayOwn.headers.get('x-powered-by')).toBeNull();
   });

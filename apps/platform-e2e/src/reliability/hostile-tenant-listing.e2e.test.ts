@@ -14,7 +14,8 @@ const LISTINGS = 13;
 // old code measured in the hundreds.
 const MAX_SLOWDOWN = 8;
 
-const deepName = (i: number) => `t${i}/${Array.from({ length: 14 }, (_, d) => `s${d}`).join('/')}/leaf`;
+const deepName = (i: number) =>
+  `t${i}/${Array.from({ length: 14 }, (_, d) => `s${d}`).join('/')}/leaf`;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -32,11 +33,27 @@ describe('attack 2: listings that cost thousands of Vault calls (phase 4)', () =
     [alice, bob] = [await tenantJwt(platform, 0), await tenantJwt(platform, 1)];
     for (let i = 0; i < SECRETS; i += 10) {
       const writes = await Promise.all(
-        Array.from({ length: Math.min(10, SECRETS - i) }, (_, k) => agentCall(platform, alice, { method: 'PUT', path: `/secrets/${deepName(i + k)}`, body: { value: 'v' } })),
+        Array.from({ length: Math.min(10, SECRETS - i) }, (_, k) =>
+          agentCall(platform, alice, {
+            method: 'PUT',
+            path: `/secrets/${deepName(i + k)}`,
+            body: { value: 'v' },
+          }),
+        ),
       );
-      for (const w of writes) if (w.status !== 200) throw new Error(`setup write failed: HTTP ${w.status}`);
+      for (const w of writes)
+        if (w.status !== 200)
+          throw new Error(`setup write failed: HTTP ${w.status}`);
     }
-    expect((await agentCall(platform, bob, { method: 'PUT', path: '/secrets/probe', body: { value: 'v' } })).status).toBe(200);
+    expect(
+      (
+        await agentCall(platform, bob, {
+          method: 'PUT',
+          path: '/secrets/probe',
+          body: { value: 'v' },
+        })
+      ).status,
+    ).toBe(200);
   }, 180_000);
   afterAll(async () => {
     await platform?.stop();
@@ -62,13 +79,17 @@ describe('attack 2: listings that cost thousands of Vault calls (phase 4)', () =
     const all: string[] = [...page.names];
     let next = page.next;
     for (let n = 0; next !== undefined && n < 1000; n++) {
-      const res = await agentCall(platform, alice, { path: `/secrets?limit=1000&cursor=${next}` });
+      const res = await agentCall(platform, alice, {
+        path: `/secrets?limit=1000&cursor=${next}`,
+      });
       expect(res.status).toBe(200);
       const body = res.body as { names: string[]; next?: string };
       all.push(...body.names);
       next = body.next;
     }
-    expect(all).toEqual(Array.from({ length: SECRETS }, (_, i) => deepName(i)).sort());
+    expect(all).toEqual(
+      Array.from({ length: SECRETS }, (_, i) => deepName(i)).sort(),
+    );
   }, 120_000);
 
   it("keeps another tenant's latency within a factor while listings burst and are abandoned", async () => {
@@ -76,12 +97,16 @@ describe('attack 2: listings that cost thousands of Vault calls (phase 4)', () =
     const before = median(await bobLatencies(15));
     // The burst: unpaginated listings, each abandoned by its client after 300 ms (the client or
     // the gateway giving up); their work must stop, not run on in the wallet and Vault.
-    const burst = Array.from({ length: LISTINGS }, () => agentCall(platform, alice, { path: '/secrets', timeoutMs: 300 }));
+    const burst = Array.from({ length: LISTINGS }, () =>
+      agentCall(platform, alice, { path: '/secrets', timeoutMs: 300 }),
+    );
     const during = await bobLatencies(10);
     await Promise.all(burst);
     const after = await bobLatencies(15);
     const ratio = median([...during, ...after]) / Math.max(before, 10);
-    process.stdout.write(`bob's median read: before ${before} ms, during+after ${median([...during, ...after])} ms (x${ratio.toFixed(1)})\n`);
+    process.stdout.write(
+      `bob's median read: before ${before} ms, during+after ${median([...during, ...after])} ms (x${ratio.toFixed(1)})\n`,
+    );
     expect(ratio).toBeLessThan(MAX_SLOWDOWN);
   }, 120_000);
 });

@@ -1,6 +1,15 @@
 import type { Platform } from '@secret-flows/cli';
 import { startTestPlatform } from '../support/platform';
-import { agentCall, freePort, startDelayProxy, startLoad, tenantJwt, waitFor, approleTokenAccessors, type Outcome } from './support/faults';
+import {
+  agentCall,
+  freePort,
+  startDelayProxy,
+  startLoad,
+  tenantJwt,
+  waitFor,
+  approleTokenAccessors,
+  type Outcome,
+} from './support/faults';
 
 const WALLET_TIMEOUT_MS = 2000;
 const VAULT_TIMEOUT_MS = 1000;
@@ -18,7 +27,11 @@ function timedLoad(workers: number, call: () => Promise<Outcome>) {
 }
 
 /** Sends SIGTERM to a service during load; returns the exit code, the time to exit and the in-flight outcomes. */
-async function sigtermUnderLoad(platform: Platform, name: 'wallet' | 'agent' | 'gateway', call: () => Promise<Outcome>) {
+async function sigtermUnderLoad(
+  platform: Platform,
+  name: 'wallet' | 'agent' | 'gateway',
+  call: () => Promise<Outcome>,
+) {
   const proc = platform.processes[name];
   if (!proc?.pid) throw new Error(`${name} is not running`);
   const load = timedLoad(6, call);
@@ -31,7 +44,9 @@ async function sigtermUnderLoad(platform: Platform, name: 'wallet' | 'agent' | '
   const exitMs = Date.now() - signalledAt;
   const outcomes = await load.stop();
   // Requests that had certainly reached the service before the signal (a 50 ms head start on loopback).
-  const inFlight = outcomes.filter((o) => o.startedAt < signalledAt - 50 && o.endedAt > signalledAt);
+  const inFlight = outcomes.filter(
+    (o) => o.startedAt < signalledAt - 50 && o.endedAt > signalledAt,
+  );
   return { code, exitMs, inFlight, outcomes };
 }
 
@@ -41,19 +56,35 @@ describe('slow Vault and graceful shutdown (phase 3, a delay proxy between walle
   let jwt: string;
 
   beforeAll(async () => {
-    const ports = { vault: await freePort(), wallet: await freePort(), agent: await freePort(), gateway: await freePort() };
+    const ports = {
+      vault: await freePort(),
+      wallet: await freePort(),
+      agent: await freePort(),
+      gateway: await freePort(),
+    };
     proxy = await startDelayProxy(ports.vault);
     platform = await startTestPlatform(3, {
       ports,
       ephemeralPorts: false,
       env: {
-        wallet: { VAULT_ADDR: `http://127.0.0.1:${proxy.port}`, VAULT_TIMEOUT_MS: String(VAULT_TIMEOUT_MS) },
+        wallet: {
+          VAULT_ADDR: `http://127.0.0.1:${proxy.port}`,
+          VAULT_TIMEOUT_MS: String(VAULT_TIMEOUT_MS),
+        },
         agent: { WALLET_TIMEOUT_MS: String(WALLET_TIMEOUT_MS) },
         gateway: { GATEWAY_RATE_LIMIT_COUNT: '100000' },
       },
     });
     jwt = await tenantJwt(platform);
-    expect((await agentCall(platform, jwt, { method: 'PUT', path: '/secrets/seeded', body: { value: 'v1' } })).status).toBe(200);
+    expect(
+      (
+        await agentCall(platform, jwt, {
+          method: 'PUT',
+          path: '/secrets/seeded',
+          body: { value: 'v1' },
+        })
+      ).status,
+    ).toBe(200);
   });
   afterAll(async () => {
     await platform?.stop();
@@ -62,7 +93,11 @@ describe('slow Vault and graceful shutdown (phase 3, a delay proxy between walle
 
   it('answers 503 with Retry-After within the configured timeout when Vault is slower than the timeout', async () => {
     proxy.setDelayMs(4000);
-    const results = await Promise.all(Array.from({ length: 4 }, () => agentCall(platform, jwt, { path: '/secrets/seeded' })));
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        agentCall(platform, jwt, { path: '/secrets/seeded' }),
+      ),
+    );
     proxy.setDelayMs(0);
     for (const res of results) {
       expect(res.status).toBe(503);
@@ -71,21 +106,32 @@ describe('slow Vault and graceful shutdown (phase 3, a delay proxy between walle
       expect(res.ms).toBeGreaterThanOrEqual(VAULT_TIMEOUT_MS);
       expect(res.ms).toBeLessThan(WALLET_TIMEOUT_MS + MARGIN_MS);
     }
-    await waitFor(async () => (await agentCall(platform, jwt, { path: '/secrets/seeded' })).status === 200, 10_000);
+    await waitFor(
+      async () =>
+        (await agentCall(platform, jwt, { path: '/secrets/seeded' })).status ===
+        200,
+      10_000,
+    );
   });
 
   it('wallet on SIGTERM under load: finishes in-flight requests, revokes its Vault token and exits 0 within 10 s', async () => {
     const before = await approleTokenAccessors(platform);
     expect(before.length).toBeGreaterThan(0);
     proxy.setDelayMs(150);
-    const { code, exitMs, inFlight, outcomes } = await sigtermUnderLoad(platform, 'wallet', () => agentCall(platform, jwt, { path: '/secrets/seeded' }));
+    const { code, exitMs, inFlight, outcomes } = await sigtermUnderLoad(
+      platform,
+      'wallet',
+      () => agentCall(platform, jwt, { path: '/secrets/seeded' }),
+    );
     proxy.setDelayMs(0);
     expect(code).toBe(0);
     expect(exitMs).toBeLessThan(10_000);
     expect(inFlight.length).toBeGreaterThan(0);
     expect(inFlight.filter((o) => o.status !== 200)).toEqual([]);
     // Later requests find no wallet: a clean 503 from the agent, never a 500 or a hang.
-    expect(outcomes.filter((o) => o.status !== 200 && o.status !== 503)).toEqual([]);
+    expect(
+      outcomes.filter((o) => o.status !== 200 && o.status !== 503),
+    ).toEqual([]);
     expect(await approleTokenAccessors(platform)).toEqual([]);
     await platform.restart('wallet');
   });
@@ -95,17 +141,38 @@ describe('slow Vault and graceful shutdown (phase 3, a delay proxy between walle
     const viaGateway = async (): Promise<Outcome> => {
       const started = Date.now();
       try {
-        const res = await fetch(`${platform.urls.gateway}/cloud-agent/secrets/seeded`, {
-          headers: { apikey: platform.apiKey, authorization: `Bearer ${jwt}` },
-          signal: AbortSignal.timeout(15_000),
-        });
+        const res = await fetch(
+          `${platform.urls.gateway}/cloud-agent/secrets/seeded`,
+          {
+            headers: {
+              apikey: platform.apiKey,
+              authorization: `Bearer ${jwt}`,
+            },
+            signal: AbortSignal.timeout(15_000),
+          },
+        );
         await res.arrayBuffer();
-        return { status: res.status, ms: Date.now() - started, retryAfter: res.headers.get('retry-after'), contentType: res.headers.get('content-type') };
+        return {
+          status: res.status,
+          ms: Date.now() - started,
+          retryAfter: res.headers.get('retry-after'),
+          contentType: res.headers.get('content-type'),
+        };
       } catch (err) {
-        return { status: 0, ms: Date.now() - started, retryAfter: null, contentType: null, error: (err as Error).name };
+        return {
+          status: 0,
+          ms: Date.now() - started,
+          retryAfter: null,
+          contentType: null,
+          error: (err as Error).name,
+        };
       }
     };
-    const { code, exitMs, inFlight } = await sigtermUnderLoad(platform, 'gateway', viaGateway);
+    const { code, exitMs, inFlight } = await sigtermUnderLoad(
+      platform,
+      'gateway',
+      viaGateway,
+    );
     proxy.setDelayMs(0);
     expect(code).toBe(0);
     expect(exitMs).toBeLessThan(10_000);
@@ -115,7 +182,11 @@ describe('slow Vault and graceful shutdown (phase 3, a delay proxy between walle
 
   it('agent on SIGTERM under load: finishes in-flight requests and exits 0 within 10 s', async () => {
     proxy.setDelayMs(150);
-    const { code, exitMs, inFlight } = await sigtermUnderLoad(platform, 'agent', () => agentCall(platform, jwt, { path: '/secrets/seeded' }));
+    const { code, exitMs, inFlight } = await sigtermUnderLoad(
+      platform,
+      'agent',
+      () => agentCall(platform, jwt, { path: '/secrets/seeded' }),
+    );
     proxy.setDelayMs(0);
     expect(code).toBe(0);
     expect(exitMs).toBeLessThan(10_000);

@@ -18,7 +18,13 @@
  */
 
 /** Vault's logical operations (sdk/logical/request.go). POST/PUT arrive as create or update. */
-export type Operation = 'read' | 'create' | 'update' | 'patch' | 'delete' | 'list';
+export type Operation =
+  | 'read'
+  | 'create'
+  | 'update'
+  | 'patch'
+  | 'delete'
+  | 'list';
 
 /** What the core knows about the caller's token, or null on unauthenticated paths. */
 export interface CallerToken {
@@ -68,7 +74,12 @@ export interface LoginResult {
 
 export type BackendResponse =
   /** 200 envelope with `data` (and optional warnings). */
-  | { kind: 'data'; data: Record<string, unknown>; warnings?: string[]; status?: number }
+  | {
+      kind: 'data';
+      data: Record<string, unknown>;
+      warnings?: string[];
+      status?: number;
+    }
   /** 204, or a 200 envelope with data:null when warnings exist (`status` forces an envelope). */
   | { kind: 'empty'; warnings?: string[]; status?: number }
   /** Login: the core issues the token and answers with `auth`. */
@@ -76,7 +87,12 @@ export type BackendResponse =
   /** Core-internal: an `auth` block for an already-issued token (token create/renew). */
   | { kind: 'auth'; auth: Record<string, unknown>; warnings?: string[] }
   /** Raw answer (KV soft-delete 404s, OIDC well-known, introspect): status + body as-is. */
-  | { kind: 'raw'; status: number; body: unknown; headers?: Record<string, string> };
+  | {
+      kind: 'raw';
+      status: number;
+      body: unknown;
+      headers?: Record<string, string>;
+    };
 
 /** An error the core renders as `{"errors":[message]}` with the given status. */
 export class VaultError extends Error {
@@ -118,7 +134,9 @@ export interface CoreServices {
   /** Token store access (wrapping, token lookups from auth methods). */
   tokens: TokenAccess;
   /** Mount table lookup (accessor of other mounts, e.g. for templating and JWT). */
-  mountByPath(path: string): { path: string; type: string; accessor: string } | undefined;
+  mountByPath(
+    path: string,
+  ): { path: string; type: string; accessor: string } | undefined;
   /** Base address the server is reachable at, e.g. http://127.0.0.1:8200 (OIDC issuer). */
   apiAddress(): string;
 }
@@ -155,16 +173,39 @@ export interface IdentityAccess {
   entityById(id: string): EntityRecord | undefined;
   entityByName(name: string): EntityRecord | undefined;
   listEntities(): EntityRecord[];
-  createEntity(fields: Partial<Omit<EntityRecord, 'id' | 'creationTime' | 'lastUpdateTime'>>): EntityRecord;
-  updateEntity(id: string, fields: Partial<Omit<EntityRecord, 'id' | 'creationTime' | 'lastUpdateTime'>>): EntityRecord;
+  createEntity(
+    fields: Partial<
+      Omit<EntityRecord, 'id' | 'creationTime' | 'lastUpdateTime'>
+    >,
+  ): EntityRecord;
+  updateEntity(
+    id: string,
+    fields: Partial<
+      Omit<EntityRecord, 'id' | 'creationTime' | 'lastUpdateTime'>
+    >,
+  ): EntityRecord;
   /** Deletes the entity, its aliases, and revokes the tokens bound to it. */
   deleteEntity(id: string): void;
   aliasById(id: string): AliasRecord | undefined;
   aliasesOf(entityId: string): AliasRecord[];
   aliasByFactors(mountAccessor: string, name: string): AliasRecord | undefined;
   listAliases(): AliasRecord[];
-  createAlias(fields: { canonicalId: string; mountAccessor: string; name: string; metadata?: Record<string, string>; customMetadata?: Record<string, string> }): AliasRecord;
-  updateAlias(id: string, fields: Partial<Pick<AliasRecord, 'name' | 'canonicalId' | 'mountAccessor' | 'metadata' | 'customMetadata'>>): AliasRecord;
+  createAlias(fields: {
+    canonicalId: string;
+    mountAccessor: string;
+    name: string;
+    metadata?: Record<string, string>;
+    customMetadata?: Record<string, string>;
+  }): AliasRecord;
+  updateAlias(
+    id: string,
+    fields: Partial<
+      Pick<
+        AliasRecord,
+        'name' | 'canonicalId' | 'mountAccessor' | 'metadata' | 'customMetadata'
+      >
+    >,
+  ): AliasRecord;
   deleteAlias(id: string): void;
 }
 
@@ -200,7 +241,10 @@ export interface Backend {
    * Optional, auth methods with user lockout (userpass, approle): the alias name a login
    * request is for, before it is handled (Vault's alias lookahead); undefined = not a login.
    */
-  loginAliasLookahead?(path: string, data: Record<string, unknown>): string | undefined;
+  loginAliasLookahead?(
+    path: string,
+    data: Record<string, unknown>,
+  ): string | undefined;
   /**
    * Optional: called by token renew for tokens this mount issued. Return the TTLs that apply
    * now (the role's or user's current token_ttl / token_max_ttl), or throw a VaultError to
@@ -208,8 +252,15 @@ export interface Backend {
    * (204, the token is not renewed: userpass when the user is gone). Without it, the TTLs from
    * login apply.
    */
-  renew?(token: { metadata: Record<string, string>; aliasName: string; policies: string[] }): RenewTtls | null | Promise<RenewTtls | null>;
+  renew?(token: {
+    metadata: Record<string, string>;
+    aliasName: string;
+    policies: string[];
+  }): RenewTtls | null | Promise<RenewTtls | null>;
 }
 
 /** Factory signature every engine module exports (one instance per mount). */
-export type BackendFactory = (core: CoreServices, mount: { path: string; accessor: string; options: Record<string, string> }) => Backend;
+export type BackendFactory = (
+  core: CoreServices,
+  mount: { path: string; accessor: string; options: Record<string, string> },
+) => Backend;

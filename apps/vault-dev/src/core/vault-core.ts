@@ -3,7 +3,10 @@
  * instances per mount, and the request pipeline.
  */
 import type { Backend, BackendFactory, CoreServices } from './backend';
-import { createCubbyholeBackend, type CubbyholeState } from './cubbyhole/cubbyhole.backend';
+import {
+  createCubbyholeBackend,
+  type CubbyholeState,
+} from './cubbyhole/cubbyhole.backend';
 import { createAcl, type Acl } from './acl/acl';
 import type { Policy } from './acl/policy';
 import { createPolicyStore } from './acl/policy-store';
@@ -11,7 +14,11 @@ import type { CoreInternals } from './core-internals';
 import type { Reply } from './http/reply';
 import type { VaultRequest } from './http/vault-request';
 import { createIdentityStore } from './identity/identity-store';
-import { createMountTable, MOUNT_ALIASES, newMountEntry } from './mounts/mount-table';
+import {
+  createMountTable,
+  MOUNT_ALIASES,
+  newMountEntry,
+} from './mounts/mount-table';
 import { createRequestPipeline } from './request-pipeline';
 import type { Persistence } from './state/persistence';
 import type { MountEntry, VaultState } from './state/vault-state';
@@ -37,15 +44,57 @@ export interface VaultCore {
 }
 
 /** A fresh state like `vault server -dev`: KV v2 at secret/, token auth, identity, sys. */
-export function initialState(rootTokenId: string, factories: Record<string, BackendFactory>): VaultState {
+export function initialState(
+  rootTokenId: string,
+  factories: Record<string, BackendFactory>,
+): VaultState {
   const mounts: MountEntry[] = [
-    newMountEntry({ path: 'sys/', type: 'system', isAuth: false, description: 'system endpoints used for control, policy and debugging' }),
-    newMountEntry({ path: 'cubbyhole/', type: 'cubbyhole', isAuth: false, description: 'per-token private secret storage', local: true }),
-    newMountEntry({ path: 'secret/', type: 'kv', isAuth: false, description: 'key/value secret storage', options: { version: '2' } }),
-    newMountEntry({ path: 'auth/token/', type: 'token', isAuth: true, description: 'token based credentials' }),
+    newMountEntry({
+      path: 'sys/',
+      type: 'system',
+      isAuth: false,
+      description: 'system endpoints used for control, policy and debugging',
+    }),
+    newMountEntry({
+      path: 'cubbyhole/',
+      type: 'cubbyhole',
+      isAuth: false,
+      description: 'per-token private secret storage',
+      local: true,
+    }),
+    newMountEntry({
+      path: 'secret/',
+      type: 'kv',
+      isAuth: false,
+      description: 'key/value secret storage',
+      options: { version: '2' },
+    }),
+    newMountEntry({
+      path: 'auth/token/',
+      type: 'token',
+      isAuth: true,
+      description: 'token based credentials',
+    }),
   ];
-  if (factories['identity']) mounts.push(newMountEntry({ path: 'identity/', type: 'identity', isAuth: false, description: 'identity store' }));
-  return { formatVersion: 1, rootTokenId, mounts, policies: {}, tokens: {}, identity: { entities: {}, aliases: {} }, wrapping: {}, engines: {} };
+  if (factories['identity'])
+    mounts.push(
+      newMountEntry({
+        path: 'identity/',
+        type: 'identity',
+        isAuth: false,
+        description: 'identity store',
+      }),
+    );
+  return {
+    formatVersion: 1,
+    rootTokenId,
+    mounts,
+    policies: {},
+    tokens: {},
+    identity: { entities: {}, aliases: {} },
+    wrapping: {},
+    engines: {},
+  };
 }
 
 export function createVaultCore(options: VaultCoreOptions): VaultCore {
@@ -53,7 +102,12 @@ export function createVaultCore(options: VaultCoreOptions): VaultCore {
   const mounts = createMountTable([]);
   const policies = createPolicyStore(state.policies);
   const tokens = createTokenStore({ state, now });
-  const identity = createIdentityStore({ state: state.identity, mounts, now, onEntityDeleted: (id) => tokens.revokeByEntity(id) });
+  const identity = createIdentityStore({
+    state: state.identity,
+    mounts,
+    now,
+    onEntityDeleted: (id) => tokens.revokeByEntity(id),
+  });
   const wrapping = createWrappingStore({ state, tokens, now });
   const backends = new Map<string, Backend>();
   const persist = (): Promise<void> => options.persistence.persist();
@@ -74,8 +128,11 @@ export function createVaultCore(options: VaultCoreOptions): VaultCore {
     tokens,
     mountByPath(path) {
       const normalised = path.endsWith('/') ? path : `${path}/`;
-      const found = mounts.byPath(normalised) ?? mounts.byPath(`auth/${normalised}`);
-      return found ? { path: found.path, type: found.type, accessor: found.accessor } : undefined;
+      const found =
+        mounts.byPath(normalised) ?? mounts.byPath(`auth/${normalised}`);
+      return found
+        ? { path: found.path, type: found.type, accessor: found.accessor }
+        : undefined;
     },
     apiAddress: options.apiAddress,
   });
@@ -111,8 +168,10 @@ export function createVaultCore(options: VaultCoreOptions): VaultCore {
       state.mounts.splice(state.mounts.indexOf(removed), 1);
       delete state.engines[removed.accessor];
       if (removed.isAuth) {
-        for (const t of Object.values(state.tokens)) if (t.path.startsWith(removed.path)) tokens.revokeTree(t.id);
-        for (const a of identity.listAliases()) if (a.mountAccessor === removed.accessor) identity.deleteAlias(a.id);
+        for (const t of Object.values(state.tokens))
+          if (t.path.startsWith(removed.path)) tokens.revokeTree(t.id);
+        for (const a of identity.listAliases())
+          if (a.mountAccessor === removed.accessor) identity.deleteAlias(a.id);
       }
       return removed;
     },
@@ -122,11 +181,13 @@ export function createVaultCore(options: VaultCoreOptions): VaultCore {
       backends.delete(from);
       // Vault revokes every lease and token issued under the old path (RevokePrefix in
       // remountSecretsEngine / remountCredential), then moves the entry.
-      for (const t of Object.values(state.tokens)) if (t.path.startsWith(from)) tokens.revokeTree(t.id);
+      for (const t of Object.values(state.tokens))
+        if (t.path.startsWith(from)) tokens.revokeTree(t.id);
       entry.path = to;
       mounts.add(entry);
       backends.set(to, instantiate(entry));
-      for (const a of identity.listAliases()) if (a.mountAccessor === entry.accessor) a.mountPath = to;
+      for (const a of identity.listAliases())
+        if (a.mountAccessor === entry.accessor) a.mountPath = to;
       return entry;
     },
     identityPolicies,
@@ -135,9 +196,16 @@ export function createVaultCore(options: VaultCoreOptions): VaultCore {
       const key = `${names.join(',')}|${entry.entityId}|${policies.generation()}|${identity.generation()}`;
       const cached = aclCache.get(entry.id);
       if (cached && cached.key === key) return cached.acl;
-      const found = names.map((n) => policies.get(n)).filter((p): p is Policy => p !== undefined);
-      const entity = entry.entityId ? identity.entityById(entry.entityId) : undefined;
-      const acl = createAcl(found, { entity, aliases: entity ? identity.aliasesOf(entity.id) : [] });
+      const found = names
+        .map((n) => policies.get(n))
+        .filter((p): p is Policy => p !== undefined);
+      const entity = entry.entityId
+        ? identity.entityById(entry.entityId)
+        : undefined;
+      const acl = createAcl(found, {
+        entity,
+        aliases: entity ? identity.aliasesOf(entity.id) : [],
+      });
       if (aclCache.size > 10_000) aclCache.clear();
       aclCache.set(entry.id, { key, acl });
       return acl;
@@ -146,12 +214,24 @@ export function createVaultCore(options: VaultCoreOptions): VaultCore {
   };
 
   function instantiate(entry: MountEntry): Backend {
-    if (entry.type === 'system') return createSysBackend(internals, options.seal);
+    if (entry.type === 'system')
+      return createSysBackend(internals, options.seal);
     if (entry.type === 'token') return createTokenBackend(internals);
-    if (entry.type === 'cubbyhole') return createCubbyholeBackend(servicesFor(entry).state<CubbyholeState>(() => ({ byToken: {} })), tokens);
+    if (entry.type === 'cubbyhole')
+      return createCubbyholeBackend(
+        servicesFor(entry).state<CubbyholeState>(() => ({ byToken: {} })),
+        tokens,
+      );
     const factory = options.factories[MOUNT_ALIASES[entry.type] ?? entry.type];
-    if (!factory) throw new Error(`no engine registered for mount type "${entry.type}" at ${entry.path}`);
-    return factory(servicesFor(entry), { path: entry.path, accessor: entry.accessor, options: entry.options });
+    if (!factory)
+      throw new Error(
+        `no engine registered for mount type "${entry.type}" at ${entry.path}`,
+      );
+    return factory(servicesFor(entry), {
+      path: entry.path,
+      accessor: entry.accessor,
+      options: entry.options,
+    });
   }
 
   for (const entry of [...state.mounts]) {

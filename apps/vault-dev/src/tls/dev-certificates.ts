@@ -33,13 +33,26 @@ export interface DevCertificateOptions {
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;
 /** Vault's fixed dev-TLS names (`-dev-tls-san` usage text); the host name is added at run time. */
-const FIXED_DNS = ['localhost', 'localhost4', 'localhost6', 'localhost.localdomain'];
+const FIXED_DNS = [
+  'localhost',
+  'localhost4',
+  'localhost6',
+  'localhost.localdomain',
+];
 
-function rsaKeys(): { privateKey: forge.pki.rsa.PrivateKey; publicKey: forge.pki.rsa.PublicKey; pem: string } {
+function rsaKeys(): {
+  privateKey: forge.pki.rsa.PrivateKey;
+  publicKey: forge.pki.rsa.PublicKey;
+  pem: string;
+} {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const key = forge.pki.privateKeyFromPem(pem) as forge.pki.rsa.PrivateKey;
-  return { privateKey: key, publicKey: forge.pki.setRsaPublicKey(key.n, key.e), pem };
+  return {
+    privateKey: key,
+    publicKey: forge.pki.setRsaPublicKey(key.n, key.e),
+    pem,
+  };
 }
 
 /** A positive 128-bit serial number in hex (RFC 5280 §4.1.2.2). */
@@ -51,7 +64,10 @@ function serialNumber(): string {
 }
 
 /** Splits SANs into DNS names and IP addresses, dropping duplicates (order kept). */
-export function subjectAltNames(extra: readonly string[], hostname = os.hostname()): { dns: string[]; ips: string[] } {
+export function subjectAltNames(
+  extra: readonly string[],
+  hostname = os.hostname(),
+): { dns: string[]; ips: string[] } {
   const dns: string[] = [];
   const ips: string[] = ['127.0.0.1'];
   for (const raw of [...FIXED_DNS, hostname, ...extra]) {
@@ -64,7 +80,9 @@ export function subjectAltNames(extra: readonly string[], hostname = os.hostname
 }
 
 /** Generates a CA and a server certificate signed by it (about 0.2 s: two RSA-2048 keys). */
-export function createDevCertificates(options: DevCertificateOptions = {}): DevCertificates {
+export function createDevCertificates(
+  options: DevCertificateOptions = {},
+): DevCertificates {
   const notBefore = new Date((options.now ?? new Date()).getTime() - 60_000);
   const notAfter = new Date(notBefore.getTime() + YEAR_MS);
 
@@ -79,7 +97,13 @@ export function createDevCertificates(options: DevCertificateOptions = {}): DevC
   ca.setIssuer(caName);
   ca.setExtensions([
     { name: 'basicConstraints', cA: true, critical: true },
-    { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+    {
+      name: 'keyUsage',
+      keyCertSign: true,
+      cRLSign: true,
+      digitalSignature: true,
+      critical: true,
+    },
     { name: 'subjectKeyIdentifier' },
   ]);
   ca.sign(caKeys.privateKey, forge.md.sha256.create());
@@ -90,16 +114,32 @@ export function createDevCertificates(options: DevCertificateOptions = {}): DevC
   cert.serialNumber = serialNumber();
   cert.validity.notBefore = notBefore;
   cert.validity.notAfter = notAfter;
-  cert.setSubject([{ name: 'commonName', value: options.commonName ?? 'localhost' }]);
+  cert.setSubject([
+    { name: 'commonName', value: options.commonName ?? 'localhost' },
+  ]);
   cert.setIssuer(caName);
   const { dns, ips } = subjectAltNames(options.sans ?? []);
   cert.setExtensions([
     { name: 'basicConstraints', cA: false, critical: true },
-    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+    {
+      name: 'keyUsage',
+      digitalSignature: true,
+      keyEncipherment: true,
+      critical: true,
+    },
     { name: 'extKeyUsage', serverAuth: true },
     { name: 'subjectKeyIdentifier' },
-    { name: 'authorityKeyIdentifier', keyIdentifier: ca.generateSubjectKeyIdentifier().getBytes() },
-    { name: 'subjectAltName', altNames: [...dns.map((value) => ({ type: 2, value })), ...ips.map((ip) => ({ type: 7, ip }))] },
+    {
+      name: 'authorityKeyIdentifier',
+      keyIdentifier: ca.generateSubjectKeyIdentifier().getBytes(),
+    },
+    {
+      name: 'subjectAltName',
+      altNames: [
+        ...dns.map((value) => ({ type: 2, value })),
+        ...ips.map((ip) => ({ type: 7, ip })),
+      ],
+    },
   ]);
   cert.sign(caKeys.privateKey, forge.md.sha256.create());
 

@@ -43,22 +43,36 @@ export interface ListenerTls {
   cleanup(): void;
 }
 
-export function isTlsFiles(options: VaultDevTlsOptions): options is TlsFilesOptions {
-  return typeof options === 'object' && ('certFile' in options || 'keyFile' in options);
+export function isTlsFiles(
+  options: VaultDevTlsOptions,
+): options is TlsFilesOptions {
+  return (
+    typeof options === 'object' &&
+    ('certFile' in options || 'keyFile' in options)
+  );
 }
 
 /** Reads or generates the listener's certificate; `listenHost` joins the SANs as Vault does. */
-export function prepareListenerTls(options: VaultDevTlsOptions, listenHost: string): ListenerTls {
+export function prepareListenerTls(
+  options: VaultDevTlsOptions,
+  listenHost: string,
+): ListenerTls {
   if (isTlsFiles(options)) {
-    if (!options.certFile || !options.keyFile) throw new Error('TLS needs both a certificate file and a key file');
-    return { certPem: fs.readFileSync(options.certFile, 'utf8'), keyPem: fs.readFileSync(options.keyFile, 'utf8'), cleanup: () => undefined };
+    if (!options.certFile || !options.keyFile)
+      throw new Error('TLS needs both a certificate file and a key file');
+    return {
+      certPem: fs.readFileSync(options.certFile, 'utf8'),
+      keyPem: fs.readFileSync(options.keyFile, 'utf8'),
+      cleanup: () => undefined,
+    };
   }
   const dev = options === true ? {} : options;
   let certDir: string;
   let madeDir = false;
   if (dev.certDir) {
     // Vault stats the directory and refuses to start when it is missing (configureDevTLS).
-    if (!fs.statSync(dev.certDir).isDirectory()) throw new Error(`${dev.certDir} is not a directory`);
+    if (!fs.statSync(dev.certDir).isDirectory())
+      throw new Error(`${dev.certDir} is not a directory`);
     certDir = dev.certDir;
   } else {
     certDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vault-tls'));
@@ -68,7 +82,11 @@ export function prepareListenerTls(options: VaultDevTlsOptions, listenHost: stri
   const sans = [...(dev.sans ?? [])];
   if (listenHost !== '' && listenHost !== '127.0.0.1') sans.push(listenHost);
   const made = createDevCertificates({ sans });
-  const files = { ca: path.join(certDir, DEV_CA_FILENAME), cert: path.join(certDir, DEV_CERT_FILENAME), key: path.join(certDir, DEV_KEY_FILENAME) };
+  const files = {
+    ca: path.join(certDir, DEV_CA_FILENAME),
+    cert: path.join(certDir, DEV_CERT_FILENAME),
+    key: path.join(certDir, DEV_KEY_FILENAME),
+  };
   fs.writeFileSync(files.ca, made.caCertPem, { mode: 0o644 });
   fs.writeFileSync(files.cert, made.certPem, { mode: 0o644 });
   fs.writeFileSync(files.key, made.keyPem, { mode: 0o600 });

@@ -1,7 +1,12 @@
 /**
  * Conformance: the AppRole auth method over HTTP (vault-api.md §4, §13 #60-#77, #95, #99).
  */
-import { request, startTestVault, type TestVault, itDevOnly } from '../support/vault-http';
+import {
+  request,
+  startTestVault,
+  type TestVault,
+  itDevOnly,
+} from '../support/vault-http';
 
 // RSA key generation and scrypt are CPU-bound; on the shared two-core machine they can
 // take seconds under load. This bounds the wait, it asserts nothing about speed.
@@ -336,23 +341,28 @@ describe('vault-dev AppRole', () => {
     ).toBe(200);
   });
 
-  itDevOnly('[#76] renews an AppRole token up to the role token_max_ttl', async () => {
-    const { secret_id } = await secretId();
-    const token = (await login({ role_id: await roleId(), secret_id })).json
-      .auth.client_token as string;
-    vault.clock.advanceSeconds(50 * 60);
-    const first = await vault.call('POST', '/v1/auth/token/renew-self', {
-      token,
-      body: { increment: '2h' },
-    });
-    expect(first.json.auth.lease_duration).toBe(7200);
-    vault.clock.advanceSeconds(110 * 60);
-    const capped = await vault.call('POST', '/v1/auth/token/renew-self', {
-      token,
-      body: { increment: '2h' },
-    });
-    // token_max_ttl 4h from issue: 4h - 2h40m = 1h20m left.
-    expect(capped.json.auth.lease_duration).toBe(4800);
-    expect(capped.json.warnings[0]).toContain('exceeded the effective max_ttl');
-  });
+  itDevOnly(
+    '[#76] renews an AppRole token up to the role token_max_ttl',
+    async () => {
+      const { secret_id } = await secretId();
+      const token = (await login({ role_id: await roleId(), secret_id })).json
+        .auth.client_token as string;
+      vault.clock.advanceSeconds(50 * 60);
+      const first = await vault.call('POST', '/v1/auth/token/renew-self', {
+        token,
+        body: { increment: '2h' },
+      });
+      expect(first.json.auth.lease_duration).toBe(7200);
+      vault.clock.advanceSeconds(110 * 60);
+      const capped = await vault.call('POST', '/v1/auth/token/renew-self', {
+        token,
+        body: { increment: '2h' },
+      });
+      // token_max_ttl 4h from issue: 4h - 2h40m = 1h20m left.
+      expect(capped.json.auth.lease_duration).toBe(4800);
+      expect(capped.json.warnings[0]).toContain(
+        'exceeded the effective max_ttl',
+      );
+    },
+  );
 });

@@ -6,7 +6,12 @@ import { createPublicKey, verify, type JsonWebKey } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { isRealVault, itDevOnly, startTestVault, type TestVault } from '../support/vault-http';
+import {
+  isRealVault,
+  itDevOnly,
+  startTestVault,
+  type TestVault,
+} from '../support/vault-http';
 
 // RSA key generation and scrypt are CPU-bound; on the shared two-core machine they can
 // take seconds under load. This bounds the wait, it asserts nothing about speed.
@@ -262,73 +267,76 @@ describe('vault-dev identity', () => {
 });
 
 describe('vault-dev identity with --data-dir', () => {
-  itDevOnly('keeps OIDC keys, roles, userpass users and JWT config across a restart', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vault-dev-engines-'));
-    const first = await startTestVault({ dataDir: dir });
-    try {
-      const root = (m: string, p: string, body?: unknown) =>
-        first.root$(m, p, body);
-      await root('POST', '/v1/sys/auth/userpass', { type: 'userpass' });
-      await root('POST', '/v1/sys/auth/jwt', { type: 'jwt' });
-      await root('PUT', '/v1/sys/policies/acl/tt', {
-        policy: 'path "identity/oidc/token/*" { capabilities = ["read"] }',
-      });
-      await root('POST', '/v1/auth/userpass/users/alice', {
-        password: 'pw',
-        token_policies: 'tt',
-      });
-      await root('POST', '/v1/identity/oidc/key/k', {
-        algorithm: 'ES256',
-        allowed_client_ids: '*',
-      });
-      await root('POST', '/v1/identity/oidc/role/tenant', {
-        key: 'k',
-        client_id: 'agent',
-      });
-      const issuer = `${first.server.address}/v1/identity/oidc`;
-      await root('POST', '/v1/auth/jwt/config', {
-        jwt_validation_pubkeys: [
-          (await first.call('GET', '/v1/identity/oidc/.well-known/keys')).json
-            .keys[0],
-        ].map(jwkToPem),
-        bound_issuer: issuer,
-      });
-      await root('POST', '/v1/auth/jwt/role/tenant', {
-        role_type: 'jwt',
-        user_claim: 'sub',
-        bound_audiences: 'agent',
-      });
-      await first.server.stop();
-
-      const second = await startTestVault({
-        dataDir: dir,
-        unsealKey: first.server.unsealKey,
-        port: first.server.port,
-      });
+  itDevOnly(
+    'keeps OIDC keys, roles, userpass users and JWT config across a restart',
+    async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vault-dev-engines-'));
+      const first = await startTestVault({ dataDir: dir });
       try {
-        const login = await second.call(
-          'POST',
-          '/v1/auth/userpass/login/alice',
-          { body: { password: 'pw' } },
-        );
-        expect(login.status).toBe(200);
-        const token = await second.call(
-          'GET',
-          '/v1/identity/oidc/token/tenant',
-          { token: login.json.auth.client_token },
-        );
-        expect(token.status).toBe(200);
-        const jwtLogin = await second.call('POST', '/v1/auth/jwt/login', {
-          body: { role: 'tenant', jwt: token.json.data.token },
+        const root = (m: string, p: string, body?: unknown) =>
+          first.root$(m, p, body);
+        await root('POST', '/v1/sys/auth/userpass', { type: 'userpass' });
+        await root('POST', '/v1/sys/auth/jwt', { type: 'jwt' });
+        await root('PUT', '/v1/sys/policies/acl/tt', {
+          policy: 'path "identity/oidc/token/*" { capabilities = ["read"] }',
         });
-        expect(jwtLogin.status).toBe(200);
+        await root('POST', '/v1/auth/userpass/users/alice', {
+          password: 'pw',
+          token_policies: 'tt',
+        });
+        await root('POST', '/v1/identity/oidc/key/k', {
+          algorithm: 'ES256',
+          allowed_client_ids: '*',
+        });
+        await root('POST', '/v1/identity/oidc/role/tenant', {
+          key: 'k',
+          client_id: 'agent',
+        });
+        const issuer = `${first.server.address}/v1/identity/oidc`;
+        await root('POST', '/v1/auth/jwt/config', {
+          jwt_validation_pubkeys: [
+            (await first.call('GET', '/v1/identity/oidc/.well-known/keys')).json
+              .keys[0],
+          ].map(jwkToPem),
+          bound_issuer: issuer,
+        });
+        await root('POST', '/v1/auth/jwt/role/tenant', {
+          role_type: 'jwt',
+          user_claim: 'sub',
+          bound_audiences: 'agent',
+        });
+        await first.server.stop();
+
+        const second = await startTestVault({
+          dataDir: dir,
+          unsealKey: first.server.unsealKey,
+          port: first.server.port,
+        });
+        try {
+          const login = await second.call(
+            'POST',
+            '/v1/auth/userpass/login/alice',
+            { body: { password: 'pw' } },
+          );
+          expect(login.status).toBe(200);
+          const token = await second.call(
+            'GET',
+            '/v1/identity/oidc/token/tenant',
+            { token: login.json.auth.client_token },
+          );
+          expect(token.status).toBe(200);
+          const jwtLogin = await second.call('POST', '/v1/auth/jwt/login', {
+            body: { role: 'tenant', jwt: token.json.data.token },
+          });
+          expect(jwtLogin.status).toBe(200);
+        } finally {
+          await second.server.stop();
+        }
       } finally {
-        await second.server.stop();
+        fs.rmSync(dir, { recursive: true, force: true });
       }
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    },
+  );
 });
 
 function jwkToPem(jwk: JsonWebKey): string {

@@ -5,7 +5,11 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { startTestVault, type TestVault, itDevOnly } from '../support/vault-http';
+import {
+  startTestVault,
+  type TestVault,
+  itDevOnly,
+} from '../support/vault-http';
 
 // RSA key generation and scrypt are CPU-bound; on the shared two-core machine they can
 // take seconds under load. This bounds the wait, it asserts nothing about speed.
@@ -206,19 +210,22 @@ describe('vault-dev JWT auth', () => {
     ).toBe(403);
   });
 
-  itDevOnly('[#111] refuses an identity token expired beyond the 60 s skew', async () => {
-    const token = await idToken();
-    vault.clock.advanceSeconds(3600 + 61);
-    const res = await login('jwt', { role: 'tenant', jwt: token });
-    expect([res.status, res.json]).toEqual([
-      400,
-      {
-        errors: [
-          'error validating token: invalid expiration time (exp) claim: token is expired',
-        ],
-      },
-    ]);
-  });
+  itDevOnly(
+    '[#111] refuses an identity token expired beyond the 60 s skew',
+    async () => {
+      const token = await idToken();
+      vault.clock.advanceSeconds(3600 + 61);
+      const res = await login('jwt', { role: 'tenant', jwt: token });
+      expect([res.status, res.json]).toEqual([
+        400,
+        {
+          errors: [
+            'error validating token: invalid expiration time (exp) claim: token is expired',
+          ],
+        },
+      ]);
+    },
+  );
 
   it('[#112] refuses a token for another audience', async () => {
     const res = await login('jwt', {

@@ -22,11 +22,19 @@ export interface Audit {
  * are logged as a SHA-256 prefix that still lets an operator correlate events.
  * @example audit.record({ tenantId, operation: 'getSecret', secretName, requestId }, 'ok')
  */
-export function createAudit(deps: { logger: Logger; counters: Pick<Metrics['counters'], 'auditEvents'> }): Audit {
+export function createAudit(deps: {
+  logger: Logger;
+  counters: Pick<Metrics['counters'], 'auditEvents'>;
+}): Audit {
   const log = deps.logger.child({ audit: true });
   return {
     record(event, outcome) {
-      const result = outcome === 'ok' ? 'ok' : isAppError(outcome.error) ? outcome.error.code : 'internal';
+      const result =
+        outcome === 'ok'
+          ? 'ok'
+          : isAppError(outcome.error)
+            ? outcome.error.code
+            : 'internal';
       const line: Record<string, unknown> = {
         tenantId: event.tenantId,
         operation: event.operation,
@@ -34,7 +42,8 @@ export function createAudit(deps: { logger: Logger; counters: Pick<Metrics['coun
         result,
       };
       if (event.keyId !== undefined) line['keyId'] = event.keyId;
-      if (event.secretName !== undefined) line['secretNameHash'] = hashName(event.secretName);
+      if (event.secretName !== undefined)
+        line['secretNameHash'] = hashName(event.secretName);
       deps.counters.auditEvents.inc({ operation: event.operation, result });
       log.info(line, 'audit');
     },

@@ -1,6 +1,11 @@
 import type { RequestHandler, Response } from 'express';
 import { SERVICE_TOKEN_HEADER } from '@secret-flows/contracts';
-import { AuthError, isAuthError, type JwksVerifier, type ServiceTokenVerifier } from '@secret-flows/auth';
+import {
+  AuthError,
+  isAuthError,
+  type JwksVerifier,
+  type ServiceTokenVerifier,
+} from '@secret-flows/auth';
 import type { Metrics } from '@secret-flows/telemetry';
 
 /** The caller a tenant route acts for; the tenant comes from the verified JWT and nowhere else. */
@@ -18,7 +23,10 @@ export interface TenantPrincipal {
 type AuthFailures = Pick<Metrics['counters'], 'authFailures'>;
 
 /** Requires a valid agent service token (X-Service-Token) on every /v1 route. */
-export function requireServiceToken(deps: { verifier: Pick<ServiceTokenVerifier, 'verify'>; counters: AuthFailures }): RequestHandler {
+export function requireServiceToken(deps: {
+  verifier: Pick<ServiceTokenVerifier, 'verify'>;
+  counters: AuthFailures;
+}): RequestHandler {
   return (req, _res, next) => {
     try {
       deps.verifier.verify(req.get(SERVICE_TOKEN_HEADER));
@@ -31,7 +39,10 @@ export function requireServiceToken(deps: { verifier: Pick<ServiceTokenVerifier,
 }
 
 /** Requires `Authorization: Bearer <tenant JWT>` and stores the verified principal for the route. */
-export function requireTenant(deps: { verifier: Pick<JwksVerifier, 'verify'>; counters: AuthFailures }): RequestHandler {
+export function requireTenant(deps: {
+  verifier: Pick<JwksVerifier, 'verify'>;
+  counters: AuthFailures;
+}): RequestHandler {
   return async (req, res, next) => {
     try {
       const jwt = bearerToken(req.get('authorization'));
@@ -67,6 +78,13 @@ function bearerToken(header: string | undefined): string {
   return match[1];
 }
 
-function countFailure(counters: AuthFailures, kind: 'service' | 'tenant', err: unknown): void {
-  counters.authFailures.inc({ kind, reason: isAuthError(err) ? err.reason : 'error' });
+function countFailure(
+  counters: AuthFailures,
+  kind: 'service' | 'tenant',
+  err: unknown,
+): void {
+  counters.authFailures.inc({
+    kind,
+    reason: isAuthError(err) ? err.reason : 'error',
+  });
 }

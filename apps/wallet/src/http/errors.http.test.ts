@@ -5,16 +5,31 @@ describe('wallet error handling', () => {
   const h = createHarness({ bodyLimitBytes: 1024 });
 
   it('answers an oversized body with 413 problem JSON', async () => {
-    expectProblem(await h.as().put('/v1/secrets/big').send({ value: 'x'.repeat(2048) }), 413, 'payload_too_large');
+    expectProblem(
+      await h
+        .as()
+        .put('/v1/secrets/big')
+        .send({ value: 'x'.repeat(2048) }),
+      413,
+      'payload_too_large',
+    );
   });
 
   it('answers malformed JSON with 400 problem JSON', async () => {
-    const res = await h.as().put('/v1/secrets/x').set('Content-Type', 'application/json').send('{"value": ');
+    const res = await h
+      .as()
+      .put('/v1/secrets/x')
+      .set('Content-Type', 'application/json')
+      .send('{"value": ');
     expectProblem(res, 400, 'bad_request');
   });
 
   it('answers a non-JSON body with 415', async () => {
-    const res = await h.as().put('/v1/secrets/x').set('Content-Type', 'text/plain').send('value=1');
+    const res = await h
+      .as()
+      .put('/v1/secrets/x')
+      .set('Content-Type', 'text/plain')
+      .send('value=1');
     expectProblem(res, 415, 'unsupported_media_type');
   });
 
@@ -26,23 +41,42 @@ describe('wallet error handling', () => {
     expectProblem(res, 503, 'vault_unavailable');
     expect(res.headers['retry-after']).toBe('5');
     expect(res.body.detail).not.toMatch(/ECONNREFUSED|secret\/data/);
-    expect(h.logLines.some((l) => l['level'] === 'error' && l['code'] === 'vault_unavailable')).toBe(true);
+    expect(
+      h.logLines.some(
+        (l) => l['level'] === 'error' && l['code'] === 'vault_unavailable',
+      ),
+    ).toBe(true);
     h.fake.up();
     expect((await t.get('/v1/secrets/x')).body.value).toBe('kept');
   });
 
   it('records a failed operation in the audit log with its error code', async () => {
     await h.as('failing').get('/v1/secrets/missing');
-    expect(h.logLines).toContainEqual(expect.objectContaining({ audit: true, tenantId: 'failing', operation: 'getSecret', result: 'not_found' }));
+    expect(h.logLines).toContainEqual(
+      expect.objectContaining({
+        audit: true,
+        tenantId: 'failing',
+        operation: 'getSecret',
+        result: 'not_found',
+      }),
+    );
   });
 
   it('echoes a valid X-Request-Id and replaces an unsafe one', async () => {
-    const echoed = await h.as().get('/v1/secrets/missing').set('X-Request-Id', 'req-123');
+    const echoed = await h
+      .as()
+      .get('/v1/secrets/missing')
+      .set('X-Request-Id', 'req-123');
     expect(echoed.headers['x-request-id']).toBe('req-123');
     expect(echoed.body.requestId).toBe('req-123');
-    const replaced = await h.as().get('/v1/secrets/missing').set('X-Request-Id', 'bad id with spaces');
+    const replaced = await h
+      .as()
+      .get('/v1/secrets/missing')
+      .set('X-Request-Id', 'bad id with spaces');
     // A generated UUID (hex, so it may well contain the letters "bad" by chance).
-    expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(replaced.headers['x-request-id']).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    );
   });
 
   it('sends security headers and no x-powered-by', async () => {

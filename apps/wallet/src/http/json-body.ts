@@ -10,12 +10,26 @@ export const DEFAULT_BODY_LIMIT_BYTES = 256 * 1024;
  */
 export function jsonBody(options: { limitBytes: number }): RequestHandler[] {
   const requireJson: RequestHandler = (req, _res, next) => {
-    const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+    const hasBody =
+      req.headers['transfer-encoding'] !== undefined ||
+      Number(req.headers['content-length'] ?? 0) > 0;
     if (hasBody && !req.is('application/json')) {
-      next(new AppError('unsupported_media_type', 'Request bodies must be application/json.'));
+      next(
+        new AppError(
+          'unsupported_media_type',
+          'Request bodies must be application/json.',
+        ),
+      );
       return;
     }
     next();
   };
-  return [requireJson, express.json({ limit: options.limitBytes, strict: true, type: 'application/json' })];
+  return [
+    requireJson,
+    express.json({
+      limit: options.limitBytes,
+      strict: true,
+      type: 'application/json',
+    }),
+  ];
 }

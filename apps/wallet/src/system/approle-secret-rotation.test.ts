@@ -9,14 +9,20 @@ import * as path from 'node:path';
 // `role_id` and `secret_id` are symlinks to `..data/<key>`. The rotation CronJob relies on the
 // wallet reading the new secret_id at its next login, without a restart.
 
-function kubeletWrite(dir: string, files: Record<string, string>, generation: number): void {
+function kubeletWrite(
+  dir: string,
+  files: Record<string, string>,
+  generation: number,
+): void {
   const data = path.join(dir, `..2026_12_04_00_00_0${generation}.000000000`);
   fs.mkdirSync(data);
-  for (const [name, value] of Object.entries(files)) fs.writeFileSync(path.join(data, name), value, { mode: 0o400 });
+  for (const [name, value] of Object.entries(files))
+    fs.writeFileSync(path.join(data, name), value, { mode: 0o400 });
   fs.symlinkSync(path.basename(data), path.join(dir, '..data_tmp'));
   fs.renameSync(path.join(dir, '..data_tmp'), path.join(dir, '..data'));
   for (const name of Object.keys(files)) {
-    if (!fs.existsSync(path.join(dir, name))) fs.symlinkSync(path.join('..data', name), path.join(dir, name));
+    if (!fs.existsSync(path.join(dir, name)))
+      fs.symlinkSync(path.join('..data', name), path.join(dir, name));
   }
 }
 
@@ -24,7 +30,10 @@ describe('a secret_id rotated in the mounted Secret', () => {
   it('is used at the next login, after the kubelet swaps ..data, with no restart', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'approle-'));
     kubeletWrite(dir, { role_id: 'role-1', secret_id: 'secret-old' }, 1);
-    const auth = approleAuth({ roleIdFile: path.join(dir, 'role_id'), secretIdFile: path.join(dir, 'secret_id') });
+    const auth = approleAuth({
+      roleIdFile: path.join(dir, 'role_id'),
+      secretIdFile: path.join(dir, 'secret_id'),
+    });
     const bodies: unknown[] = [];
     const transport = {
       login: async (_path: string, body: unknown) => {

@@ -6,7 +6,11 @@ describe('registerCredentialGauges', () => {
     const registry = new Registry();
     let logins = 1;
     registerCredentialGauges(registry, {
-      vaultStatus: () => ({ authenticated: true, expiresAt: 1_000_000 + 90_500, logins }),
+      vaultStatus: () => ({
+        authenticated: true,
+        expiresAt: 1_000_000 + 90_500,
+        logins,
+      }),
       jwksStats: () => ({ jwksFetches: 2 }),
       now: () => 1_000_000,
     });
@@ -19,7 +23,10 @@ describe('registerCredentialGauges', () => {
 
   it('reports a zero TTL while the wallet holds no token', async () => {
     const registry = new Registry();
-    registerCredentialGauges(registry, { vaultStatus: () => ({ authenticated: false }), jwksStats: () => ({ jwksFetches: 0 }) });
+    registerCredentialGauges(registry, {
+      vaultStatus: () => ({ authenticated: false }),
+      jwksStats: () => ({ jwksFetches: 0 }),
+    });
     expect(await registry.metrics()).toMatch(/^vault_token_ttl_seconds 0$/m);
   });
 });

@@ -2,7 +2,11 @@ import { Gauge, type Registry } from 'prom-client';
 
 export interface CredentialSources {
   /** vault-client status: logins so far and when the current token dies. */
-  vaultStatus(): { authenticated: boolean; expiresAt?: number; logins?: number };
+  vaultStatus(): {
+    authenticated: boolean;
+    expiresAt?: number;
+    logins?: number;
+  };
   /** libs/auth JWKS verifier stats. */
   jwksStats(): { jwksFetches: number };
   now?: () => number;
@@ -13,7 +17,10 @@ export interface CredentialSources {
  * lifetime", "one JWKS fetch per key id") as gauges read at scrape time from their owners.
  * @example registerCredentialGauges(metrics.registry, { vaultStatus: () => vault.status(), jwksStats: () => verifier.stats() })
  */
-export function registerCredentialGauges(registry: Registry, sources: CredentialSources): void {
+export function registerCredentialGauges(
+  registry: Registry,
+  sources: CredentialSources,
+): void {
   const now = sources.now ?? Date.now;
   new Gauge({
     name: 'vault_client_logins',
@@ -29,7 +36,10 @@ export function registerCredentialGauges(registry: Registry, sources: Credential
     registers: [registry],
     collect() {
       const status = sources.vaultStatus();
-      const ttlMs = status.authenticated && status.expiresAt !== undefined ? status.expiresAt - now() : 0;
+      const ttlMs =
+        status.authenticated && status.expiresAt !== undefined
+          ? status.expiresAt - now()
+          : 0;
       this.set(Math.max(0, Math.floor(ttlMs / 1000)));
     },
   });

@@ -17,8 +17,13 @@ describe('wallet /_system', () => {
   });
 
   it('reports not ready with 503 and says why', async () => {
-    const readiness = { status: 'not_ready' as const, checks: { vault: { ok: false, detail: 'Vault is sealed' } } };
-    const res = await request(createHarness({ readiness }).app).get('/_system/ready');
+    const readiness = {
+      status: 'not_ready' as const,
+      checks: { vault: { ok: false, detail: 'Vault is sealed' } },
+    };
+    const res = await request(createHarness({ readiness }).app).get(
+      '/_system/ready',
+    );
     expect(res.status).toBe(503);
     expect(res.body).toEqual(readiness);
   });
@@ -37,16 +42,27 @@ describe('wallet /_system', () => {
 
 describe('wallet /_system/ready?scope=self (the kubelet probe, ADR 0012)', () => {
   it('answers from checkSelf without running the Vault checks, with Retry-After when not ready', async () => {
-    const check = jest.fn(async () => ({ status: 'not_ready' as const, checks: { vault: { ok: false } } }));
+    const check = jest.fn(async () => ({
+      status: 'not_ready' as const,
+      checks: { vault: { ok: false } },
+    }));
     let self: 'ready' | 'not_ready' = 'ready';
     const app = express().use(
       createSystemRouter({
         version: '1',
-        readiness: { check, checkSelf: () => ({ status: self, checks: { credentials: { ok: self === 'ready' } } }) },
+        readiness: {
+          check,
+          checkSelf: () => ({
+            status: self,
+            checks: { credentials: { ok: self === 'ready' } },
+          }),
+        },
         metricsHandler: (_req, res) => void res.end(),
       }),
     );
-    expect((await request(app).get('/_system/ready?scope=self')).status).toBe(200);
+    expect((await request(app).get('/_system/ready?scope=self')).status).toBe(
+      200,
+    );
     expect(check).not.toHaveBeenCalled();
     self = 'not_ready';
     const res = await request(app).get('/_system/ready?scope=self');

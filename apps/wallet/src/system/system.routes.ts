@@ -19,16 +19,22 @@ const NOT_READY_RETRY_AFTER_SECONDS = 1;
  * tenant calls then answer 503 + Retry-After.
  * @example app.use(createSystemRouter({ version, readiness, metricsHandler }))
  */
-export function createSystemRouter(deps: { version: string; readiness: ReadinessProbe; metricsHandler: RequestHandler }): Router {
+export function createSystemRouter(deps: {
+  version: string;
+  readiness: ReadinessProbe;
+  metricsHandler: RequestHandler;
+}): Router {
   const router = Router();
   router.get(WALLET_ROUTES.health.path, (_req, res) => {
     res.json({ status: 'ok', version: deps.version });
   });
   router.get(WALLET_ROUTES.ready.path, async (req, res) => {
-    const self = req.query.scope === 'self' ? deps.readiness.checkSelf?.() : undefined;
+    const self =
+      req.query.scope === 'self' ? deps.readiness.checkSelf?.() : undefined;
     const readiness = self ?? (await deps.readiness.check());
     res.setHeader('Cache-Control', 'no-store');
-    if (readiness.status !== 'ready') res.setHeader('Retry-After', String(NOT_READY_RETRY_AFTER_SECONDS));
+    if (readiness.status !== 'ready')
+      res.setHeader('Retry-After', String(NOT_READY_RETRY_AFTER_SECONDS));
     res.status(readiness.status === 'ready' ? 200 : 503).json(readiness);
   });
   router.get(WALLET_ROUTES.metrics.path, deps.metricsHandler);

@@ -17,7 +17,8 @@ export function createVaultReadiness(deps: {
   async function reachable(): Promise<ReadinessCheck> {
     try {
       const health = await deps.vault.sys.health({ standbyok: true });
-      if (!health.initialized) return { ok: false, detail: 'Vault is not initialised' };
+      if (!health.initialized)
+        return { ok: false, detail: 'Vault is not initialised' };
       if (health.sealed) return { ok: false, detail: 'Vault is sealed' };
       return { ok: true };
     } catch {
@@ -34,8 +35,13 @@ export function createVaultReadiness(deps: {
       }
     }
     const status = deps.vault.status();
-    if (!status.authenticated) return { ok: false, detail: `no Vault token${status.lastError ? `: ${status.lastError}` : ''}` };
-    if (status.expiresAt !== undefined && status.expiresAt <= now()) return { ok: false, detail: 'the Vault token has expired' };
+    if (!status.authenticated)
+      return {
+        ok: false,
+        detail: `no Vault token${status.lastError ? `: ${status.lastError}` : ''}`,
+      };
+    if (status.expiresAt !== undefined && status.expiresAt <= now())
+      return { ok: false, detail: 'the Vault token has expired' };
     return { ok: true };
   }
 
@@ -44,16 +50,27 @@ export function createVaultReadiness(deps: {
       // Proven credentials are what only this pod can lack: a Vault outage hits every pod alike,
       // and a ready pod answers it with 503 + Retry-After. No call to Vault here.
       const status = deps.vault.status();
-      if (status.authenticated || (status.logins ?? 0) > 0) return { status: 'ready', checks: { credentials: { ok: true } } };
+      if (status.authenticated || (status.logins ?? 0) > 0)
+        return { status: 'ready', checks: { credentials: { ok: true } } };
       return {
         status: 'not_ready',
-        checks: { credentials: { ok: false, detail: `no successful Vault login yet${status.lastError ? `: ${status.lastError}` : ''}` } },
+        checks: {
+          credentials: {
+            ok: false,
+            detail: `no successful Vault login yet${status.lastError ? `: ${status.lastError}` : ''}`,
+          },
+        },
       };
     },
     async check() {
       const vault = await reachable();
-      const vaultToken = vault.ok ? await token() : { ok: false, detail: 'not checked: Vault is unreachable' };
-      return { status: vault.ok && vaultToken.ok ? 'ready' : 'not_ready', checks: { vault, vaultToken } };
+      const vaultToken = vault.ok
+        ? await token()
+        : { ok: false, detail: 'not checked: Vault is unreachable' };
+      return {
+        status: vault.ok && vaultToken.ok ? 'ready' : 'not_ready',
+        checks: { vault, vaultToken },
+      };
     },
   };
 }

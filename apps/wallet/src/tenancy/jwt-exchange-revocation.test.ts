@@ -11,10 +11,16 @@ function setup() {
   const fake = createFakeKv();
   const dead = new Set<string>();
   const logins: string[] = [];
-  const denied = (path: string) => new VaultResponseError({ status: 403, errors: ['permission denied'], path });
+  const denied = (path: string) =>
+    new VaultResponseError({
+      status: 403,
+      errors: ['permission denied'],
+      path,
+    });
   // A KV view that behaves like Vault for one token: dead tokens and foreign paths are refused.
   const kvFor = (token: string): TenantKv => {
-    const guard = <A extends unknown[], R>(fn: (path: string, ...rest: A) => Promise<R>) =>
+    const guard =
+      <A extends unknown[], R>(fn: (path: string, ...rest: A) => Promise<R>) =>
       async (path: string, ...rest: A): Promise<R> => {
         if (dead.has(token) || path.includes('forbidden')) throw denied(path);
         return fn(path, ...rest);
@@ -31,12 +37,21 @@ function setup() {
     walletCore: createWalletCore({ kvMount: 'secret' }),
     async login(jwt) {
       logins.push(jwt);
-      return { clientToken: `token-${logins.length}`, leaseDurationSeconds: 3600 };
+      return {
+        clientToken: `token-${logins.length}`,
+        leaseDurationSeconds: 3600,
+      };
     },
     withToken: (token) => ({ kvV2: () => kvFor(token) as never }),
     isTokenValid: async (token) => !dead.has(token),
   });
-  const principal = (jwt: string, tenantId = 'acme'): TenantPrincipal => ({ tenantId, subject: `e-${jwt}`, issuer: 'http://vault', jwt, expiresAt: new Date(Date.now() + 600_000) });
+  const principal = (jwt: string, tenantId = 'acme'): TenantPrincipal => ({
+    tenantId,
+    subject: `e-${jwt}`,
+    issuer: 'http://vault',
+    jwt,
+    expiresAt: new Date(Date.now() + 600_000),
+  });
   return { access, logins, dead, principal };
 }
 
@@ -46,16 +61,22 @@ describe('JWT exchange when Vault stops honouring a cached tenant token', () => 
     const p = s.principal('jwt-a');
     await (await s.access.walletFor(p)).secrets.put('x', 'v');
     s.dead.add('token-1');
-    await expect((await s.access.walletFor(p)).secrets.get('x')).rejects.toMatchObject({ code: 'unauthorized' });
+    await expect(
+      (await s.access.walletFor(p)).secrets.get('x'),
+    ).rejects.toMatchObject({ code: 'unauthorized' });
     expect(s.access.stats().cached).toBe(0);
-    expect((await (await s.access.walletFor(p)).secrets.get('x')).value).toBe('v');
+    expect((await (await s.access.walletFor(p)).secrets.get('x')).value).toBe(
+      'v',
+    );
     expect(s.logins).toEqual(['jwt-a', 'jwt-a']);
   });
 
   it('keeps a 403 on a path the policy does not cover a server-side error and keeps the token', async () => {
     const s = setup();
     const p = s.principal('jwt-a');
-    const error = await (await s.access.walletFor(p)).secrets.get('forbidden').catch((e: unknown) => e);
+    const error = await (await s.access.walletFor(p)).secrets
+      .get('forbidden')
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'internal' });
     await (await s.access.walletFor(p)).secrets.put('fine', 'v');
     expect(s.logins).toEqual(['jwt-a']);
@@ -63,7 +84,11 @@ describe('JWT exchange when Vault stops honouring a cached tenant token', () => 
 
   it("forgets every cached token of a deleted tenant at once and keeps other tenants' tokens", async () => {
     const s = setup();
-    const jwts = [s.principal('jwt-a1'), s.principal('jwt-a2'), s.principal('jwt-b', 'bravo')];
+    const jwts = [
+      s.principal('jwt-a1'),
+      s.principal('jwt-a2'),
+      s.principal('jwt-b', 'bravo'),
+    ];
     for (const p of jwts) await (await s.access.walletFor(p)).secrets.list();
     s.access.forgetTenant('acme');
     for (const p of jwts) await (await s.access.walletFor(p)).secrets.list();

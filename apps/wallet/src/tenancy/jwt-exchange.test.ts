@@ -1,10 +1,15 @@
-import { VaultResponseError, VaultUnavailableError } from '@secret-flows/vault-client';
+import {
+  VaultResponseError,
+  VaultUnavailableError,
+} from '@secret-flows/vault-client';
 import { createWalletCore } from '@secret-flows/wallet-core';
 import type { TenantPrincipal } from '../auth/auth.middleware';
 import { createFakeKv } from '@secret-flows/wallet-core/testing';
 import { createJwtExchangeTenantDataAccess } from './jwt-exchange';
 
-function setup(options: { leaseSeconds?: number; maxEntries?: number; fail?: unknown } = {}) {
+function setup(
+  options: { leaseSeconds?: number; maxEntries?: number; fail?: unknown } = {},
+) {
   let nowMs = Date.parse('2026-11-29T12:00:00Z');
   const fake = createFakeKv();
   const logins: string[] = [];
@@ -17,7 +22,10 @@ function setup(options: { leaseSeconds?: number; maxEntries?: number; fail?: unk
       logins.push(jwt);
       if (gate) await gate;
       if (options.fail) throw options.fail;
-      return { clientToken: `token-for-${jwt}-${logins.length}`, leaseDurationSeconds: options.leaseSeconds ?? 3600 };
+      return {
+        clientToken: `token-for-${jwt}-${logins.length}`,
+        leaseDurationSeconds: options.leaseSeconds ?? 3600,
+      };
     },
     withToken: (token) => ({
       kvV2: () => {
@@ -30,11 +38,16 @@ function setup(options: { leaseSeconds?: number; maxEntries?: number; fail?: unk
   });
   // Distinct test tokens are distinct issuances (a new iat each); the same string is the same one.
   const issued = new Map<string, number>();
-  const principal = (jwt: string, tenantId = 'acme', expiresInSeconds = 600): TenantPrincipal => ({
+  const principal = (
+    jwt: string,
+    tenantId = 'acme',
+    expiresInSeconds = 600,
+  ): TenantPrincipal => ({
     tenantId,
     subject: 'entity',
     issuer: 'http://vault/v1/identity/oidc',
-    issuedAt: issued.get(jwt) ?? (issued.set(jwt, issued.size + 1), issued.size),
+    issuedAt:
+      issued.get(jwt) ?? (issued.set(jwt, issued.size + 1), issued.size),
     jwt,
     expiresAt: new Date(nowMs + expiresInSeconds * 1000),
   });
@@ -68,11 +81,17 @@ describe('JWT exchange tenant data access', () => {
     const s = setup();
     const original = s.principal('jwt-original');
     // e.g. the same claims signed with s and with n - s: both verify, the strings differ.
-    const variants = ['jwt-high-s', 'jwt-other-kid', 'jwt-original'].map((jwt) => ({ ...original, jwt }));
-    for (const p of [original, ...variants]) await (await s.access.walletFor(p)).secrets.put('x', 'v');
+    const variants = ['jwt-high-s', 'jwt-other-kid', 'jwt-original'].map(
+      (jwt) => ({ ...original, jwt }),
+    );
+    for (const p of [original, ...variants])
+      await (await s.access.walletFor(p)).secrets.put('x', 'v');
     expect(s.logins).toEqual(['jwt-original']);
     // A different issuance (another iat) or another subject is another exchange.
-    await s.access.walletFor({ ...original, issuedAt: (original.issuedAt ?? 0) + 1 });
+    await s.access.walletFor({
+      ...original,
+      issuedAt: (original.issuedAt ?? 0) + 1,
+    });
     await s.access.walletFor({ ...original, subject: 'someone-else' });
     expect(s.logins).toHaveLength(3);
   });
@@ -89,7 +108,11 @@ describe('JWT exchange tenant data access', () => {
 
   it('makes one exchange per distinct JWT', async () => {
     const s = setup();
-    await Promise.all(['a', 'b', 'c', 'a', 'b'].map((jwt) => s.access.walletFor(s.principal(jwt))));
+    await Promise.all(
+      ['a', 'b', 'c', 'a', 'b'].map((jwt) =>
+        s.access.walletFor(s.principal(jwt)),
+      ),
+    );
     expect([...s.logins].sort()).toEqual(['a', 'b', 'c']);
   });
 
@@ -116,7 +139,8 @@ describe('JWT exchange tenant data access', () => {
 
   it('keeps at most maxEntries tokens, dropping the least recently used', async () => {
     const s = setup({ maxEntries: 2 });
-    for (const jwt of ['a', 'b', 'a', 'c']) await s.access.walletFor(s.principal(jwt));
+    for (const jwt of ['a', 'b', 'a', 'c'])
+      await s.access.walletFor(s.principal(jwt));
     expect(s.access.stats().cached).toBe(2);
     await s.access.walletFor(s.principal('a'));
     await s.access.walletFor(s.principal('b'));
@@ -124,16 +148,34 @@ describe('JWT exchange tenant data access', () => {
   });
 
   it('answers 401 when Vault refuses the JWT and does not cache the failure', async () => {
-    const refused = new VaultResponseError({ status: 400, errors: ['error validating token: token is expired'], path: 'auth/jwt/login' });
+    const refused = new VaultResponseError({
+      status: 400,
+      errors: ['error validating token: token is expired'],
+      path: 'auth/jwt/login',
+    });
     const s = setup({ fail: refused });
-    await expect(s.access.walletFor(s.principal('bad'))).rejects.toMatchObject({ code: 'unauthorized', status: 401 });
-    await expect(s.access.walletFor(s.principal('bad'))).rejects.toMatchObject({ code: 'unauthorized' });
+    await expect(s.access.walletFor(s.principal('bad'))).rejects.toMatchObject({
+      code: 'unauthorized',
+      status: 401,
+    });
+    await expect(s.access.walletFor(s.principal('bad'))).rejects.toMatchObject({
+      code: 'unauthorized',
+    });
     expect(s.logins).toHaveLength(2);
   });
 
   it('answers 503 when Vault is unreachable during the exchange', async () => {
-    const s = setup({ fail: new VaultUnavailableError({ path: 'auth/jwt/login', reason: 'ECONNREFUSED', attempts: 3 }) });
-    await expect(s.access.walletFor(s.principal('x'))).rejects.toMatchObject({ code: 'vault_unavailable', status: 503 });
+    const s = setup({
+      fail: new VaultUnavailableError({
+        path: 'auth/jwt/login',
+        reason: 'ECONNREFUSED',
+        attempts: 3,
+      }),
+    });
+    await expect(s.access.walletFor(s.principal('x'))).rejects.toMatchObject({
+      code: 'vault_unavailable',
+      status: 503,
+    });
   });
 
   it("gives each request the wallet of the JWT's own tenant", async () => {

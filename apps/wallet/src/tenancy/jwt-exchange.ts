@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '@secret-flows/contracts';
-import { isTokenRejected, isVaultUnavailable, VaultResponseError, type KvV2Api, type TransitApi } from '@secret-flows/vault-client';
+import {
+  isTokenRejected,
+  isVaultUnavailable,
+  VaultResponseError,
+  type KvV2Api,
+  type TransitApi,
+} from '@secret-flows/vault-client';
 import type { KvSource, WalletCore } from '@secret-flows/wallet-core';
 import type { Metrics } from '@secret-flows/telemetry';
 import type { TenantPrincipal } from '../auth/auth.middleware';
@@ -9,7 +15,9 @@ import type { TenantDataAccess } from './tenant-data-access';
 export interface JwtExchangeOptions {
   walletCore: WalletCore;
   /** `vault.auth.jwt(mount).login(role, jwt)`: the exchange itself. */
-  login(jwt: string): Promise<{ clientToken: string; leaseDurationSeconds: number }>;
+  login(
+    jwt: string,
+  ): Promise<{ clientToken: string; leaseDurationSeconds: number }>;
   /** `vault.withToken(token)`: a view of the wallet's client that uses the tenant token. */
   withToken(token: string): KvSource;
   /** Bound on cached tokens (least recently used are dropped); default 10 000. */
@@ -47,7 +55,9 @@ export type JwtExchangeTenantDataAccess = TenantDataAccess & {
  * carry it. Vault's templated policy then confines every read and write to the JWT's tenant.
  * @example createJwtExchangeTenantDataAccess({ walletCore, login: (jwt) => vault.auth.jwt('jwt').login('tenant', jwt), withToken: (t) => vault.withToken(t) })
  */
-export function createJwtExchangeTenantDataAccess(options: JwtExchangeOptions): JwtExchangeTenantDataAccess {
+export function createJwtExchangeTenantDataAccess(
+  options: JwtExchangeOptions,
+): JwtExchangeTenantDataAccess {
   const maxEntries = options.maxEntries ?? 10_000;
   const marginMs = (options.refreshMarginSeconds ?? 30) * 1000;
   const now = options.now ?? Date.now;
@@ -56,7 +66,10 @@ export function createJwtExchangeTenantDataAccess(options: JwtExchangeOptions): 
   let exchanges = 0;
   let cacheHits = 0;
 
-  async function exchange(key: string, principal: TenantPrincipal): Promise<KvSource> {
+  async function exchange(
+    key: string,
+    principal: TenantPrincipal,
+  ): Promise<KvSource> {
     exchanges++;
     let auth: { clientToken: string; leaseDurationSeconds: number };
     try {
@@ -66,10 +79,19 @@ export function createJwtExchangeTenantDataAccess(options: JwtExchangeOptions): 
       options.counters?.jwtExchanges.inc({ result: 'error' });
       throw exchangeError(err, options.retryAfterSeconds ?? 2);
     }
-    const source = refusalAware(options.withToken(auth.clientToken), auth.clientToken, key);
-    const validUntilMs = Math.min(principal.expiresAt.getTime(), now() + auth.leaseDurationSeconds * 1000) - marginMs;
+    const source = refusalAware(
+      options.withToken(auth.clientToken),
+      auth.clientToken,
+      key,
+    );
+    const validUntilMs =
+      Math.min(
+        principal.expiresAt.getTime(),
+        now() + auth.leaseDurationSeconds * 1000,
+      ) - marginMs;
     // A token that is already inside the margin still serves this request, it just is not kept.
-    if (validUntilMs > now()) remember(key, { source, validUntilMs, tenantId: principal.tenantId });
+    if (validUntilMs > now())
+      remember(key, { source, validUntilMs, tenantId: principal.tenantId });
     return source;
   }
 
@@ -77,7 +99,11 @@ export function createJwtExchangeTenantDataAccess(options: JwtExchangeOptions): 
   // replica or another one), or an operator revokes it. Vault then answers 403 to everything;
   // the caller must hear 401 (its JWT no longer opens anything), and the entry must go so the
   // next request exchanges again — which Vault refuses for a deleted tenant.
-  function refusalAware(source: KvSource, token: string, key: string): KvSource {
+  function refusalAware(
+    source: KvSource,
+    token: string,
+    key: string,
+  ): KvSource {
     const isTokenValid = options.isTokenValid;
     if (!isTokenValid) return source;
     const translate = async (err: unknown): Promise<unknown> => {
@@ -90,26 +116,36 @@ export function createJwtExchangeTenantDataAccess(options: JwtExchangeOptions): 
       }
       if (valid) return err;
       cache.delete(key);
-      return new AppError('unauthorized', 'The tenant token was refused by the secret store.', { cause: err });
+      return new AppError(
+        'unauthorized',
+        'The tenant token was refused by the secret store.',
+        { cause: err },
+      );
     };
     const apis = new Map<string, KvV2Api>();
     const transitSource = source.transit;
     return {
       kvV2(mount: string) {
         let api = apis.get(mount);
-        if (!api) apis.set(mount, (api = guardApi(source.kvV2(mount), translate)));
+        if (!api)
+          apis.set(mount, (api = guardApi(source.kvV2(mount), translate)));
         return api;
       },
       // vault-transit keys sign with the same tenant token, with the same refusal handling.
       ...(transitSource && {
-        transit: (mount?: string) => guardApi(transitSource(mount) as unknown as KvV2Api, translate) as unknown as TransitApi,
+        transit: (mount?: string) =>
+          guardApi(
+            transitSource(mount) as unknown as KvV2Api,
+            translate,
+          ) as unknown as TransitApi,
       }),
     };
   }
 
   function remember(key: string, entry: CachedToken): void {
     cache.set(key, entry);
-    while (cache.size > maxEntries) cache.delete(cache.keys().next().value as string);
+    while (cache.size > maxEntries)
+      cache.delete(cache.keys().next().value as string);
   }
 
   function cached(key: string): KvSource | undefined {
@@ -126,7 +162,13 @@ export function createJwtExchangeTenantDataAccess(options: JwtExchangeOptions): 
     // forms (s and n - s, which RFC 7518 §3.4 does not forbid and Vault's signer does not
     // normalise), so two token strings can carry one meaning and must cost one exchange. Hashed,
     // so the key reveals nothing.
-    const meaning = JSON.stringify([principal.issuer, principal.subject, principal.tenantId, principal.issuedAt ?? null, principal.expiresAt.getTime()]);
+    const meaning = JSON.stringify([
+      principal.issuer,
+      principal.subject,
+      principal.tenantId,
+      principal.issuedAt ?? null,
+      principal.expiresAt.getTime(),
+    ]);
     const key = createHash('sha256').update(meaning).digest('base64url');
     const hit = cached(key);
     if (hit) {
@@ -145,23 +187,33 @@ export function createJwtExchangeTenantDataAccess(options: JwtExchangeOptions): 
   return {
     mode: 'multi',
     async walletFor(principal) {
-      return options.walletCore.forClient(principal.tenantId, await sourceFor(principal));
+      return options.walletCore.forClient(
+        principal.tenantId,
+        await sourceFor(principal),
+      );
     },
     stats: () => ({ exchanges, cacheHits, cached: cache.size }),
     forgetTenant(tenantId) {
-      for (const [key, entry] of cache) if (entry.tenantId === tenantId) cache.delete(key);
+      for (const [key, entry] of cache)
+        if (entry.tenantId === tenantId) cache.delete(key);
     },
   };
 }
 
-function guardApi(api: KvV2Api, translate: (err: unknown) => Promise<unknown>): KvV2Api {
+function guardApi(
+  api: KvV2Api,
+  translate: (err: unknown) => Promise<unknown>,
+): KvV2Api {
   const guarded: Record<string, unknown> = {};
   for (const [name, fn] of Object.entries(api) as [string, unknown][]) {
     guarded[name] =
       typeof fn === 'function'
         ? async (...args: unknown[]) => {
             try {
-              return await (fn as (...a: unknown[]) => Promise<unknown>).apply(api, args);
+              return await (fn as (...a: unknown[]) => Promise<unknown>).apply(
+                api,
+                args,
+              );
             } catch (err) {
               throw await translate(err);
             }
@@ -175,9 +227,22 @@ function guardApi(api: KvV2Api, translate: (err: unknown) => Promise<unknown>): 
 // 403 when the role or entity is disabled (a deleted tenant): both mean "this tenant token is
 // no good", which the caller must hear as 401, not as a server fault.
 function exchangeError(err: unknown, retryAfterSeconds: number): AppError {
-  if (isVaultUnavailable(err)) return new AppError('vault_unavailable', 'Vault is unavailable.', { cause: err, retryAfterSeconds });
-  if (err instanceof VaultResponseError && (err.status === 400 || err.status === 403)) {
-    return new AppError('unauthorized', 'The tenant token was refused by the secret store.', { cause: err });
+  if (isVaultUnavailable(err))
+    return new AppError('vault_unavailable', 'Vault is unavailable.', {
+      cause: err,
+      retryAfterSeconds,
+    });
+  if (
+    err instanceof VaultResponseError &&
+    (err.status === 400 || err.status === 403)
+  ) {
+    return new AppError(
+      'unauthorized',
+      'The tenant token was refused by the secret store.',
+      { cause: err },
+    );
   }
-  return new AppError('internal', 'The tenant token exchange failed.', { cause: err });
+  return new AppError('internal', 'The tenant token exchange failed.', {
+    cause: err,
+  });
 }

@@ -1,4 +1,8 @@
-import type { KvSource, TenantWallet, WalletCore } from '@secret-flows/wallet-core';
+import type {
+  KvSource,
+  TenantWallet,
+  WalletCore,
+} from '@secret-flows/wallet-core';
 import type { TenantPrincipal } from '../auth/auth.middleware';
 
 /**
@@ -16,9 +20,13 @@ export interface TenantDataAccess {
  * Phase 3: every tenant's wallet on the wallet's own Vault client.
  * @example createSingleTenantDataAccess({ walletCore, vault })
  */
-export function createSingleTenantDataAccess(deps: { walletCore: WalletCore; vault: KvSource }): TenantDataAccess {
+export function createSingleTenantDataAccess(deps: {
+  walletCore: WalletCore;
+  vault: KvSource;
+}): TenantDataAccess {
   return {
     mode: 'single',
-    walletFor: async (principal) => deps.walletCore.forClient(principal.tenantId, deps.vault),
+    walletFor: async (principal) =>
+      deps.walletCore.forClient(principal.tenantId, deps.vault),
   };
 }

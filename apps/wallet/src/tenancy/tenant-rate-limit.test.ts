@@ -7,17 +7,30 @@ function setup(limitPerMinute: number, maxTenants?: number) {
   let nowMs = 0;
   const app = express();
   app.use((req, res, next) => {
-    res.locals['tenant'] = { tenantId: req.get('x-tenant'), subject: 's', issuer: 'i', expiresAt: new Date(), jwt: 'j' };
+    res.locals['tenant'] = {
+      tenantId: req.get('x-tenant'),
+      subject: 's',
+      issuer: 'i',
+      expiresAt: new Date(),
+      jwt: 'j',
+    };
     next();
   });
-  const limiter = tenantRateLimit({ limitPerMinute, now: () => nowMs, maxTenants });
+  const limiter = tenantRateLimit({
+    limitPerMinute,
+    now: () => nowMs,
+    maxTenants,
+  });
   app.use(limiter);
   app.get('/', (_req, res) => {
     res.status(204).end();
   });
   const errorHandler: express.ErrorRequestHandler = (err, _req, res, next) => {
     if (!isAppError(err)) return next(err);
-    res.status(err.status).set('Retry-After', String(err.retryAfterSeconds)).json({ code: err.code });
+    res
+      .status(err.status)
+      .set('Retry-After', String(err.retryAfterSeconds))
+      .json({ code: err.code });
   };
   app.use(errorHandler);
   return {

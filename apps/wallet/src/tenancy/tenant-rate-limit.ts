@@ -23,9 +23,15 @@ export type TenantRateLimiter = RequestHandler & { trackedTenants(): number };
  * that 429 `rate_limited` with Retry-After. Must run after requireTenant.
  * @example app.use('/v1/keys', requireTenant(...), tenantRateLimit({ limitPerMinute: 600 }))
  */
-export function tenantRateLimit(options: TenantRateLimitOptions): TenantRateLimiter {
-  if (!(options.limitPerMinute > 0)) throw new RangeError('limitPerMinute must be positive');
-  if (options.maxTenants !== undefined && !(Number.isInteger(options.maxTenants) && options.maxTenants > 0)) {
+export function tenantRateLimit(
+  options: TenantRateLimitOptions,
+): TenantRateLimiter {
+  if (!(options.limitPerMinute > 0))
+    throw new RangeError('limitPerMinute must be positive');
+  if (
+    options.maxTenants !== undefined &&
+    !(Number.isInteger(options.maxTenants) && options.maxTenants > 0)
+  ) {
     throw new RangeError('maxTenants must be a positive integer');
   }
   const now = options.now ?? Date.now;
@@ -35,7 +41,10 @@ export function tenantRateLimit(options: TenantRateLimitOptions): TenantRateLimi
   const buckets = new Map<string, Bucket>();
 
   function refill(bucket: Bucket, at: number): void {
-    bucket.tokens = Math.min(capacity, bucket.tokens + (at - bucket.updatedMs) * refillPerMs);
+    bucket.tokens = Math.min(
+      capacity,
+      bucket.tokens + (at - bucket.updatedMs) * refillPerMs,
+    );
     bucket.updatedMs = at;
   }
 
@@ -58,8 +67,15 @@ export function tenantRateLimit(options: TenantRateLimitOptions): TenantRateLimi
     buckets.set(tenantId, bucket);
     refill(bucket, at);
     if (bucket.tokens < 1) {
-      const retryAfterSeconds = Math.max(1, Math.ceil((1 - bucket.tokens) / refillPerMs / 1000));
-      next(new AppError('rate_limited', 'Too many requests for this tenant.', { retryAfterSeconds }));
+      const retryAfterSeconds = Math.max(
+        1,
+        Math.ceil((1 - bucket.tokens) / refillPerMs / 1000),
+      );
+      next(
+        new AppError('rate_limited', 'Too many requests for this tenant.', {
+          retryAfterSeconds,
+        }),
+      );
       return;
     }
     bucket.tokens -= 1;

@@ -11,7 +11,10 @@ export interface TenantIdentityOptions {
 }
 
 /** A tenant-scoped Vault token for as long as `use` runs; revoked afterwards. */
-export type AsTenant = <T>(login: { username: string; password: string }, use: (tenant: VaultClient) => Promise<T>) => Promise<T>;
+export type AsTenant = <T>(
+  login: { username: string; password: string },
+  use: (tenant: VaultClient) => Promise<T>,
+) => Promise<T>;
 
 /**
  * Acts as a freshly created tenant, the way its application will: userpass login ->
@@ -23,11 +26,17 @@ export type AsTenant = <T>(login: { username: string; password: string }, use: (
 export function createAsTenant(options: TenantIdentityOptions): AsTenant {
   const { vault } = options;
   return async (login, use) => {
-    const loginAuth = await vault.auth.userpass(options.userpassMount).login(login.username, login.password);
+    const loginAuth = await vault.auth
+      .userpass(options.userpassMount)
+      .login(login.username, login.password);
     const loginClient = vault.withToken(loginAuth.clientToken);
     try {
-      const { token: jwt } = await loginClient.identity.oidc.generateToken(options.oidcRole);
-      const tenantAuth = await vault.auth.jwt(options.jwtMount).login(options.jwtRole, jwt);
+      const { token: jwt } = await loginClient.identity.oidc.generateToken(
+        options.oidcRole,
+      );
+      const tenantAuth = await vault.auth
+        .jwt(options.jwtMount)
+        .login(options.jwtRole, jwt);
       const tenantClient = vault.withToken(tenantAuth.clientToken);
       try {
         return await use(tenantClient);

@@ -25,7 +25,8 @@ export interface TenantRecord {
 }
 
 export const liveEntityName = (id: string): string => `${LIVE_PREFIX}${id}`;
-export const deletedEntityName = (id: string): string => `${DELETED_PREFIX}${id}`;
+export const deletedEntityName = (id: string): string =>
+  `${DELETED_PREFIX}${id}`;
 
 /** The tenant ids among entity names (live ones only), sorted so pages are stable. */
 export function liveTenantIds(entityNames: string[]): string[] {
@@ -36,8 +37,14 @@ export function liveTenantIds(entityNames: string[]): string[] {
 }
 
 /** Entity metadata of a tenant: `tenant_id` feeds the identity token template (bootstrap.yaml). */
-export function tenantMetadata(record: Pick<TenantRecord, 'id' | 'name' | 'state'>): Record<string, string> {
-  return { tenant_id: record.id, wallet_name: record.name, state: record.state };
+export function tenantMetadata(
+  record: Pick<TenantRecord, 'id' | 'name' | 'state'>,
+): Record<string, string> {
+  return {
+    tenant_id: record.id,
+    wallet_name: record.name,
+    state: record.state,
+  };
 }
 
 /** Reads a tenant back from its entity; undefined when the entity is not a tenant's. */
@@ -45,7 +52,12 @@ export function toTenantRecord(entity: Entity): TenantRecord | undefined {
   const meta = entity.metadata ?? {};
   const id = meta['tenant_id'];
   const state = meta['state'] as TenantState | undefined;
-  if (!id || !state || !['provisioning', 'active', 'deleting', 'deleted'].includes(state)) return undefined;
+  if (
+    !id ||
+    !state ||
+    !['provisioning', 'active', 'deleting', 'deleted'].includes(state)
+  )
+    return undefined;
   return {
     entityId: entity.id,
     id,
@@ -58,11 +70,18 @@ export function toTenantRecord(entity: Entity): TenantRecord | undefined {
 
 /** The public view of an active tenant (Identus `WalletDetail`). */
 export function toWallet(record: TenantRecord): Wallet {
-  return { id: record.id, name: record.name, createdAt: record.createdAt, updatedAt: record.updatedAt };
+  return {
+    id: record.id,
+    name: record.name,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
 }
 
 // Vault reports nanoseconds ("...T14:00:00.123456789Z"); clients get milliseconds.
 function isoTime(vaultTime: string): string {
   const parsed = new Date(vaultTime);
-  return Number.isNaN(parsed.getTime()) ? new Date(0).toISOString() : parsed.toISOString();
+  return Number.isNaN(parsed.getTime())
+    ? new Date(0).toISOString()
+    : parsed.toISOString();
 }

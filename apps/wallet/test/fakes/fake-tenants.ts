@@ -1,5 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { AppError, type CreatedWallet, type Wallet } from '@secret-flows/contracts';
+import {
+  AppError,
+  type CreatedWallet,
+  type Wallet,
+} from '@secret-flows/contracts';
 import type { TenantDirectory } from '../../src/tenants/tenant-directory';
 
 /**
@@ -15,16 +19,31 @@ export function createFakeTenants(options: { now?: () => Date } = {}) {
   const directory: TenantDirectory = {
     async create(input) {
       const id = (input.id ?? randomUUID()).toLowerCase();
-      if (live.has(id) || deleted.has(id)) throw new AppError('conflict', 'A wallet with this id already exists.');
+      if (live.has(id) || deleted.has(id))
+        throw new AppError('conflict', 'A wallet with this id already exists.');
       const at = now().toISOString();
-      const wallet: Wallet = { id, name: input.name, createdAt: at, updatedAt: at };
+      const wallet: Wallet = {
+        id,
+        name: input.name,
+        createdAt: at,
+        updatedAt: at,
+      };
       live.set(id, wallet);
-      const created: CreatedWallet = { ...wallet, login: { username: id, password: randomBytes(24).toString('base64url') } };
+      const created: CreatedWallet = {
+        ...wallet,
+        login: {
+          username: id,
+          password: randomBytes(24).toString('base64url'),
+        },
+      };
       return created;
     },
     async list(page) {
       const all = [...live.values()].sort((x, y) => x.id.localeCompare(y.id));
-      return { contents: all.slice(page.offset, page.offset + page.limit), hasNext: all.length > page.offset + page.limit };
+      return {
+        contents: all.slice(page.offset, page.offset + page.limit),
+        hasNext: all.length > page.offset + page.limit,
+      };
     },
     async get(id) {
       const wallet = live.get(id);

@@ -35,4 +35,3 @@ export interface AuthMethod {
   /** False for tokens handed in from outside (a static root token is not ours to revoke); default true. */
   readonly revokeOnStop?: boolean;
 }
-

@@ -5,16 +5,31 @@ import type { AuthMethod, LoginTransport } from './auth-method';
 import { createTokenLifetime } from './token-lifetime';
 
 /** A fake Vault token store with TTL/max-TTL semantics, driven by the manual clock. */
-function createFakeVault(clock: { now(): number }, ttlS: number, maxTtlS: number) {
+function createFakeVault(
+  clock: { now(): number },
+  ttlS: number,
+  maxTtlS: number,
+) {
   const tokens = new Map<string, { expiresAt: number; maxAt: number }>();
   let n = 0;
   const calls = { logins: 0, renewals: 0, revocations: 0 };
   let loginError: Error | undefined;
   let down = false;
-  const unavailable = () => new VaultUnavailableError({ path: 'auth/token/renew-self', reason: 'ECONNREFUSED', attempts: 3 });
+  const unavailable = () =>
+    new VaultUnavailableError({
+      path: 'auth/token/renew-self',
+      reason: 'ECONNREFUSED',
+      attempts: 3,
+    });
   const auth = (token: string, leaseS: number): VaultAuthInfo => ({
-    clientToken: token, accessor: `acc-${token}`, policies: ['default'], tokenPolicies: ['default'],
-    leaseDurationSeconds: leaseS, renewable: true, entityId: 'e1', metadata: null,
+    clientToken: token,
+    accessor: `acc-${token}`,
+    policies: ['default'],
+    tokenPolicies: ['default'],
+    leaseDurationSeconds: leaseS,
+    renewable: true,
+    entityId: 'e1',
+    metadata: null,
   });
   const method: AuthMethod = {
     name: 'approle',
@@ -24,7 +39,10 @@ function createFakeVault(clock: { now(): number }, ttlS: number, maxTtlS: number
       if (down) throw unavailable();
       if (loginError) throw loginError;
       const token = `hvs.t${++n}`;
-      tokens.set(token, { expiresAt: clock.now() + ttlS * 1000, maxAt: clock.now() + maxTtlS * 1000 });
+      tokens.set(token, {
+        expiresAt: clock.now() + ttlS * 1000,
+        maxAt: clock.now() + maxTtlS * 1000,
+      });
       return auth(token, ttlS);
     },
   };
@@ -38,7 +56,12 @@ function createFakeVault(clock: { now(): number }, ttlS: number, maxTtlS: number
       calls.renewals++;
       if (down) throw unavailable();
       const t = tokens.get(token);
-      if (!t || t.expiresAt <= clock.now()) throw new VaultResponseError({ status: 403, errors: ['permission denied'], path: 'auth/token/renew-self' });
+      if (!t || t.expiresAt <= clock.now())
+        throw new VaultResponseError({
+          status: 403,
+          errors: ['permission denied'],
+          path: 'auth/token/renew-self',
+        });
       t.expiresAt = Math.min(t.maxAt, clock.now() + ttlS * 1000);
       return auth(token, Math.round((t.expiresAt - clock.now()) / 1000));
     },
@@ -66,7 +89,9 @@ function setup(ttlS = 60, maxTtlS = 300) {
 describe('token lifetime', () => {
   it('logs in exactly once for 200 concurrent callers on a cold client', async () => {
     const { vault, lifetime } = setup();
-    const tokens = await Promise.all(Array.from({ length: 200 }, () => lifetime.token()));
+    const tokens = await Promise.all(
+      Array.from({ length: 200 }, () => lifetime.token()),
+    );
     expect(vault.calls.logins).toBe(1);
     expect(new Set(tokens).size).toBe(1);
   });
@@ -117,11 +142,22 @@ describe('token lifetime', () => {
 
   it('backs off failed logins from 1 s doubling, failing fast in between, and reports the error', async () => {
     const { clock, vault, lifetime } = setup();
-    vault.failLogins(new VaultResponseError({ status: 400, errors: ['invalid role or secret ID'], path: 'auth/approle/login' }));
-    await expect(lifetime.token()).rejects.toThrow(/approle login failed: invalid role or secret ID/);
+    vault.failLogins(
+      new VaultResponseError({
+        status: 400,
+        errors: ['invalid role or secret ID'],
+        path: 'auth/approle/login',
+      }),
+    );
+    await expect(lifetime.token()).rejects.toThrow(
+      /approle login failed: invalid role or secret ID/,
+    );
     await expect(lifetime.token()).rejects.toThrow(/next login attempt in 1 s/);
     expect(vault.calls.logins).toBe(1);
-    expect(lifetime.status()).toMatchObject({ authenticated: false, lastError: expect.stringContaining('invalid role or secret ID') });
+    expect(lifetime.status()).toMatchObject({
+      authenticated: false,
+      lastError: expect.stringContaining('invalid role or secret ID'),
+    });
     await clock.advance(900);
     await expect(lifetime.token()).rejects.toThrow();
     expect(vault.calls.logins).toBe(2);
@@ -135,9 +171,19 @@ describe('token lifetime', () => {
 
   it('keeps an unreachable Vault a VaultUnavailableError while backing off', async () => {
     const { vault, lifetime } = setup();
-    vault.failLogins(new VaultUnavailableError({ path: 'auth/approle/login', reason: 'ECONNREFUSED', attempts: 3 }));
-    await expect(lifetime.token()).rejects.toBeInstanceOf(VaultUnavailableError);
-    await expect(lifetime.token()).rejects.toBeInstanceOf(VaultUnavailableError);
+    vault.failLogins(
+      new VaultUnavailableError({
+        path: 'auth/approle/login',
+        reason: 'ECONNREFUSED',
+        attempts: 3,
+      }),
+    );
+    await expect(lifetime.token()).rejects.toBeInstanceOf(
+      VaultUnavailableError,
+    );
+    await expect(lifetime.token()).rejects.toBeInstanceOf(
+      VaultUnavailableError,
+    );
   });
 
   it('caps the login backoff at five minutes', async () => {
@@ -149,7 +195,9 @@ describe('token lifetime', () => {
     }
     await lifetime.token().catch(() => undefined);
     await clock.advance(4 * 60_000);
-    await expect(lifetime.token()).rejects.toThrow(/next login attempt in \d+ s/);
+    await expect(lifetime.token()).rejects.toThrow(
+      /next login attempt in \d+ s/,
+    );
     const before = vault.calls.logins;
     await clock.advance(60_000);
     await lifetime.token().catch(() => undefined);
@@ -197,7 +245,20 @@ describe('token lifetime', () => {
     const clock = createManualClock();
     const revokeSelf = jest.fn(async () => undefined);
     const lifetime = createTokenLifetime({
-      auth: { name: 'token', revokeOnStop: false, login: async () => ({ clientToken: 'root', accessor: '', policies: ['root'], tokenPolicies: [], leaseDurationSeconds: 0, renewable: false, entityId: '', metadata: null }) },
+      auth: {
+        name: 'token',
+        revokeOnStop: false,
+        login: async () => ({
+          clientToken: 'root',
+          accessor: '',
+          policies: ['root'],
+          tokenPolicies: [],
+          leaseDurationSeconds: 0,
+          renewable: false,
+          entityId: '',
+          metadata: null,
+        }),
+      },
       loginTransport: {} as LoginTransport,
       renewSelf: jest.fn(),
       revokeSelf,
@@ -212,7 +273,13 @@ describe('token lifetime', () => {
 
   it('uses unref’d real timers when the clock brings none', async () => {
     const vault = createFakeVault({ now: Date.now }, 3600, 7200);
-    const lifetime = createTokenLifetime({ auth: vault.method, loginTransport: {} as LoginTransport, renewSelf: vault.renewSelf, revokeSelf: vault.revokeSelf, clock: { now: Date.now } });
+    const lifetime = createTokenLifetime({
+      auth: vault.method,
+      loginTransport: {} as LoginTransport,
+      renewSelf: vault.renewSelf,
+      revokeSelf: vault.revokeSelf,
+      clock: { now: Date.now },
+    });
     const spy = jest.spyOn(global, 'setTimeout');
     await lifetime.login();
     const timers = spy.mock.results.map((r) => r.value as NodeJS.Timeout);

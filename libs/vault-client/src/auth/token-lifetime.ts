@@ -1,4 +1,9 @@
-import { VaultAuthError, VaultResponseError, VaultUnavailableError, isTokenRejected } from '../errors';
+import {
+  VaultAuthError,
+  VaultResponseError,
+  VaultUnavailableError,
+  isTokenRejected,
+} from '../errors';
 import type { VaultAuthInfo } from '../response';
 import type { VaultLogger } from '../transport';
 import type { AuthMethod, LoginTransport } from './auth-method';
@@ -92,7 +97,10 @@ export function createTokenLifetime(options: TokenLifetimeOptions) {
     const graceMs = c.loginLeaseMs * (0.1 + random() * 0.1);
     const capped = leaseMs < c.loginLeaseMs;
     if (!renewable || capped) {
-      schedule(Math.max(0, c.expiresAt - graceMs - clock.now()), () => void backgroundLogin('token reaches its max TTL'));
+      schedule(
+        Math.max(0, c.expiresAt - graceMs - clock.now()),
+        () => void backgroundLogin('token reaches its max TTL'),
+      );
       return;
     }
     schedule(leaseMs * (2 / 3) * (0.9 + random() * 0.1), () => void renew(c));
@@ -104,12 +112,18 @@ export function createTokenLifetime(options: TokenLifetimeOptions) {
       if (stopped || current !== c) return;
       const leaseMs = info.leaseDurationSeconds * 1000;
       c.expiresAt = clock.now() + leaseMs;
-      options.logger?.debug({ method: auth.name, ttlSeconds: info.leaseDurationSeconds }, 'Vault token renewed');
+      options.logger?.debug(
+        { method: auth.name, ttlSeconds: info.leaseDurationSeconds },
+        'Vault token renewed',
+      );
       plan(c, leaseMs, info.renewable);
     } catch (error) {
       if (stopped || current !== c) return;
       if (isTokenRejected(error)) current = undefined;
-      options.logger?.warn({ method: auth.name, reason: describe(error) }, 'Vault token renewal failed, logging in again');
+      options.logger?.warn(
+        { method: auth.name, reason: describe(error) },
+        'Vault token renewal failed, logging in again',
+      );
       void backgroundLogin('renewal failed');
     }
   }
@@ -120,14 +134,19 @@ export function createTokenLifetime(options: TokenLifetimeOptions) {
       await loginOnce(true);
     } catch {
       // Already logged; keep the old token while it lives and try again after the backoff.
-      if (!stopped) schedule(Math.max(0, nextLoginAt - clock.now()), () => void backgroundLogin('previous re-login failed'));
+      if (!stopped)
+        schedule(
+          Math.max(0, nextLoginAt - clock.now()),
+          () => void backgroundLogin('previous re-login failed'),
+        );
     }
   }
 
   function loginOnce(ignoreBackoff = false): Promise<CurrentToken> {
     if (stopped) return Promise.reject(new Error('Vault client is stopped'));
     if (inFlight) return inFlight;
-    if (!ignoreBackoff && lastError && clock.now() < nextLoginAt) return Promise.reject(backingOff());
+    if (!ignoreBackoff && lastError && clock.now() < nextLoginAt)
+      return Promise.reject(backingOff());
     inFlight = doLogin().finally(() => {
       inFlight = undefined;
     });
@@ -145,36 +164,76 @@ export function createTokenLifetime(options: TokenLifetimeOptions) {
     lastError = undefined;
     logins++;
     const leaseMs = info.leaseDurationSeconds * 1000;
-    const c: CurrentToken = { token: info.clientToken, loginLeaseMs: leaseMs, expiresAt: leaseMs > 0 ? clock.now() + leaseMs : undefined };
+    const c: CurrentToken = {
+      token: info.clientToken,
+      loginLeaseMs: leaseMs,
+      expiresAt: leaseMs > 0 ? clock.now() + leaseMs : undefined,
+    };
     // The replaced token is not revoked: requests still in flight on it must succeed.
     current = c;
     if (!stopped) plan(c, leaseMs, info.renewable);
-    options.logger?.info({ method: auth.name, ttlSeconds: info.leaseDurationSeconds, renewable: info.renewable }, 'Vault login succeeded');
+    options.logger?.info(
+      {
+        method: auth.name,
+        ttlSeconds: info.leaseDurationSeconds,
+        renewable: info.renewable,
+      },
+      'Vault login succeeded',
+    );
     return c;
   }
 
   function loginFailed(error: unknown): Error {
     failures++;
-    const backoff = Math.min(maxBackoffMs, initialBackoffMs * 2 ** (failures - 1));
+    const backoff = Math.min(
+      maxBackoffMs,
+      initialBackoffMs * 2 ** (failures - 1),
+    );
     // Vault Agent trims up to 25 % at random so a fleet does not retry in lockstep.
     const delay = backoff * (1 - random() * 0.25);
     nextLoginAt = clock.now() + delay;
     const normalized = normalize(error);
     lastError = normalized;
-    options.logger?.error({ method: auth.name, failures, retryInMs: Math.round(delay), reason: normalized.message }, 'Vault login failed');
+    options.logger?.error(
+      {
+        method: auth.name,
+        failures,
+        retryInMs: Math.round(delay),
+        reason: normalized.message,
+      },
+      'Vault login failed',
+    );
     return normalized;
   }
 
   function normalize(error: unknown): Error {
-    if (error instanceof VaultUnavailableError || error instanceof VaultAuthError) return error;
-    if (error instanceof VaultResponseError) return new VaultAuthError(auth.name, error.errors.join('; ') || `HTTP ${error.status}`, { cause: error });
-    return new VaultAuthError(auth.name, (error as Error)?.message ?? String(error), { cause: error });
+    if (
+      error instanceof VaultUnavailableError ||
+      error instanceof VaultAuthError
+    )
+      return error;
+    if (error instanceof VaultResponseError)
+      return new VaultAuthError(
+        auth.name,
+        error.errors.join('; ') || `HTTP ${error.status}`,
+        { cause: error },
+      );
+    return new VaultAuthError(
+      auth.name,
+      (error as Error)?.message ?? String(error),
+      { cause: error },
+    );
   }
 
   function backingOff(): Error {
     const waitS = Math.ceil((nextLoginAt - clock.now()) / 1000);
     const reason = `${lastError?.message ?? 'login failed'}; next login attempt in ${waitS} s`;
-    if (lastError instanceof VaultUnavailableError) return new VaultUnavailableError({ path: lastError.path, reason, attempts: 0 });
+    if (lastError instanceof VaultUnavailableError)
+      return new VaultUnavailableError({
+        path: lastError.path,
+        reason,
+        attempts: 0,
+      });
     return new VaultAuthError(auth.name, reason);
   }
 
@@ -196,7 +255,9 @@ export function createTokenLifetime(options: TokenLifetimeOptions) {
       const authenticated = isUsable(current);
       return {
         authenticated,
-        ...(authenticated && current?.expiresAt !== undefined ? { expiresAt: current.expiresAt } : {}),
+        ...(authenticated && current?.expiresAt !== undefined
+          ? { expiresAt: current.expiresAt }
+          : {}),
         ...(lastError ? { lastError: lastError.message } : {}),
         logins,
       };
@@ -211,12 +272,17 @@ export function createTokenLifetime(options: TokenLifetimeOptions) {
       try {
         await options.revokeSelf(c.token);
       } catch (error) {
-        options.logger?.warn({ method: auth.name, reason: describe(error) }, 'Vault token revocation failed');
+        options.logger?.warn(
+          { method: auth.name, reason: describe(error) },
+          'Vault token revocation failed',
+        );
       }
     },
   };
 }
 
 function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return error instanceof Error
+    ? `${error.name}: ${error.message}`
+    : String(error);
 }

@@ -7,12 +7,16 @@ import { readSecretFile } from './read-secret-file';
  * @example tokenAuth({ file: '/run/secrets/vault-token' })
  */
 export function tokenAuth(token: string | { file: string }): AuthMethod {
-  if (typeof token === 'string' && !token) throw new TypeError('tokenAuth: token is empty');
+  if (typeof token === 'string' && !token)
+    throw new TypeError('tokenAuth: token is empty');
   return {
     name: 'token',
     revokeOnStop: false,
     async login(t) {
-      const value = typeof token === 'string' ? token : await readSecretFile('token', 'token', token.file);
+      const value =
+        typeof token === 'string'
+          ? token
+          : await readSecretFile('token', 'token', token.file);
       const info = await t.lookupSelf(value);
       return {
         clientToken: value,

@@ -12,18 +12,24 @@ export type Ttl = number | string;
 export function snakeFields(fields: object): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(fields)) {
-    if (value !== undefined) out[key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = value;
+    if (value !== undefined)
+      out[key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = value;
   }
   return out;
 }
 
 /** Joins path segments without doubled or edge slashes. */
 export function joinPath(...parts: string[]): string {
-  return parts.map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/');
+  return parts
+    .map((p) => p.replace(/^\/+|\/+$/g, ''))
+    .filter(Boolean)
+    .join('/');
 }
 
 /** The `data` object of an envelope, or `{}`. */
 export function dataOf(res: VaultHttpResponse): Record<string, unknown> {
   const data = (res.body as { data?: unknown } | undefined)?.data;
-  return data && typeof data === 'object' ? (data as Record<string, unknown>) : {};
+  return data && typeof data === 'object'
+    ? (data as Record<string, unknown>)
+    : {};
 }

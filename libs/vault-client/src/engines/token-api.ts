@@ -41,26 +41,63 @@ export function toTokenLookup(d: Record<string, unknown>): TokenLookup {
 
 /** The token auth method (Vault docs: Token auth API); tokens travel in bodies, never in paths. */
 export function createTokenApi(caller: VaultCaller): TokenApi {
-  const post = (path: string, body: object, operation: string, idempotent = true) =>
-    caller.send({ method: 'POST', path: `auth/token/${path}`, body, idempotent, operation: `token.${operation}` });
+  const post = (
+    path: string,
+    body: object,
+    operation: string,
+    idempotent = true,
+  ) =>
+    caller.send({
+      method: 'POST',
+      path: `auth/token/${path}`,
+      body,
+      idempotent,
+      operation: `token.${operation}`,
+    });
   return {
     async lookupSelf() {
-      return toTokenLookup(dataOf(await caller.send({ method: 'GET', path: 'auth/token/lookup-self', operation: 'token.lookupSelf' })));
+      return toTokenLookup(
+        dataOf(
+          await caller.send({
+            method: 'GET',
+            path: 'auth/token/lookup-self',
+            operation: 'token.lookupSelf',
+          }),
+        ),
+      );
     },
     async renewSelf(incrementSeconds) {
-      return toAuthInfo(((await post('renew-self', incrementSeconds ? { increment: incrementSeconds } : {}, 'renewSelf')).body as { auth?: unknown }).auth);
+      return toAuthInfo(
+        (
+          (
+            await post(
+              'renew-self',
+              incrementSeconds ? { increment: incrementSeconds } : {},
+              'renewSelf',
+            )
+          ).body as { auth?: unknown }
+        ).auth,
+      );
     },
     async revokeSelf() {
       await post('revoke-self', {}, 'revokeSelf');
     },
     async create(fields = {}) {
-      return toAuthInfo(((await post('create', snakeFields(fields), 'create', false)).body as { auth?: unknown }).auth);
+      return toAuthInfo(
+        (
+          (await post('create', snakeFields(fields), 'create', false)).body as {
+            auth?: unknown;
+          }
+        ).auth,
+      );
     },
     async lookup(token) {
       return toTokenLookup(dataOf(await post('lookup', { token }, 'lookup')));
     },
     async lookupAccessor(accessor) {
-      return toTokenLookup(dataOf(await post('lookup-accessor', { accessor }, 'lookupAccessor')));
+      return toTokenLookup(
+        dataOf(await post('lookup-accessor', { accessor }, 'lookupAccessor')),
+      );
     },
     async revoke(token) {
       await post('revoke', { token }, 'revoke');

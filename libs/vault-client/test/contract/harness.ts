@@ -2,15 +2,32 @@ import { createPublicKey, randomUUID, type JsonWebKey } from 'node:crypto';
 import * as jwt from 'jsonwebtoken';
 // vault-dev is an app, allowed in this project's tests only (vaultDevInTests in eslint.config.mjs).
 import { startVaultDev } from '@secret-flows/vault-dev';
-import { createVaultClient, tokenAuth, type AuthMethod, type JsonWebKeySet, type Transport, type VaultRequest, type VaultClient, type VaultClientOptions } from '../../src/index';
+import {
+  createVaultClient,
+  tokenAuth,
+  type AuthMethod,
+  type JsonWebKeySet,
+  type Transport,
+  type VaultRequest,
+  type VaultClient,
+  type VaultClientOptions,
+} from '../../src/index';
 
 /** vault-dev on 127.0.0.1:0 plus a root-token client, for contract tests. */
-export async function startVault(options: { clock?: () => number; dataDir?: string } = {}) {
+export async function startVault(
+  options: { clock?: () => number; dataDir?: string } = {},
+) {
   const rootToken = `root-${randomUUID()}`;
   const server = await startVaultDev({ port: 0, rootToken, ...options });
   const clients: VaultClient[] = [];
-  const client = (options: Partial<VaultClientOptions> & { auth: AuthMethod }) => {
-    const c = createVaultClient({ address: server.address, retry: { baseDelayMs: 10, maxDelayMs: 50 }, ...options });
+  const client = (
+    options: Partial<VaultClientOptions> & { auth: AuthMethod },
+  ) => {
+    const c = createVaultClient({
+      address: server.address,
+      retry: { baseDelayMs: 10, maxDelayMs: 50 },
+      ...options,
+    });
     clients.push(c);
     return c;
   };
@@ -30,7 +47,9 @@ export async function startVault(options: { clock?: () => number; dataDir?: stri
 export type TestVault = Awaited<ReturnType<typeof startVault>>;
 
 /** An auth method that counts its logins, to prove "exactly one login". */
-export function countingAuth(inner: AuthMethod): AuthMethod & { count(): number } {
+export function countingAuth(
+  inner: AuthMethod,
+): AuthMethod & { count(): number } {
   let n = 0;
   return {
     name: inner.name,
@@ -43,20 +62,33 @@ export function countingAuth(inner: AuthMethod): AuthMethod & { count(): number 
 }
 
 /** A child token carrying exactly `policies` (plus default), for policy tests. */
-export async function tokenWith(vault: TestVault, policies: string[]): Promise<VaultClient> {
-  const auth = await vault.root.auth.token.create({ policies, ttl: '10m', noParent: true });
+export async function tokenWith(
+  vault: TestVault,
+  policies: string[],
+): Promise<VaultClient> {
+  const auth = await vault.root.auth.token.create({
+    policies,
+    ttl: '10m',
+    noParent: true,
+  });
   return vault.root.withToken(auth.clientToken);
 }
 
 /** Verifies a Vault identity token against the published JWKS, by kid. */
-export function verifyWithJwks(token: string, jwks: JsonWebKeySet, audience: string): jwt.JwtPayload {
+export function verifyWithJwks(
+  token: string,
+  jwks: JsonWebKeySet,
+  audience: string,
+): jwt.JwtPayload {
   const header = jwt.decode(token, { complete: true })?.header;
   const jwk = jwks.keys.find((k) => k.kid === header?.kid);
   if (!jwk) throw new Error(`no JWK for kid ${String(header?.kid)}`);
   const key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
-  return jwt.verify(token, key, { audience, algorithms: [jwk.alg as jwt.Algorithm] }) as jwt.JwtPayload;
+  return jwt.verify(token, key, {
+    audience,
+    algorithms: [jwk.alg as jwt.Algorithm],
+  }) as jwt.JwtPayload;
 }
-
 
 /** Wraps a transport to count calls by path (logins, renewals) and to fail on demand. */
 export function countingTransport(inner: Transport) {

@@ -4,8 +4,17 @@
  * vault-dev in TLS mode (like `vault server -dev-tls`).
  */
 // vault-dev is an app, allowed here as a test-only dependency (root eslint config, scope:vault-dev).
-import { createDevCertificates, startVaultDev, type VaultDevServer } from '@secret-flows/vault-dev';
-import { createVaultClient, tokenAuth, VaultUnavailableError, type VaultClient } from '../../src/index';
+import {
+  createDevCertificates,
+  startVaultDev,
+  type VaultDevServer,
+} from '@secret-flows/vault-dev';
+import {
+  createVaultClient,
+  tokenAuth,
+  VaultUnavailableError,
+  type VaultClient,
+} from '../../src/index';
 
 jest.setTimeout(30_000);
 
@@ -14,7 +23,12 @@ describe('vault-client over https', () => {
   const clients: VaultClient[] = [];
   const rootToken = 'tls-client-root';
   const client = (caCertPem: string | undefined) => {
-    const c = createVaultClient({ address: server.address, caCertPem, auth: tokenAuth(rootToken), retry: { maxAttempts: 1 } });
+    const c = createVaultClient({
+      address: server.address,
+      caCertPem,
+      auth: tokenAuth(rootToken),
+      retry: { maxAttempts: 1 },
+    });
     clients.push(c);
     return c;
   };
@@ -30,7 +44,10 @@ describe('vault-client over https', () => {
   it('works with the CA in caCertPem, keep-alive included', async () => {
     const vault = client(server.caCertPem);
     await vault.kvV2('secret').write('tls/one', { v: '1' });
-    for (let i = 0; i < 3; i += 1) expect((await vault.kvV2('secret').read('tls/one'))?.data).toEqual({ v: '1' });
+    for (let i = 0; i < 3; i += 1)
+      expect((await vault.kvV2('secret').read('tls/one'))?.data).toEqual({
+        v: '1',
+      });
     expect(await vault.kvV2('secret').list('tls')).toEqual(['one']);
   });
 
@@ -41,7 +58,9 @@ describe('vault-client over https', () => {
         .read('tls/one')
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(VaultUnavailableError);
-      expect(String((error as Error).message)).toMatch(/UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED|certificate/i);
+      expect(String((error as Error).message)).toMatch(
+        /UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED|certificate/i,
+      );
     }
   });
 });

@@ -13,7 +13,12 @@ describe('transit against vault-dev', () => {
 
   it('creates an ed25519 key whose public key is raw 32 bytes', async () => {
     const key = await transit.createKey('sign-1', { type: 'ed25519' });
-    expect(key).toMatchObject({ name: 'sign-1', type: 'ed25519', latestVersion: 1, exportable: false });
+    expect(key).toMatchObject({
+      name: 'sign-1',
+      type: 'ed25519',
+      latestVersion: 1,
+      exportable: false,
+    });
     const pub = (key.keys['1'] as { publicKey: string }).publicKey;
     expect(Buffer.from(pub, 'base64')).toHaveLength(32);
     expect(await transit.listKeys()).toContain('sign-1');
@@ -26,7 +31,9 @@ describe('transit against vault-dev', () => {
     expect(signature).toMatch(/^vault:v1:/);
     expect(keyVersion).toBe(1);
     expect(await transit.verify('sign-1', input, signature)).toBe(true);
-    expect(await transit.verify('sign-1', Buffer.from('other'), signature)).toBe(false);
+    expect(
+      await transit.verify('sign-1', Buffer.from('other'), signature),
+    ).toBe(false);
   });
 
   it('encrypts and decrypts across a rotation', async () => {
@@ -36,7 +43,11 @@ describe('transit against vault-dev', () => {
     expect(rotated.latestVersion).toBe(2);
     const fresh = await transit.encrypt('enc-1', Buffer.from('world'));
     expect(fresh.ciphertext).toMatch(/^vault:v2:/);
-    expect((await transit.decrypt('enc-1', old.ciphertext)).toString()).toBe('hello');
-    expect((await transit.decrypt('enc-1', fresh.ciphertext)).toString()).toBe('world');
+    expect((await transit.decrypt('enc-1', old.ciphertext)).toString()).toBe(
+      'hello',
+    );
+    expect((await transit.decrypt('enc-1', fresh.ciphertext)).toString()).toBe(
+      'world',
+    );
   });
 });

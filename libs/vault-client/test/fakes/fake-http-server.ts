@@ -8,17 +8,27 @@ export interface SeenRequest {
   body: string;
 }
 
-type Reply = { status: number; body?: unknown; delayMs?: number } | 'hang' | 'destroy';
+type Reply =
+  | { status: number; body?: unknown; delayMs?: number }
+  | 'hang'
+  | 'destroy';
 
 /** A tiny scripted HTTP server on 127.0.0.1:0 for transport unit tests. */
-export async function startFakeHttpServer(handler: (req: SeenRequest, n: number) => Reply) {
+export async function startFakeHttpServer(
+  handler: (req: SeenRequest, n: number) => Reply,
+) {
   const seen: SeenRequest[] = [];
   const sockets = new Set<import('node:net').Socket>();
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
-      const r: SeenRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body };
+      const r: SeenRequest = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body,
+      };
       seen.push(r);
       const reply = handler(r, seen.length);
       if (reply === 'hang') return;

@@ -1,4 +1,10 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type JsonWebKey } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+  type JsonWebKey,
+} from 'node:crypto';
 import { base58btcEncode } from '../base58';
 
 /** The key types a tenant can create (docs/architecture.md). */
@@ -32,22 +38,29 @@ const SPECS: Record<KeyType, KeyTypeSpec> = {
   secp256k1: {
     alg: 'ES256K',
     multicodec: [0xe7, 0x01],
-    generate: () => toJwks(generateKeyPairSync('ec', { namedCurve: 'secp256k1' })),
+    generate: () =>
+      toJwks(generateKeyPairSync('ec', { namedCurve: 'secp256k1' })),
   },
   'P-256': {
     alg: 'ES256',
     multicodec: [0x80, 0x24],
-    generate: () => toJwks(generateKeyPairSync('ec', { namedCurve: 'prime256v1' })),
+    generate: () =>
+      toJwks(generateKeyPairSync('ec', { namedCurve: 'prime256v1' })),
   },
 };
 
 // secp256k1 group order; ECDSA signatures are normalised to s <= n/2 ("low S", BIP-62)
 // because many ES256K verifiers outside node:crypto reject the high-S twin.
-const SECP256K1_N = BigInt('0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141');
+const SECP256K1_N = BigInt(
+  '0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141',
+);
 
 /** True when `value` names one of {@link KEY_TYPES}. */
 export function isKeyType(value: unknown): value is KeyType {
-  return typeof value === 'string' && (KEY_TYPES as readonly string[]).includes(value);
+  return (
+    typeof value === 'string' &&
+    (KEY_TYPES as readonly string[]).includes(value)
+  );
 }
 
 /** The JWS algorithm a key of this type signs with. */
@@ -59,7 +72,10 @@ export function algorithmOf(type: KeyType): SignatureAlgorithm {
  * Generates a fresh key pair of the given type as JWKs.
  * @example const { privateJwk, publicJwk } = generateKeyMaterial('Ed25519');
  */
-export function generateKeyMaterial(type: KeyType): { privateJwk: JsonWebKey; publicJwk: PublicJwk } {
+export function generateKeyMaterial(type: KeyType): {
+  privateJwk: JsonWebKey;
+  publicJwk: PublicJwk;
+} {
   const { privateJwk, publicJwk } = SPECS[type].generate();
   return { privateJwk, publicJwk: toPublicJwk(publicJwk) };
 }
@@ -69,14 +85,20 @@ export function generateKeyMaterial(type: KeyType): { privateJwk: JsonWebKey; pu
  * (raw 32 bytes for Ed25519, SEC1 compressed point for the EC curves).
  * @example didKeyFromPublicJwk('Ed25519', publicJwk) // 'did:key:z6Mk...'
  */
-export function didKeyFromPublicJwk(type: KeyType, publicJwk: PublicJwk): string {
+export function didKeyFromPublicJwk(
+  type: KeyType,
+  publicJwk: PublicJwk,
+): string {
   const x = Buffer.from(publicJwk.x, 'base64url');
   let keyBytes: Buffer;
   if (type === 'Ed25519') {
     keyBytes = x;
   } else {
     const y = Buffer.from(publicJwk.y ?? '', 'base64url');
-    keyBytes = Buffer.concat([Buffer.from([(y[y.length - 1] & 1) === 0 ? 0x02 : 0x03]), x]);
+    keyBytes = Buffer.concat([
+      Buffer.from([(y[y.length - 1] & 1) === 0 ? 0x02 : 0x03]),
+      x,
+    ]);
   }
   return `did:key:z${base58btcEncode(Buffer.concat([Buffer.from(SPECS[type].multicodec), keyBytes]))}`;
 }
@@ -86,7 +108,11 @@ export function didKeyFromPublicJwk(type: KeyType, publicJwk: PublicJwk): string
  * (Ed25519 per RFC 8032; ECDSA over SHA-256 as r||s, RFC 7518 §3.4).
  * @example signWithJwk('P-256', privateJwk, Buffer.from('hello'))
  */
-export function signWithJwk(type: KeyType, privateJwk: JsonWebKey, payload: Buffer): Buffer {
+export function signWithJwk(
+  type: KeyType,
+  privateJwk: JsonWebKey,
+  payload: Buffer,
+): Buffer {
   const key = createPrivateKey({ key: privateJwk, format: 'jwk' });
   if (type === 'Ed25519') return sign(null, payload, key);
   const signature = sign('sha256', payload, { key, dsaEncoding: 'ieee-p1363' });
@@ -96,17 +122,28 @@ export function signWithJwk(type: KeyType, privateJwk: JsonWebKey, payload: Buff
 function toLowS(signature: Buffer): Buffer {
   const s = BigInt(`0x${signature.subarray(32).toString('hex')}`);
   if (s <= SECP256K1_N / 2n) return signature;
-  const lowS = Buffer.from((SECP256K1_N - s).toString(16).padStart(64, '0'), 'hex');
+  const lowS = Buffer.from(
+    (SECP256K1_N - s).toString(16).padStart(64, '0'),
+    'hex',
+  );
   return Buffer.concat([signature.subarray(0, 32), lowS]);
 }
 
-function toJwks(pair: { privateKey: import('node:crypto').KeyObject; publicKey: import('node:crypto').KeyObject }) {
-  return { privateJwk: pair.privateKey.export({ format: 'jwk' }), publicJwk: pair.publicKey.export({ format: 'jwk' }) };
+function toJwks(pair: {
+  privateKey: import('node:crypto').KeyObject;
+  publicKey: import('node:crypto').KeyObject;
+}) {
+  return {
+    privateJwk: pair.privateKey.export({ format: 'jwk' }),
+    publicJwk: pair.publicKey.export({ format: 'jwk' }),
+  };
 }
 
 /** Keeps only the public members of a JWK, so a stored record can never leak `d`. */
 export function toPublicJwk(jwk: JsonWebKey): PublicJwk {
-  const publicJwk = createPublicKey({ key: jwk, format: 'jwk' }).export({ format: 'jwk' });
+  const publicJwk = createPublicKey({ key: jwk, format: 'jwk' }).export({
+    format: 'jwk',
+  });
   const { kty, crv, x, y } = publicJwk as PublicJwk;
   return y === undefined ? { kty, crv, x } : { kty, crv, x, y };
 }

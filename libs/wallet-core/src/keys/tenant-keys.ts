@@ -66,15 +66,28 @@ export interface TenantKeysOptions {
  */
 export function createTenantKeys(options: TenantKeysOptions): TenantKeys {
   const { kv, paths } = options;
-  const fail = (err: unknown) => toDomainError(err, { conflict: 'A key with this id already exists.', retryAfterSeconds: options.retryAfterSeconds });
+  const fail = (err: unknown) =>
+    toDomainError(err, {
+      conflict: 'A key with this id already exists.',
+      retryAfterSeconds: options.retryAfterSeconds,
+    });
 
-  async function readKey(id: KeyId): Promise<{ key: StoredKey; createdAt: string } | undefined> {
-    const secret = await kv.read(paths.key(id)).catch((err: unknown) => Promise.reject(fail(err)));
+  async function readKey(
+    id: KeyId,
+  ): Promise<{ key: StoredKey; createdAt: string } | undefined> {
+    const secret = await kv
+      .read(paths.key(id))
+      .catch((err: unknown) => Promise.reject(fail(err)));
     if (secret?.data == null) return undefined;
-    return { key: toStoredKey(secret.data), createdAt: toIsoTimestamp(secret.metadata.createdTime) };
+    return {
+      key: toStoredKey(secret.data),
+      createdAt: toIsoTimestamp(secret.metadata.createdTime),
+    };
   }
 
-  async function mustRead(rawId: string): Promise<{ id: KeyId; key: StoredKey; createdAt: string }> {
+  async function mustRead(
+    rawId: string,
+  ): Promise<{ id: KeyId; key: StoredKey; createdAt: string }> {
     const id = keyIdOrThrow(rawId);
     const found = await readKey(id);
     if (!found) throw notFound('Key');
@@ -83,31 +96,51 @@ export function createTenantKeys(options: TenantKeysOptions): TenantKeys {
 
   return {
     async create(type) {
-      if (!isKeyType(type)) throw new AppError('validation_failed', 'Unknown key type.');
-      if (options.usage) await options.usage.check({ keys: 1 }).catch((err: unknown) => Promise.reject(fail(err)));
+      if (!isKeyType(type))
+        throw new AppError('validation_failed', 'Unknown key type.');
+      if (options.usage)
+        await options.usage
+          .check({ keys: 1 })
+          .catch((err: unknown) => Promise.reject(fail(err)));
       const id = randomUUID() as KeyId;
       const { privateJwk, publicJwk } = generateKeyMaterial(type);
-      const stored: StoredKey = { type, did: didKeyFromPublicJwk(type, publicJwk), publicJwk, privateJwk };
+      const stored: StoredKey = {
+        type,
+        did: didKeyFromPublicJwk(type, publicJwk),
+        publicJwk,
+        privateJwk,
+      };
       // cas 0: a key id is written once; an overwrite would silently replace someone's key.
-      const written = await kv.write(paths.key(id), { ...stored }, { cas: 0 }).catch((err: unknown) => Promise.reject(fail(err)));
+      const written = await kv
+        .write(paths.key(id), { ...stored }, { cas: 0 })
+        .catch((err: unknown) => Promise.reject(fail(err)));
       await options.usage?.record({ keys: 1 }).catch(() => undefined);
       return toPublic(id, stored, toIsoTimestamp(written.createdTime));
     },
 
     async list() {
-      const names = await kv.list(paths.keysFolder).catch((err: unknown) => Promise.reject(fail(err)));
+      const names = await kv
+        .list(paths.keysFolder)
+        .catch((err: unknown) => Promise.reject(fail(err)));
       const ids = names.flatMap((name) => {
         const parsed = parseKeyId(name);
         return parsed.ok && parsed.value === name ? [parsed.value] : [];
       });
-      const keys = await mapLimited(ids, options.listConcurrency, async (id) => {
-        const found = await readKey(id);
-        // Deleted between LIST and READ: simply no longer there.
-        return found ? toPublic(id, found.key, found.createdAt) : undefined;
-      });
+      const keys = await mapLimited(
+        ids,
+        options.listConcurrency,
+        async (id) => {
+          const found = await readKey(id);
+          // Deleted between LIST and READ: simply no longer there.
+          return found ? toPublic(id, found.key, found.createdAt) : undefined;
+        },
+      );
       return keys
         .filter((key): key is PublicKeyInfo => key !== undefined)
-        .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+        .sort(
+          (a, b) =>
+            a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id),
+        );
     },
 
     async get(rawId) {
@@ -118,7 +151,8 @@ export function createTenantKeys(options: TenantKeysOptions): TenantKeys {
     async delete(rawId) {
       const id = keyIdOrThrow(rawId);
       try {
-        if ((await kv.readMetadata(paths.key(id))) === undefined) throw notFound('Key');
+        if ((await kv.readMetadata(paths.key(id))) === undefined)
+          throw notFound('Key');
         await kv.deleteMetadata(paths.key(id));
         await options.usage?.record({ keys: -1 }).catch(() => undefined);
       } catch (err) {
@@ -130,7 +164,10 @@ export function createTenantKeys(options: TenantKeysOptions): TenantKeys {
       // The private JWK lives in this frame only for the duration of one signature.
       const { key } = await mustRead(rawId);
       const signature = signWithJwk(key.type, key.privateJwk, payload);
-      return { alg: algorithmOf(key.type), signature: signature.toString('base64url') };
+      return {
+        alg: algorithmOf(key.type),
+        signature: signature.toString('base64url'),
+      };
     },
   };
 }
@@ -143,13 +180,29 @@ function keyIdOrThrow(rawId: string): KeyId {
 
 function toStoredKey(data: Record<string, unknown>): StoredKey {
   const { type, did, publicJwk, privateJwk } = data;
-  if (!isKeyType(type) || typeof did !== 'string' || typeof publicJwk !== 'object' || typeof privateJwk !== 'object') {
+  if (
+    !isKeyType(type) ||
+    typeof did !== 'string' ||
+    typeof publicJwk !== 'object' ||
+    typeof privateJwk !== 'object'
+  ) {
     throw new AppError('internal', 'A stored key is malformed.');
   }
-  return { type, did, publicJwk: publicJwk as PublicJwk, privateJwk: privateJwk as JsonWebKey };
+  return {
+    type,
+    did,
+    publicJwk: publicJwk as PublicJwk,
+    privateJwk: privateJwk as JsonWebKey,
+  };
 }
 
 function toPublic(id: KeyId, key: StoredKey, createdAt: string): PublicKeyInfo {
   // Re-derive from the stored public JWK so that a record can never leak a `d` member.
-  return { id, type: key.type, did: key.did, publicKeyJwk: toPublicJwk({ ...key.publicJwk }), createdAt };
+  return {
+    id,
+    type: key.type,
+    did: key.did,
+    publicKeyJwk: toPublicJwk({ ...key.publicJwk }),
+    createdAt,
+  };
 }

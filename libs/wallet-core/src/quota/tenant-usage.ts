@@ -14,7 +14,12 @@ export interface TenantQuotas {
 }
 
 /** Defaults: far above what an identity agent's tenant stores, far below what hurts Vault. */
-export const DEFAULT_TENANT_QUOTAS: TenantQuotas = { secrets: 1000, keys: 1000, valueBytes: 64 * 1024, totalBytes: 16 * 1024 * 1024 };
+export const DEFAULT_TENANT_QUOTAS: TenantQuotas = {
+  secrets: 1000,
+  keys: 1000,
+  valueBytes: 64 * 1024,
+  totalBytes: 16 * 1024 * 1024,
+};
 
 export interface Usage {
   secrets: number;
@@ -39,32 +44,71 @@ const CAS_ATTEMPTS = 5;
  * request budget bounds those). Deleting the tenant deletes the record with the rest.
  * @example await createTenantUsage({ kv, path: 'tenants/acme/usage', quotas }).check({ secrets: 1, bytes: 10, valueBytes: 10 })
  */
-export function createTenantUsage(options: { kv: TenantKv; path: string; quotas: TenantQuotas }): TenantUsage {
+export function createTenantUsage(options: {
+  kv: TenantKv;
+  path: string;
+  quotas: TenantQuotas;
+}): TenantUsage {
   const { kv, path, quotas } = options;
 
   async function read(): Promise<{ usage: Usage; version: number }> {
     const current = await kv.read(path);
     const d = current?.data ?? {};
-    const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0);
-    return { usage: { secrets: n(d['secrets']), keys: n(d['keys']), bytes: n(d['bytes']) }, version: current?.metadata.version ?? 0 };
+    const n = (v: unknown) =>
+      typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0;
+    return {
+      usage: {
+        secrets: n(d['secrets']),
+        keys: n(d['keys']),
+        bytes: n(d['bytes']),
+      },
+      version: current?.metadata.version ?? 0,
+    };
   }
 
   return {
     async check(change) {
-      if (change.valueBytes !== undefined && change.valueBytes > quotas.valueBytes) {
-        throw new AppError('quota_value_bytes_exceeded', `A secret value may hold at most ${quotas.valueBytes} bytes for this tenant.`);
+      if (
+        change.valueBytes !== undefined &&
+        change.valueBytes > quotas.valueBytes
+      ) {
+        throw new AppError(
+          'quota_value_bytes_exceeded',
+          `A secret value may hold at most ${quotas.valueBytes} bytes for this tenant.`,
+        );
       }
-      const needsRecord = (change.secrets ?? 0) > 0 || (change.keys ?? 0) > 0 || (change.bytes ?? 0) > 0;
+      const needsRecord =
+        (change.secrets ?? 0) > 0 ||
+        (change.keys ?? 0) > 0 ||
+        (change.bytes ?? 0) > 0;
       if (!needsRecord) return;
       const { usage } = await read();
-      if ((change.secrets ?? 0) > 0 && usage.secrets + (change.secrets ?? 0) > quotas.secrets) {
-        throw new AppError('quota_secrets_exceeded', `This tenant may store at most ${quotas.secrets} secrets; delete some first.`);
+      if (
+        (change.secrets ?? 0) > 0 &&
+        usage.secrets + (change.secrets ?? 0) > quotas.secrets
+      ) {
+        throw new AppError(
+          'quota_secrets_exceeded',
+          `This tenant may store at most ${quotas.secrets} secrets; delete some first.`,
+        );
       }
-      if ((change.keys ?? 0) > 0 && usage.keys + (change.keys ?? 0) > quotas.keys) {
-        throw new AppError('quota_keys_exceeded', `This tenant may hold at most ${quotas.keys} keys; delete some first.`);
+      if (
+        (change.keys ?? 0) > 0 &&
+        usage.keys + (change.keys ?? 0) > quotas.keys
+      ) {
+        throw new AppError(
+          'quota_keys_exceeded',
+          `This tenant may hold at most ${quotas.keys} keys; delete some first.`,
+        );
       }
-      if ((change.bytes ?? 0) > 0 && usage.bytes + (change.bytes ?? 0) > quotas.totalBytes) {
-        throw new AppError('quota_total_bytes_exceeded', `This tenant may store at most ${quotas.totalBytes} bytes of secret values; delete some first.`);
+      if (
+        (change.bytes ?? 0) > 0 &&
+        usage.bytes + (change.bytes ?? 0) > quotas.totalBytes
+      ) {
+        throw new AppError(
+          'quota_total_bytes_exceeded',
+          `This tenant may store at most ${quotas.totalBytes} bytes of secret values; delete some first.`,
+        );
       }
     },
     async record(change) {

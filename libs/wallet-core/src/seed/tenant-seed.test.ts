@@ -4,7 +4,13 @@ import { createWalletCore } from '../wallet-core';
 
 function setup(randomBytes?: (n: number) => Buffer) {
   const fake = createFakeKv();
-  return { fake, seed: createWalletCore({ kvMount: 'secret', randomBytes }).forTenant('acme', fake.kv).seed };
+  return {
+    fake,
+    seed: createWalletCore({ kvMount: 'secret', randomBytes }).forTenant(
+      'acme',
+      fake.kv,
+    ).seed,
+  };
 }
 
 async function rejection(promise: Promise<unknown>) {
@@ -12,7 +18,8 @@ async function rejection(promise: Promise<unknown>) {
     () => undefined,
     (e: unknown) => e,
   );
-  if (!isAppError(err)) throw new Error(`expected an AppError, got ${String(err)}`);
+  if (!isAppError(err))
+    throw new Error(`expected an AppError, got ${String(err)}`);
   return err;
 }
 
@@ -31,21 +38,27 @@ describe('tenant seed', () => {
     const { seed, fake } = setup();
     const imported = Buffer.alloc(64, 0xab);
     expect(await seed.ensure(imported)).toEqual({ created: true });
-    expect(await seed.ensure(Buffer.from(imported))).toEqual({ created: false });
+    expect(await seed.ensure(Buffer.from(imported))).toEqual({
+      created: false,
+    });
     expect(fake.raw('tenants/acme/seed')).toEqual({ value: 'ab'.repeat(64) });
   });
 
   it('refuses to replace an existing seed with a different one', async () => {
     const { seed, fake } = setup();
     await seed.ensure(Buffer.alloc(64, 1));
-    expect((await rejection(seed.ensure(Buffer.alloc(64, 2)))).code).toBe('conflict');
+    expect((await rejection(seed.ensure(Buffer.alloc(64, 2)))).code).toBe(
+      'conflict',
+    );
     expect(fake.raw('tenants/acme/seed')).toEqual({ value: '01'.repeat(64) });
   });
 
   it('creates exactly one seed when many callers race', async () => {
     let n = 0;
     const { seed, fake } = setup(() => Buffer.alloc(64, ++n));
-    const results = await Promise.all(Array.from({ length: 10 }, () => seed.ensure()));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => seed.ensure()),
+    );
     expect(results.filter((r) => r.created)).toHaveLength(1);
     expect(fake.raw('tenants/acme/seed')).toEqual({ value: '01'.repeat(64) });
   });

@@ -33,7 +33,10 @@ export function createTenantSeed(options: TenantSeedOptions): TenantSeed {
   const { kv, paths } = options;
   const randomBytes = options.randomBytes ?? nodeRandomBytes;
   const fail = (err: unknown) =>
-    toDomainError(err, { conflict: 'A different wallet seed already exists.', retryAfterSeconds: options.retryAfterSeconds });
+    toDomainError(err, {
+      conflict: 'A different wallet seed already exists.',
+      retryAfterSeconds: options.retryAfterSeconds,
+    });
 
   async function matchesStored(seed: Buffer): Promise<boolean> {
     const stored = await kv.read(paths.seed);
@@ -46,7 +49,10 @@ export function createTenantSeed(options: TenantSeedOptions): TenantSeed {
   return {
     async ensure(seed) {
       if (seed !== undefined && seed.length !== WALLET_SEED_BYTES) {
-        throw new AppError('validation_failed', `seed must be exactly ${WALLET_SEED_BYTES} bytes`);
+        throw new AppError(
+          'validation_failed',
+          `seed must be exactly ${WALLET_SEED_BYTES} bytes`,
+        );
       }
       const value = (seed ?? randomBytes(WALLET_SEED_BYTES)).toString('hex');
       try {
@@ -57,7 +63,8 @@ export function createTenantSeed(options: TenantSeedOptions): TenantSeed {
         if (!isCasMismatch(err)) throw fail(err);
       }
       try {
-        if (seed === undefined || (await matchesStored(seed))) return { created: false };
+        if (seed === undefined || (await matchesStored(seed)))
+          return { created: false };
       } catch (err) {
         throw fail(err);
       }

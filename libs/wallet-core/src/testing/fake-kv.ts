@@ -1,4 +1,7 @@
-import { VaultResponseError, VaultUnavailableError } from '@secret-flows/vault-client';
+import {
+  VaultResponseError,
+  VaultUnavailableError,
+} from '@secret-flows/vault-client';
 import type { TenantKv } from '../tenant-kv';
 
 interface Version {
@@ -32,7 +35,12 @@ export function createFakeKv(options: FakeKvOptions = {}) {
 
   function guard(path: string): void {
     calls++;
-    if (isDown) throw new VaultUnavailableError({ path, reason: 'connect ECONNREFUSED', attempts: 3 });
+    if (isDown)
+      throw new VaultUnavailableError({
+        path,
+        reason: 'connect ECONNREFUSED',
+        attempts: 3,
+      });
   }
 
   const kv = {
@@ -45,13 +53,27 @@ export function createFakeKv(options: FakeKvOptions = {}) {
       if (!found) return undefined;
       return {
         data: structuredClone(found.data),
-        metadata: { version, createdTime: found.createdTime, deletionTime: '', destroyed: false, customMetadata: null },
+        metadata: {
+          version,
+          createdTime: found.createdTime,
+          deletionTime: '',
+          destroyed: false,
+          customMetadata: null,
+        },
       };
     },
 
-    async write(path: string, data: Record<string, unknown>, opts?: { cas?: number }) {
+    async write(
+      path: string,
+      data: Record<string, unknown>,
+      opts?: { cas?: number },
+    ) {
       guard(path);
-      const entry = entries.get(path) ?? { versions: new Map(), currentVersion: 0, createdTime: now().toISOString() };
+      const entry = entries.get(path) ?? {
+        versions: new Map(),
+        currentVersion: 0,
+        createdTime: now().toISOString(),
+      };
       if (opts?.cas !== undefined && opts.cas !== entry.currentVersion) {
         throw new VaultResponseError({
           status: 400,
@@ -63,7 +85,8 @@ export function createFakeKv(options: FakeKvOptions = {}) {
       const createdTime = now().toISOString();
       entry.versions.set(version, { data: structuredClone(data), createdTime });
       entry.currentVersion = version;
-      for (const old of entry.versions.keys()) if (old <= version - maxVersions) entry.versions.delete(old);
+      for (const old of entry.versions.keys())
+        if (old <= version - maxVersions) entry.versions.delete(old);
       entries.set(path, entry);
       return { version, createdTime };
     },
@@ -86,7 +109,10 @@ export function createFakeKv(options: FakeKvOptions = {}) {
       const entry = entries.get(path);
       if (!entry) return undefined;
       const versions = Object.fromEntries(
-        [...entry.versions].map(([v, { createdTime }]) => [String(v), { createdTime, deletionTime: '', destroyed: false }]),
+        [...entry.versions].map(([v, { createdTime }]) => [
+          String(v),
+          { createdTime, deletionTime: '', destroyed: false },
+        ]),
       );
       return {
         casRequired: false,
@@ -96,7 +122,9 @@ export function createFakeKv(options: FakeKvOptions = {}) {
         deleteVersionAfter: '0s',
         maxVersions: 0,
         oldestVersion: Math.min(...entry.versions.keys()),
-        updatedTime: entry.versions.get(entry.currentVersion)?.createdTime ?? entry.createdTime,
+        updatedTime:
+          entry.versions.get(entry.currentVersion)?.createdTime ??
+          entry.createdTime,
         versions,
       };
     },

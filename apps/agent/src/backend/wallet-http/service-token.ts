@@ -1,5 +1,8 @@
 import { createServiceTokenSigner } from '@secret-flows/auth';
-import type { ServiceTokenClaims, ServiceTokenSource } from './wallet-http-client';
+import type {
+  ServiceTokenClaims,
+  ServiceTokenSource,
+} from './wallet-http-client';
 
 export interface ServiceTokenSourceOptions {
   privateKeyPem: string;
@@ -11,7 +14,12 @@ export interface ServiceTokenSourceOptions {
  * token; tenant administration gets a fresh one carrying its scope and request id, for the
  * wallet's audit trail.
  */
-export function createServiceTokenSource(options: ServiceTokenSourceOptions): ServiceTokenSource {
-  const signer = createServiceTokenSigner({ privateKeyPem: options.privateKeyPem, keyId: options.keyId });
+export function createServiceTokenSource(
+  options: ServiceTokenSourceOptions,
+): ServiceTokenSource {
+  const signer = createServiceTokenSigner({
+    privateKeyPem: options.privateKeyPem,
+    keyId: options.keyId,
+  });
   return (claims: ServiceTokenClaims) => signer.sign(claims);
 }

@@ -1,9 +1,16 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isAppError, KeyListSchema } from '@secret-flows/contracts';
-import { createWalletHttpClient, type ServiceTokenClaims } from './wallet-http-client';
+import {
+  createWalletHttpClient,
+  type ServiceTokenClaims,
+} from './wallet-http-client';
 
-type Handler = (req: http.IncomingMessage, res: http.ServerResponse, hit: number) => void;
+type Handler = (
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  hit: number,
+) => void;
 
 /** A stand-in wallet on 127.0.0.1:0 whose behaviour each test scripts, counting the requests it saw. */
 async function standIn(handler: Handler) {
@@ -20,7 +27,13 @@ async function standIn(handler: Handler) {
     url,
     hits: () => hits,
     seen,
-    close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+    close: () =>
+      new Promise<void>(
+        (resolve) => (
+          server.closeAllConnections(),
+          server.close(() => resolve())
+        ),
+      ),
   };
 }
 
@@ -38,12 +51,23 @@ function clientFor(url: string, timeoutMs = 2000) {
 }
 
 async function failure(promise: Promise<unknown>) {
-  const err = await promise.then(() => undefined, (e: unknown) => e);
-  if (!isAppError(err)) throw new Error(`expected an AppError, got ${String(err)}`);
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!isAppError(err))
+    throw new Error(`expected an AppError, got ${String(err)}`);
   return err;
 }
 
-const listKeys = { method: 'GET' as const, operation: 'keys.list', path: '/v1/keys', requestId: 'r-1', bearerToken: 'tenant.jwt.token', schema: KeyListSchema };
+const listKeys = {
+  method: 'GET' as const,
+  operation: 'keys.list',
+  path: '/v1/keys',
+  requestId: 'r-1',
+  bearerToken: 'tenant.jwt.token',
+  schema: KeyListSchema,
+};
 
 describe('wallet HTTP client', () => {
   const servers: Array<{ close(): Promise<void> }> = [];
@@ -57,7 +81,9 @@ describe('wallet HTTP client', () => {
   }
 
   it('sends the service token, the tenant JWT and the request id, and parses the answer', async () => {
-    const wallet = await start((_req, res) => res.setHeader('content-type', 'application/json').end('{"keys":[]}'));
+    const wallet = await start((_req, res) =>
+      res.setHeader('content-type', 'application/json').end('{"keys":[]}'),
+    );
     const { client, observed } = clientFor(wallet.url);
     expect(await client.call(listKeys)).toEqual({ keys: [] });
     expect(observed).toEqual([['keys.list', '200']]);
@@ -83,36 +109,67 @@ describe('wallet HTTP client', () => {
   it('never repeats a POST: a dropped connection is a 503', async () => {
     const wallet = await start((req) => req.socket.destroy());
     const { client } = clientFor(wallet.url);
-    const err = await failure(client.call({ ...listKeys, method: 'POST', body: { type: 'Ed25519' }, schema: undefined }));
+    const err = await failure(
+      client.call({
+        ...listKeys,
+        method: 'POST',
+        body: { type: 'Ed25519' },
+        schema: undefined,
+      }),
+    );
     expect(err.code).toBe('wallet_unavailable');
     expect(wallet.hits()).toBe(1);
     client.close();
   });
 
   it.each([
-    ['PUT with cas', { method: 'PUT' as const, path: '/v1/secrets/db', body: { value: 'v', cas: 1 } }],
-    ['PUT without cas', { method: 'PUT' as const, path: '/v1/secrets/db', body: { value: 'v' } }],
+    [
+      'PUT with cas',
+      {
+        method: 'PUT' as const,
+        path: '/v1/secrets/db',
+        body: { value: 'v', cas: 1 },
+      },
+    ],
+    [
+      'PUT without cas',
+      { method: 'PUT' as const, path: '/v1/secrets/db', body: { value: 'v' } },
+    ],
     ['DELETE', { method: 'DELETE' as const, path: '/v1/secrets/db' }],
-  ])('never replays a %s that reached the wallet when the connection drops before the answer', async (_label, write) => {
-    // The wallet read the whole request (and may have written a version) before the socket went:
-    // a replay would answer a spurious 409 (cas), add a second version, or a spurious 404.
-    const wallet = await start((req) => {
-      req.resume();
-      req.on('end', () => req.socket.destroy());
-    });
-    const { client } = clientFor(wallet.url);
-    const err = await failure(client.call({ ...listKeys, ...write, operation: 'secrets.write', schema: undefined }));
-    expect(err.code).toBe('wallet_unavailable');
-    expect(wallet.hits()).toBe(1);
-    client.close();
-  });
+  ])(
+    'never replays a %s that reached the wallet when the connection drops before the answer',
+    async (_label, write) => {
+      // The wallet read the whole request (and may have written a version) before the socket went:
+      // a replay would answer a spurious 409 (cas), add a second version, or a spurious 404.
+      const wallet = await start((req) => {
+        req.resume();
+        req.on('end', () => req.socket.destroy());
+      });
+      const { client } = clientFor(wallet.url);
+      const err = await failure(
+        client.call({
+          ...listKeys,
+          ...write,
+          operation: 'secrets.write',
+          schema: undefined,
+        }),
+      );
+      expect(err.code).toBe('wallet_unavailable');
+      expect(wallet.hits()).toBe(1);
+      client.close();
+    },
+  );
 
   it('answers wallet_unavailable with Retry-After when nothing listens', async () => {
     const wallet = await start(() => undefined);
     await wallet.close();
     const { client, observed } = clientFor(wallet.url);
     const err = await failure(client.call(listKeys));
-    expect(err).toMatchObject({ code: 'wallet_unavailable', status: 503, retryAfterSeconds: 1 });
+    expect(err).toMatchObject({
+      code: 'wallet_unavailable',
+      status: 503,
+      retryAfterSeconds: 1,
+    });
     expect(observed).toEqual([['keys.list', 'error']]);
     expect(JSON.stringify(err.cause)).not.toContain('tenant.jwt.token');
   });
@@ -120,7 +177,9 @@ describe('wallet HTTP client', () => {
   it('cuts off a wallet slower than the timeout with a 503, without retrying', async () => {
     const wallet = await start(() => undefined);
     const { client } = clientFor(wallet.url, 100);
-    expect((await failure(client.call(listKeys))).code).toBe('wallet_unavailable');
+    expect((await failure(client.call(listKeys))).code).toBe(
+      'wallet_unavailable',
+    );
     expect(wallet.hits()).toBe(1);
     client.close();
   });
@@ -130,10 +189,21 @@ describe('wallet HTTP client', () => {
       res.statusCode = 503;
       res.setHeader('retry-after', '9');
       res.setHeader('content-type', 'application/problem+json');
-      res.end(JSON.stringify({ type: 'urn:x', title: 'Vault unavailable', status: 503, code: 'vault_unavailable', requestId: 'r-1' }));
+      res.end(
+        JSON.stringify({
+          type: 'urn:x',
+          title: 'Vault unavailable',
+          status: 503,
+          code: 'vault_unavailable',
+          requestId: 'r-1',
+        }),
+      );
     });
     const { client } = clientFor(wallet.url);
-    expect(await failure(client.call(listKeys))).toMatchObject({ code: 'vault_unavailable', retryAfterSeconds: 9 });
+    expect(await failure(client.call(listKeys))).toMatchObject({
+      code: 'vault_unavailable',
+      retryAfterSeconds: 9,
+    });
     client.close();
   });
 
@@ -141,38 +211,72 @@ describe('wallet HTTP client', () => {
     [401, 'unauthorized', undefined],
     [404, 'not_found', undefined],
     [429, 'rate_limited', '30'],
-  ])('keeps a wallet %i problem as %s (with its Retry-After)', async (status, code, retryAfter) => {
-    const wallet = await start((_req, res) => {
-      res.statusCode = status;
-      if (retryAfter) res.setHeader('retry-after', retryAfter);
-      res.setHeader('content-type', 'application/problem+json');
-      res.end(JSON.stringify({ type: 'urn:x', title: 't', status, code, detail: 'wallet says no', requestId: 'r-1' }));
-    });
-    const { client } = clientFor(wallet.url);
-    const err = await failure(client.call(listKeys));
-    expect(err).toMatchObject({ code, status, detail: 'wallet says no' });
-    expect(err.retryAfterSeconds).toBe(retryAfter === undefined ? undefined : Number(retryAfter));
-    client.close();
-  });
+  ])(
+    'keeps a wallet %i problem as %s (with its Retry-After)',
+    async (status, code, retryAfter) => {
+      const wallet = await start((_req, res) => {
+        res.statusCode = status;
+        if (retryAfter) res.setHeader('retry-after', retryAfter);
+        res.setHeader('content-type', 'application/problem+json');
+        res.end(
+          JSON.stringify({
+            type: 'urn:x',
+            title: 't',
+            status,
+            code,
+            detail: 'wallet says no',
+            requestId: 'r-1',
+          }),
+        );
+      });
+      const { client } = clientFor(wallet.url);
+      const err = await failure(client.call(listKeys));
+      expect(err).toMatchObject({ code, status, detail: 'wallet says no' });
+      expect(err.retryAfterSeconds).toBe(
+        retryAfter === undefined ? undefined : Number(retryAfter),
+      );
+      client.close();
+    },
+  );
 
   it('treats a 5xx that is not a problem body (a proxy page) as the wallet being unavailable', async () => {
-    const wallet = await start((_req, res) => ((res.statusCode = 502), res.end('<html>bad gateway</html>')));
+    const wallet = await start(
+      (_req, res) => (
+        (res.statusCode = 502),
+        res.end('<html>bad gateway</html>')
+      ),
+    );
     const { client } = clientFor(wallet.url);
-    expect((await failure(client.call(listKeys))).code).toBe('wallet_unavailable');
+    expect((await failure(client.call(listKeys))).code).toBe(
+      'wallet_unavailable',
+    );
     client.close();
   });
 
   it('refuses an answer that breaks the contract instead of passing it on', async () => {
-    const wallet = await start((_req, res) => res.setHeader('content-type', 'application/json').end('{"keys":[{"id":"x","d":"private"}]}'));
+    const wallet = await start((_req, res) =>
+      res
+        .setHeader('content-type', 'application/json')
+        .end('{"keys":[{"id":"x","d":"private"}]}'),
+    );
     const { client } = clientFor(wallet.url);
     expect((await failure(client.call(listKeys))).code).toBe('internal');
     client.close();
   });
 
   it('asks for a scoped service token only when the call carries a scope', async () => {
-    const wallet = await start((_req, res) => ((res.statusCode = 204), res.end()));
+    const wallet = await start(
+      (_req, res) => ((res.statusCode = 204), res.end()),
+    );
     const { client, claims } = clientFor(wallet.url);
-    await client.call({ method: 'DELETE', operation: 'tenants.delete', path: '/v1/tenants/x', requestId: 'r', serviceClaims: { scope: 'tenants:admin' }, schema: undefined });
+    await client.call({
+      method: 'DELETE',
+      operation: 'tenants.delete',
+      path: '/v1/tenants/x',
+      requestId: 'r',
+      serviceClaims: { scope: 'tenants:admin' },
+      schema: undefined,
+    });
     await client.call({ ...listKeys, schema: undefined });
     expect(claims).toEqual([{ scope: 'tenants:admin', requestId: 'r' }, {}]);
     expect(wallet.seen[0]?.authorization).toBeUndefined();

@@ -1,9 +1,21 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
-import axios, { type AxiosInstance, type AxiosResponse, type Method } from 'axios';
-import { AppError, REQUEST_ID_HEADER, SERVICE_TOKEN_HEADER } from '@secret-flows/contracts';
+import axios, {
+  type AxiosInstance,
+  type AxiosResponse,
+  type Method,
+} from 'axios';
+import {
+  AppError,
+  REQUEST_ID_HEADER,
+  SERVICE_TOKEN_HEADER,
+} from '@secret-flows/contracts';
 import type { z } from 'zod';
-import { fromWalletResponse, isRetryableNetworkError, walletUnavailable } from './wallet-errors';
+import {
+  fromWalletResponse,
+  isRetryableNetworkError,
+  walletUnavailable,
+} from './wallet-errors';
 
 /** Extra claims of a service token; set only on tenant administration calls. */
 export interface ServiceTokenClaims {
@@ -15,7 +27,9 @@ export interface ServiceTokenClaims {
  * Returns the agent's short-lived service JWT (audience `wallet`). Tenant calls may share a cached
  * token (an ES256 signature per request would cost more CPU than the rest of the hop).
  */
-export type ServiceTokenSource = (claims: ServiceTokenClaims) => string | Promise<string>;
+export type ServiceTokenSource = (
+  claims: ServiceTokenClaims,
+) => string | Promise<string>;
 
 export interface WalletHttpClientOptions {
   baseUrl: string;
@@ -70,33 +84,57 @@ export function createWalletHttpClient(options: WalletHttpClientOptions) {
   });
   options.instrument?.(instance);
 
-  async function send(call: WalletCall<z.ZodType | undefined>): Promise<AxiosResponse> {
+  async function send(
+    call: WalletCall<z.ZodType | undefined>,
+  ): Promise<AxiosResponse> {
     const headers: Record<string, string> = {
-      [SERVICE_TOKEN_HEADER]: await options.serviceToken(call.serviceClaims ? { ...call.serviceClaims, requestId: call.requestId } : {}),
+      [SERVICE_TOKEN_HEADER]: await options.serviceToken(
+        call.serviceClaims
+          ? { ...call.serviceClaims, requestId: call.requestId }
+          : {},
+      ),
       [REQUEST_ID_HEADER]: call.requestId,
       accept: 'application/json',
     };
-    if (call.bearerToken !== undefined) headers.authorization = `Bearer ${call.bearerToken}`;
-    return instance.request({ method: call.method, url: call.path, params: call.query, data: call.body, headers, signal: call.signal });
+    if (call.bearerToken !== undefined)
+      headers.authorization = `Bearer ${call.bearerToken}`;
+    return instance.request({
+      method: call.method,
+      url: call.path,
+      params: call.query,
+      data: call.body,
+      headers,
+      signal: call.signal,
+    });
   }
 
-  async function sendWithRetry(call: WalletCall<z.ZodType | undefined>): Promise<AxiosResponse> {
+  async function sendWithRetry(
+    call: WalletCall<z.ZodType | undefined>,
+  ): Promise<AxiosResponse> {
     try {
       return await send(call);
     } catch (err) {
       if (!axios.isAxiosError(err)) throw err;
-      if (isRetryableNetworkError(err) && (err.code === 'ECONNREFUSED' || SAFE_AFTER_DROP.has(call.method.toUpperCase()))) {
+      if (
+        isRetryableNetworkError(err) &&
+        (err.code === 'ECONNREFUSED' ||
+          SAFE_AFTER_DROP.has(call.method.toUpperCase()))
+      ) {
         try {
           return await send(call);
         } catch (second) {
-          throw walletUnavailable(axios.isAxiosError(second) ? describe(second) : second);
+          throw walletUnavailable(
+            axios.isAxiosError(second) ? describe(second) : second,
+          );
         }
       }
       throw walletUnavailable(describe(err));
     }
   }
 
-  async function timed(request: WalletCall<z.ZodType | undefined>): Promise<AxiosResponse> {
+  async function timed(
+    request: WalletCall<z.ZodType | undefined>,
+  ): Promise<AxiosResponse> {
     const startedAt = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - startedAt) / 1e9;
     try {
@@ -109,14 +147,18 @@ export function createWalletHttpClient(options: WalletHttpClientOptions) {
     }
   }
 
-  async function call<S extends z.ZodType | undefined>(request: WalletCall<S>): Promise<WalletResult<S>> {
+  async function call<S extends z.ZodType | undefined>(
+    request: WalletCall<S>,
+  ): Promise<WalletResult<S>> {
     const response = await timed(request);
     if (response.status >= 400) throw fromWalletResponse(response, now());
     if (request.schema === undefined) return undefined as WalletResult<S>;
     const parsed = request.schema.safeParse(response.data);
     if (!parsed.success) {
       throw new AppError('internal', 'Unexpected answer from the wallet.', {
-        cause: new Error(`wallet ${request.method} ${request.path} answered a body that does not match the contract`),
+        cause: new Error(
+          `wallet ${request.method} ${request.path} answered a body that does not match the contract`,
+        ),
       });
     }
     return parsed.data as WalletResult<S>;

@@ -12,16 +12,25 @@ export interface Outcome {
 }
 
 /** Tenant credentials for the agent: a Vault-issued JWT fetched through the gateway (phases 3-4). */
-export async function tenantJwt(platform: Platform, index = 0): Promise<string> {
+export async function tenantJwt(
+  platform: Platform,
+  index = 0,
+): Promise<string> {
   const tenant = platform.tenants[index];
-  const login = await fetch(`${platform.urls.gateway}/auth/login/${encodeURIComponent(tenant.username ?? tenant.id)}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ password: tenant.password }),
-  });
-  const token = ((await login.json()) as { auth?: { client_token?: string } }).auth?.client_token;
+  const login = await fetch(
+    `${platform.urls.gateway}/auth/login/${encodeURIComponent(tenant.username ?? tenant.id)}`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ password: tenant.password }),
+    },
+  );
+  const token = ((await login.json()) as { auth?: { client_token?: string } })
+    .auth?.client_token;
   if (!token) throw new Error(`tenant login failed: HTTP ${login.status}`);
-  const res = await fetch(`${platform.urls.gateway}/auth/token`, { headers: { 'x-vault-token': token } });
+  const res = await fetch(`${platform.urls.gateway}/auth/token`, {
+    headers: { 'x-vault-token': token },
+  });
   const jwt = ((await res.json()) as { data?: { token?: string } }).data?.token;
   if (!jwt) throw new Error(`tenant JWT fetch failed: HTTP ${res.status}`);
   return jwt;
@@ -37,7 +46,12 @@ export async function agentCall(
   try {
     const res = await fetch(`${platform.urls.agent}${init.path}`, {
       method: init.method ?? 'GET',
-      headers: { authorization: `Bearer ${jwt}`, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${jwt}`,
+        ...(init.body === undefined
+          ? {}
+          : { 'content-type': 'application/json' }),
+      },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
       // A request that hangs is a failure of its own: it shows up as status 0 with a timeout error.
       signal: AbortSignal.timeout(init.timeoutMs ?? 15_000),
@@ -49,14 +63,30 @@ export async function agentCall(
     } catch {
       body = text;
     }
-    return { status: res.status, ms: Date.now() - started, retryAfter: res.headers.get('retry-after'), contentType: res.headers.get('content-type'), body };
+    return {
+      status: res.status,
+      ms: Date.now() - started,
+      retryAfter: res.headers.get('retry-after'),
+      contentType: res.headers.get('content-type'),
+      body,
+    };
   } catch (err) {
-    return { status: 0, ms: Date.now() - started, retryAfter: null, contentType: null, error: (err as Error).name, body: undefined };
+    return {
+      status: 0,
+      ms: Date.now() - started,
+      retryAfter: null,
+      contentType: null,
+      error: (err as Error).name,
+      body: undefined,
+    };
   }
 }
 
 /** A bounded load: `workers` loops calling `once(i)` back to back until `stop()` is called. */
-export function startLoad<T>(workers: number, once: (i: number) => Promise<T>): { results: T[]; stop(): Promise<T[]> } {
+export function startLoad<T>(
+  workers: number,
+  once: (i: number) => Promise<T>,
+): { results: T[]; stop(): Promise<T[]> } {
   const results: T[] = [];
   let running = true;
   let counter = 0;
@@ -74,21 +104,33 @@ export function startLoad<T>(workers: number, once: (i: number) => Promise<T>): 
 }
 
 /** Polls `check` every 50 ms until it is true; returns the time it took, or throws after `timeoutMs`. */
-export async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
+export async function waitFor(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+): Promise<number> {
   const started = Date.now();
   for (;;) {
     if (await check().catch(() => false)) return Date.now() - started;
-    if (Date.now() - started > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
 
 /** A Vault API call with the root token (out-of-band operator actions in fault tests). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Vault's JSON is read ad hoc by tests
-export async function vaultAdmin(platform: Platform, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+export async function vaultAdmin(
+  platform: Platform,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
   const res = await fetch(`${platform.urls.vault}/v1/${path}`, {
     method,
-    headers: { 'x-vault-token': platform.vaultRootToken, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      'x-vault-token': platform.vaultRootToken,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -96,19 +138,31 @@ export async function vaultAdmin(platform: Platform, method: string, path: strin
 }
 
 /** Accessors of the live tokens AppRole issued (the wallet's in phases 3-4, the agent's in phase 2), found with the root token. */
-export async function approleTokenAccessors(platform: Platform): Promise<string[]> {
+export async function approleTokenAccessors(
+  platform: Platform,
+): Promise<string[]> {
   const list = await vaultAdmin(platform, 'LIST', 'auth/token/accessors');
   const found: string[] = [];
   for (const accessor of (list.body?.data?.keys ?? []) as string[]) {
-    const info = await vaultAdmin(platform, 'POST', 'auth/token/lookup-accessor', { accessor });
-    const data = info.body?.data as { path?: string; meta?: Record<string, string> | null } | undefined;
+    const info = await vaultAdmin(
+      platform,
+      'POST',
+      'auth/token/lookup-accessor',
+      { accessor },
+    );
+    const data = info.body?.data as
+      | { path?: string; meta?: Record<string, string> | null }
+      | undefined;
     if (data?.path?.startsWith('auth/approle/login')) found.push(accessor);
   }
   return found;
 }
 
 /** The JSON lines a service has logged so far. */
-export function logLines(platform: Platform, name: 'vault' | 'wallet' | 'agent' | 'gateway'): Array<Record<string, unknown>> {
+export function logLines(
+  platform: Platform,
+  name: 'vault' | 'wallet' | 'agent' | 'gateway',
+): Array<Record<string, unknown>> {
   const file = platform.logFiles[name];
   if (!file) return [];
   return fs
@@ -125,7 +179,11 @@ export function logLines(platform: Platform, name: 'vault' | 'wallet' | 'agent' 
 }
 
 /** A loopback TCP proxy that holds every chunk for `delayMs` before passing it on (a slow network to Vault). */
-export async function startDelayProxy(targetPort: number): Promise<{ port: number; setDelayMs(ms: number): void; close(): Promise<void> }> {
+export async function startDelayProxy(targetPort: number): Promise<{
+  port: number;
+  setDelayMs(ms: number): void;
+  close(): Promise<void>;
+}> {
   let delayMs = 0;
   const sockets = new Set<net.Socket>();
   const pipeDelayed = (from: net.Socket, to: net.Socket) => {

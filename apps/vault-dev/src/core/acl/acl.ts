@@ -22,19 +22,29 @@ export interface Acl {
   /** The capabilities on a path (`deny` alone when nothing matches). */
   capabilities(path: string, isList?: boolean): string[];
   /** `data` is the request's parameters, checked against allowed/denied/required_parameters. */
-  allows(operation: Operation, path: string, needsSudo: boolean, data?: Record<string, unknown>): boolean;
+  allows(
+    operation: Operation,
+    path: string,
+    needsSudo: boolean,
+    data?: Record<string, unknown>,
+  ): boolean;
 }
 
 function compile(policies: Policy[], ctx: TemplateContext): CompiledRule[] {
   const byPattern = new Map<string, CompiledRule>();
   for (const policy of policies) {
     for (const rule of policy.rules) {
-      const pattern = rule.templated ? resolveTemplate(rule.pattern, ctx) : rule.pattern;
+      const pattern = rule.templated
+        ? resolveTemplate(rule.pattern, ctx)
+        : rule.pattern;
       if (pattern === undefined) continue;
       const existing = byPattern.get(pattern);
       if (existing) {
         for (const c of rule.capabilities) existing.capabilities.add(c);
-        existing.parameters = mergeParameters(existing.parameters, rule.parameters);
+        existing.parameters = mergeParameters(
+          existing.parameters,
+          rule.parameters,
+        );
         continue;
       }
       const isGlob = pattern.endsWith('*');
@@ -49,7 +59,8 @@ function compile(policies: Policy[], ctx: TemplateContext): CompiledRule[] {
       });
     }
   }
-  for (const rule of byPattern.values()) if (rule.capabilities.has('deny')) rule.capabilities = new Set(['deny']);
+  for (const rule of byPattern.values())
+    if (rule.capabilities.has('deny')) rule.capabilities = new Set(['deny']);
   return [...byPattern.values()];
 }
 
@@ -66,7 +77,9 @@ function segmentMatch(rule: CompiledRule, path: string): boolean {
 }
 
 function firstWildcard(pattern: string): number {
-  const positions = [pattern.indexOf('+'), pattern.indexOf('*')].filter((i) => i >= 0);
+  const positions = [pattern.indexOf('+'), pattern.indexOf('*')].filter(
+    (i) => i >= 0,
+  );
   return positions.length === 0 ? pattern.length : Math.min(...positions);
 }
 
@@ -79,19 +92,31 @@ function higherPriority(a: CompiledRule, b: CompiledRule): boolean {
   const pa = a.pattern.split('+').length;
   const pb = b.pattern.split('+').length;
   if (pa !== pb) return pa < pb;
-  if (a.pattern.length !== b.pattern.length) return a.pattern.length > b.pattern.length;
+  if (a.pattern.length !== b.pattern.length)
+    return a.pattern.length > b.pattern.length;
   return a.pattern > b.pattern;
 }
 
-function matchOnce(rules: CompiledRule[], path: string): CompiledRule | undefined {
-  const exact = rules.find((r) => !r.isGlob && r.segments === null && r.prefix === path);
+function matchOnce(
+  rules: CompiledRule[],
+  path: string,
+): CompiledRule | undefined {
+  const exact = rules.find(
+    (r) => !r.isGlob && r.segments === null && r.prefix === path,
+  );
   if (exact) return exact;
   let best: CompiledRule | undefined;
   for (const rule of rules) {
     if (rule.segments === null) {
       if (!rule.isGlob || !path.startsWith(rule.prefix)) continue;
       // Among plain globs only the longest prefix is a candidate.
-      if (best && best.segments === null && best.isGlob && best.prefix.length >= rule.prefix.length) continue;
+      if (
+        best &&
+        best.segments === null &&
+        best.isGlob &&
+        best.prefix.length >= rule.prefix.length
+      )
+        continue;
     } else if (!segmentMatch(rule, path)) {
       continue;
     }
@@ -104,7 +129,8 @@ function matchOnce(rules: CompiledRule[], path: string): CompiledRule | undefine
 function valueAllowedBy(value: unknown, list: unknown[]): boolean {
   if (list.length === 0) return true;
   return list.some((el) => {
-    if (typeof el === 'string' && typeof value === 'string') return globMatch(el, value);
+    if (typeof el === 'string' && typeof value === 'string')
+      return globMatch(el, value);
     return JSON.stringify(el) === JSON.stringify(value);
   });
 }
@@ -122,9 +148,14 @@ function globMatch(pattern: string, value: string): boolean {
 }
 
 /** Vault's parameter checks (acl.go AllowOperation), applied to the winning rule only. */
-function parametersAllowed(rules: ParameterRules, data: Record<string, unknown>): boolean {
+function parametersAllowed(
+  rules: ParameterRules,
+  data: Record<string, unknown>,
+): boolean {
   const keys = Object.keys(data);
-  for (const required of rules.required ?? []) if (!keys.some((k) => k.toLowerCase() === required.toLowerCase())) return false;
+  for (const required of rules.required ?? [])
+    if (!keys.some((k) => k.toLowerCase() === required.toLowerCase()))
+      return false;
   if (keys.length === 0) return true;
   const denied = rules.denied ?? {};
   if (Object.keys(denied).length > 0) {
@@ -146,12 +177,14 @@ function parametersAllowed(rules: ParameterRules, data: Record<string, unknown>)
 
 export function createAcl(policies: Policy[], ctx: TemplateContext): Acl {
   const rules = compile(policies, ctx);
-  const exactRule = (path: string): CompiledRule | undefined => rules.find((r) => !r.isGlob && r.segments === null && r.prefix === path);
+  const exactRule = (path: string): CompiledRule | undefined =>
+    rules.find((r) => !r.isGlob && r.segments === null && r.prefix === path);
   const match = (path: string, isList: boolean): CompiledRule | undefined => {
     // Vault's AllowOperation order (policy/acl.go): the exact rule, then for LIST the exact
     // rule without the trailing slash, then the wildcard rules, then for LIST the wildcard
     // rules for the path without the trailing slash (checklist #98, #134).
-    const trimmed = isList && path.endsWith('/') ? path.slice(0, -1) : undefined;
+    const trimmed =
+      isList && path.endsWith('/') ? path.slice(0, -1) : undefined;
     return (
       exactRule(path) ??
       (trimmed !== undefined ? exactRule(trimmed) : undefined) ??
@@ -161,7 +194,8 @@ export function createAcl(policies: Policy[], ctx: TemplateContext): Acl {
   };
   const capabilities = (path: string, isList = false): string[] => {
     const rule = match(path, isList);
-    if (!rule || rule.capabilities.has('deny') || rule.capabilities.size === 0) return ['deny'];
+    if (!rule || rule.capabilities.has('deny') || rule.capabilities.size === 0)
+      return ['deny'];
     return [...rule.capabilities].sort();
   };
   return {
@@ -169,10 +203,21 @@ export function createAcl(policies: Policy[], ctx: TemplateContext): Acl {
     allows(operation, path, needsSudo, data) {
       const isList = operation === 'list';
       const rule = match(path, isList);
-      if (!rule || rule.capabilities.has('deny') || !rule.capabilities.has(operation)) return false;
+      if (
+        !rule ||
+        rule.capabilities.has('deny') ||
+        !rule.capabilities.has(operation)
+      )
+        return false;
       if (needsSudo && !rule.capabilities.has('sudo')) return false;
-      const checksParameters = operation === 'read' || operation === 'create' || operation === 'update' || operation === 'patch';
-      return !checksParameters || !data || parametersAllowed(rule.parameters, data);
+      const checksParameters =
+        operation === 'read' ||
+        operation === 'create' ||
+        operation === 'update' ||
+        operation === 'patch';
+      return (
+        !checksParameters || !data || parametersAllowed(rule.parameters, data)
+      );
     },
   };
 }

@@ -33,22 +33,35 @@ function skipComment(src: string, i: number): number {
   return i;
 }
 
-function readString(src: string, start: number, line: number): { text: string; end: number } {
+function readString(
+  src: string,
+  start: number,
+  line: number,
+): { text: string; end: number } {
   let out = '';
   let i = start + 1;
   while (i < src.length && src[i] !== '"') {
-    if (src[i] === '\n') throw new HclSyntaxError(`At ${line}: unterminated string`);
+    if (src[i] === '\n')
+      throw new HclSyntaxError(`At ${line}: unterminated string`);
     if (src[i] === '\\') {
       const next = src[i + 1];
-      const map: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\' };
-      if (!(next in map)) throw new HclSyntaxError(`At ${line}: invalid escape sequence`);
+      const map: Record<string, string> = {
+        n: '\n',
+        t: '\t',
+        r: '\r',
+        '"': '"',
+        '\\': '\\',
+      };
+      if (!(next in map))
+        throw new HclSyntaxError(`At ${line}: invalid escape sequence`);
       out += map[next];
       i += 2;
     } else {
       out += src[i++];
     }
   }
-  if (i >= src.length) throw new HclSyntaxError(`At ${line}: unterminated string`);
+  if (i >= src.length)
+    throw new HclSyntaxError(`At ${line}: unterminated string`);
   return { text: out, end: i + 1 };
 }
 
@@ -82,7 +95,9 @@ function tokenize(src: string): Token[] {
       tokens.push({ kind: 'number', text: m[0], line });
       i += m[0].length;
     } else if (/[A-Za-z_]/.test(c)) {
-      const m = /^[A-Za-z_][A-Za-z0-9_.-]*/.exec(src.slice(i)) as RegExpExecArray;
+      const m = /^[A-Za-z_][A-Za-z0-9_.-]*/.exec(
+        src.slice(i),
+      ) as RegExpExecArray;
       tokens.push({ kind: 'ident', text: m[0], line });
       i += m[0].length;
     } else {
@@ -103,13 +118,19 @@ class Parser {
   private expect(text: string): void {
     const t = this.tokens[this.pos++];
     if (!t || t.text !== text || t.kind !== 'punct') {
-      throw new HclSyntaxError(`At ${t?.line ?? 'EOF'}: expected '${text}' but found ${t ? `'${t.text}'` : 'end of input'}`);
+      throw new HclSyntaxError(
+        `At ${t?.line ?? 'EOF'}: expected '${text}' but found ${t ? `'${t.text}'` : 'end of input'}`,
+      );
     }
   }
 
   body(closing: boolean): HclObject {
     const obj: HclObject = {};
-    for (let t = this.peek(); t && !(closing && t.kind === 'punct' && t.text === '}'); t = this.peek()) {
+    for (
+      let t = this.peek();
+      t && !(closing && t.kind === 'punct' && t.text === '}');
+      t = this.peek()
+    ) {
       this.item(obj);
       const sep = this.peek();
       if (sep?.kind === 'punct' && sep.text === ',') this.pos++;
@@ -119,12 +140,19 @@ class Parser {
 
   private item(target: HclObject): void {
     const keys: string[] = [];
-    for (let t = this.peek(); t && (t.kind === 'ident' || t.kind === 'string'); t = this.peek()) {
+    for (
+      let t = this.peek();
+      t && (t.kind === 'ident' || t.kind === 'string');
+      t = this.peek()
+    ) {
       keys.push(t.text);
       this.pos++;
     }
     const t = this.peek();
-    if (keys.length === 0) throw new HclSyntaxError(`At ${t?.line ?? 'EOF'}: expected a key but found ${t ? `'${t.text}'` : 'end of input'}`);
+    if (keys.length === 0)
+      throw new HclSyntaxError(
+        `At ${t?.line ?? 'EOF'}: expected a key but found ${t ? `'${t.text}'` : 'end of input'}`,
+      );
     let value: HclValue;
     if (t?.kind === 'punct' && (t.text === '=' || t.text === ':')) {
       this.pos++;
@@ -132,19 +160,25 @@ class Parser {
     } else if (t?.kind === 'punct' && t.text === '{') {
       value = this.value();
     } else {
-      throw new HclSyntaxError(`At ${t?.line ?? 'EOF'}: key '${keys.join(' ')}' expected start of object ('{') or assignment ('=')`);
+      throw new HclSyntaxError(
+        `At ${t?.line ?? 'EOF'}: key '${keys.join(' ')}' expected start of object ('{') or assignment ('=')`,
+      );
     }
     let obj = target;
     for (const key of keys.slice(0, -1)) {
       const existing = obj[key];
       if (existing === undefined) obj[key] = {};
-      else if (typeof existing !== 'object' || Array.isArray(existing)) throw new HclSyntaxError(`key '${key}' is both a value and a block`);
+      else if (typeof existing !== 'object' || Array.isArray(existing))
+        throw new HclSyntaxError(`key '${key}' is both a value and a block`);
       obj = obj[key] as HclObject;
     }
     const last = keys[keys.length - 1];
     const existing = obj[last];
     // Repeated blocks become a list (HCL1 semantics); the policy layer unions them.
-    obj[last] = existing === undefined ? value : ([] as HclValue[]).concat(existing as HclValue, [value]);
+    obj[last] =
+      existing === undefined
+        ? value
+        : ([] as HclValue[]).concat(existing as HclValue, [value]);
   }
 
   value(): HclValue {
@@ -154,7 +188,9 @@ class Parser {
     if (t.kind === 'number') return Number(t.text);
     if (t.kind === 'ident') {
       if (t.text === 'true' || t.text === 'false') return t.text === 'true';
-      throw new HclSyntaxError(`At ${t.line}: unexpected identifier '${t.text}'`);
+      throw new HclSyntaxError(
+        `At ${t.line}: unexpected identifier '${t.text}'`,
+      );
     }
     if (t.text === '[') {
       const list: HclValue[] = [];

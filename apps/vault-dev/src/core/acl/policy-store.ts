@@ -20,7 +20,12 @@ export interface PolicyStore {
 /** Vault accepts policy text base64-encoded; anything that decodes cleanly is decoded. */
 function decodePolicyText(text: string): string {
   const compact = text.trim();
-  if (compact === '' || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact) || compact.length % 4 !== 0) return text;
+  if (
+    compact === '' ||
+    !/^[A-Za-z0-9+/]+={0,2}$/.test(compact) ||
+    compact.length % 4 !== 0
+  )
+    return text;
   const decoded = Buffer.from(compact, 'base64').toString('utf8');
   return decoded.includes('\uFFFD') ? text : decoded;
 }
@@ -49,16 +54,22 @@ export function createPolicyStore(stored: Record<string, string>): PolicyStore {
     get,
     write(rawName, rawText) {
       const name = rawName.toLowerCase();
-      const warnings = name !== rawName ? [`policy name was converted to ${name}`] : [];
-      if (name === 'root') throw new VaultError(400, ['cannot update "root" policy']);
-      if (name === 'response-wrapping') throw new VaultError(400, ['cannot update "response-wrapping" policy']);
-      if (name === '') throw new VaultError(400, ['policy name must be provided']);
+      const warnings =
+        name !== rawName ? [`policy name was converted to ${name}`] : [];
+      if (name === 'root')
+        throw new VaultError(400, ['cannot update "root" policy']);
+      if (name === 'response-wrapping')
+        throw new VaultError(400, ['cannot update "response-wrapping" policy']);
+      if (name === '')
+        throw new VaultError(400, ['policy name must be provided']);
       const text = decodePolicyText(rawText);
-      if (text.trim() === '') throw new VaultError(400, ["'policy' parameter not supplied or empty"]);
+      if (text.trim() === '')
+        throw new VaultError(400, ["'policy' parameter not supplied or empty"]);
       try {
         cache.set(name, parsePolicy(name, text));
       } catch (err) {
-        if (err instanceof PolicyParseError) throw new VaultError(400, [err.message]);
+        if (err instanceof PolicyParseError)
+          throw new VaultError(400, [err.message]);
         throw err;
       }
       stored[name] = text;
@@ -67,8 +78,10 @@ export function createPolicyStore(stored: Record<string, string>): PolicyStore {
     },
     remove(rawName) {
       const name = rawName.toLowerCase();
-      if (name === 'default') throw new VaultError(400, ['cannot delete default policy']);
-      if (name === 'root') throw new VaultError(400, ['cannot delete "root" policy']);
+      if (name === 'default')
+        throw new VaultError(400, ['cannot delete default policy']);
+      if (name === 'root')
+        throw new VaultError(400, ['cannot delete "root" policy']);
       delete stored[name];
       cache.delete(name);
       generation += 1;

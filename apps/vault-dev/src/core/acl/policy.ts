@@ -2,9 +2,25 @@
  * Policy text (HCL or JSON) -> path rules (Vault: vault/policy.go), with Vault's validation
  * messages. Templated paths stay unresolved here; the ACL resolves them per request.
  */
-import { HclSyntaxError, parseHcl, type HclObject, type HclValue } from './hcl-parser';
+import {
+  HclSyntaxError,
+  parseHcl,
+  type HclObject,
+  type HclValue,
+} from './hcl-parser';
 
-export const CAPABILITIES = ['create', 'read', 'update', 'patch', 'delete', 'list', 'sudo', 'deny', 'subscribe', 'scan'] as const;
+export const CAPABILITIES = [
+  'create',
+  'read',
+  'update',
+  'patch',
+  'delete',
+  'list',
+  'sudo',
+  'deny',
+  'subscribe',
+  'scan',
+] as const;
 
 const PATH_KEYS = new Set([
   'capabilities',
@@ -58,24 +74,30 @@ function fail(message: string): never {
 function asBlocks(value: HclValue | HclValue[]): HclObject[] {
   const list = Array.isArray(value) ? value : [value];
   return list.map((v) => {
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) fail('path block must be an object');
+    if (v === null || typeof v !== 'object' || Array.isArray(v))
+      fail('path block must be an object');
     return v;
   });
 }
 
 function capabilitiesOf(pattern: string, block: HclObject): string[] {
-  for (const key of Object.keys(block)) if (!PATH_KEYS.has(key)) fail(`path "${pattern}": invalid key "${key}"`);
+  for (const key of Object.keys(block))
+    if (!PATH_KEYS.has(key)) fail(`path "${pattern}": invalid key "${key}"`);
   const caps: string[] = [];
   const legacy = block['policy'];
   if (legacy !== undefined) {
-    if (typeof legacy !== 'string' || !(legacy in LEGACY)) fail(`path "${pattern}": invalid policy "${String(legacy)}"`);
+    if (typeof legacy !== 'string' || !(legacy in LEGACY))
+      fail(`path "${pattern}": invalid policy "${String(legacy)}"`);
     caps.push(...LEGACY[legacy]);
   }
   const raw = block['capabilities'];
   if (raw !== undefined) {
     const list = Array.isArray(raw) ? raw.flat() : [raw];
     for (const c of list) {
-      if (typeof c !== 'string' || !(CAPABILITIES as readonly string[]).includes(c)) {
+      if (
+        typeof c !== 'string' ||
+        !(CAPABILITIES as readonly string[]).includes(c)
+      ) {
         fail(`path "${pattern}": invalid capability "${String(c)}"`);
       }
       caps.push(c);
@@ -84,12 +106,19 @@ function capabilitiesOf(pattern: string, block: HclObject): string[] {
   return caps;
 }
 
-function parameterMap(pattern: string, key: string, raw: unknown): Record<string, unknown[]> {
+function parameterMap(
+  pattern: string,
+  key: string,
+  raw: unknown,
+): Record<string, unknown[]> {
   const blocks = Array.isArray(raw) ? raw : [raw];
   const out: Record<string, unknown[]> = {};
   for (const block of blocks) {
-    if (block === null || typeof block !== 'object' || Array.isArray(block)) fail(`path "${pattern}": ${key} must be a map`);
-    for (const [name, values] of Object.entries(block as Record<string, unknown>)) {
+    if (block === null || typeof block !== 'object' || Array.isArray(block))
+      fail(`path "${pattern}": ${key} must be a map`);
+    for (const [name, values] of Object.entries(
+      block as Record<string, unknown>,
+    )) {
       const list = Array.isArray(values) ? values.flat() : [values];
       out[name.toLowerCase()] = [...(out[name.toLowerCase()] ?? []), ...list];
     }
@@ -99,27 +128,54 @@ function parameterMap(pattern: string, key: string, raw: unknown): Record<string
 
 function parametersOf(pattern: string, block: HclObject): ParameterRules {
   const rules: ParameterRules = {};
-  if (block['allowed_parameters'] !== undefined) rules.allowed = parameterMap(pattern, 'allowed_parameters', block['allowed_parameters']);
-  if (block['denied_parameters'] !== undefined) rules.denied = parameterMap(pattern, 'denied_parameters', block['denied_parameters']);
+  if (block['allowed_parameters'] !== undefined)
+    rules.allowed = parameterMap(
+      pattern,
+      'allowed_parameters',
+      block['allowed_parameters'],
+    );
+  if (block['denied_parameters'] !== undefined)
+    rules.denied = parameterMap(
+      pattern,
+      'denied_parameters',
+      block['denied_parameters'],
+    );
   const required = block['required_parameters'];
   if (required !== undefined) {
     const list = Array.isArray(required) ? required.flat() : [required];
-    if (list.some((r) => typeof r !== 'string')) fail(`path "${pattern}": required_parameters must be a list of strings`);
+    if (list.some((r) => typeof r !== 'string'))
+      fail(`path "${pattern}": required_parameters must be a list of strings`);
     rules.required = list as string[];
   }
   return rules;
 }
 
 /** Unions the constraints of identical patterns (an empty value list means "any value"). */
-export function mergeParameters(a: ParameterRules, b: ParameterRules): ParameterRules {
-  const mergeMap = (x?: Record<string, unknown[]>, y?: Record<string, unknown[]>): Record<string, unknown[]> | undefined => {
+export function mergeParameters(
+  a: ParameterRules,
+  b: ParameterRules,
+): ParameterRules {
+  const mergeMap = (
+    x?: Record<string, unknown[]>,
+    y?: Record<string, unknown[]>,
+  ): Record<string, unknown[]> | undefined => {
     if (!x || !y) return x ?? y;
     const out: Record<string, unknown[]> = { ...x };
-    for (const [k, v] of Object.entries(y)) out[k] = k in out && out[k].length > 0 && v.length > 0 ? [...out[k], ...v] : k in out ? [] : v;
+    for (const [k, v] of Object.entries(y))
+      out[k] =
+        k in out && out[k].length > 0 && v.length > 0
+          ? [...out[k], ...v]
+          : k in out
+            ? []
+            : v;
     return out;
   };
   const required = [...new Set([...(a.required ?? []), ...(b.required ?? [])])];
-  return { allowed: mergeMap(a.allowed, b.allowed), denied: mergeMap(a.denied, b.denied), required: required.length > 0 ? required : undefined };
+  return {
+    allowed: mergeMap(a.allowed, b.allowed),
+    denied: mergeMap(a.denied, b.denied),
+    required: required.length > 0 ? required : undefined,
+  };
 }
 
 /** Rejects `{{` without `}}` and the like, as Vault does at policy write. */
@@ -127,7 +183,9 @@ export function validateTemplating(pattern: string): boolean {
   const opens = pattern.split('{{').length - 1;
   const closes = pattern.split('}}').length - 1;
   if (opens !== closes || /}}[^{]*}}|{{[^}]*{{/.test(pattern)) {
-    throw new PolicyParseError('failed to validate policy templating: unbalanced templating characters');
+    throw new PolicyParseError(
+      'failed to validate policy templating: unbalanced templating characters',
+    );
   }
   return opens > 0;
 }
@@ -137,7 +195,8 @@ function parseText(text: string): HclObject {
   if (trimmed.startsWith('{')) {
     try {
       const json: unknown = JSON.parse(trimmed);
-      if (json === null || typeof json !== 'object' || Array.isArray(json)) fail('policy must be an object');
+      if (json === null || typeof json !== 'object' || Array.isArray(json))
+        fail('policy must be an object');
       return json as HclObject;
     } catch (err) {
       if (err instanceof PolicyParseError) throw err;
@@ -155,21 +214,41 @@ function parseText(text: string): HclObject {
 /** Parses a policy; identical patterns inside one policy are unioned. */
 export function parsePolicy(name: string, text: string): Policy {
   const root = parseText(text);
-  for (const key of Object.keys(root)) if (key !== 'name' && key !== 'path') fail(`invalid key "${key}" on line 1`);
+  for (const key of Object.keys(root))
+    if (key !== 'name' && key !== 'path')
+      fail(`invalid key "${key}" on line 1`);
   const byPattern = new Map<string, PathRule>();
   const paths = root['path'];
-  const groups = paths === undefined ? [] : Array.isArray(paths) ? paths : [paths];
+  const groups =
+    paths === undefined ? [] : Array.isArray(paths) ? paths : [paths];
   for (const group of groups) {
-    if (group === null || typeof group !== 'object' || Array.isArray(group)) fail('path must be an object');
+    if (group === null || typeof group !== 'object' || Array.isArray(group))
+      fail('path must be an object');
     for (const [rawPattern, blocks] of Object.entries(group)) {
       const pattern = rawPattern.replace(/^\/+/, '');
-      if (pattern.includes('+*')) fail(`path "${rawPattern}": path segment wildcards cannot be used with a glob`);
-      if (pattern.indexOf('*') !== -1 && pattern.indexOf('*') !== pattern.length - 1) fail(`path "${rawPattern}": invalid use of wildcard`);
+      if (pattern.includes('+*'))
+        fail(
+          `path "${rawPattern}": path segment wildcards cannot be used with a glob`,
+        );
+      if (
+        pattern.indexOf('*') !== -1 &&
+        pattern.indexOf('*') !== pattern.length - 1
+      )
+        fail(`path "${rawPattern}": invalid use of wildcard`);
       const templated = validateTemplating(pattern);
-      const rule = byPattern.get(pattern) ?? { pattern, capabilities: new Set<string>(), templated, parameters: {} };
+      const rule = byPattern.get(pattern) ?? {
+        pattern,
+        capabilities: new Set<string>(),
+        templated,
+        parameters: {},
+      };
       for (const block of asBlocks(blocks)) {
-        for (const c of capabilitiesOf(rawPattern, block)) rule.capabilities.add(c);
-        rule.parameters = mergeParameters(rule.parameters, parametersOf(rawPattern, block));
+        for (const c of capabilitiesOf(rawPattern, block))
+          rule.capabilities.add(c);
+        rule.parameters = mergeParameters(
+          rule.parameters,
+          parametersOf(rawPattern, block),
+        );
       }
       byPattern.set(pattern, rule);
     }

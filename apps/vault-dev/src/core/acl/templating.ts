@@ -9,7 +9,10 @@ export interface TemplateContext {
   aliases: AliasRecord[];
 }
 
-function resolveExpression(expr: string, ctx: TemplateContext): string | undefined {
+function resolveExpression(
+  expr: string,
+  ctx: TemplateContext,
+): string | undefined {
   const entity = ctx.entity;
   if (!entity) return undefined;
   const parts = expr.split('.');
@@ -17,7 +20,8 @@ function resolveExpression(expr: string, ctx: TemplateContext): string | undefin
   const field = parts[2];
   if (parts.length === 3 && field === 'id') return entity.id;
   if (parts.length === 3 && field === 'name') return entity.name;
-  if (field === 'metadata' && parts.length >= 4) return entity.metadata[parts.slice(3).join('.')];
+  if (field === 'metadata' && parts.length >= 4)
+    return entity.metadata[parts.slice(3).join('.')];
   if (field === 'aliases' && parts.length >= 5) {
     const alias = ctx.aliases.find((a) => a.mountAccessor === parts[3]);
     if (!alias) return undefined;
@@ -32,7 +36,10 @@ function resolveExpression(expr: string, ctx: TemplateContext): string | undefin
 }
 
 /** Resolves every `{{ ... }}` in a path, or undefined when any part is missing or empty. */
-export function resolveTemplate(pattern: string, ctx: TemplateContext): string | undefined {
+export function resolveTemplate(
+  pattern: string,
+  ctx: TemplateContext,
+): string | undefined {
   let failed = false;
   const out = pattern.replace(/\{\{\s*([^}]*?)\s*\}\}/g, (_m, expr: string) => {
     const value = resolveExpression(expr, ctx);

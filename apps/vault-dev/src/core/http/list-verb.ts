@@ -40,8 +40,18 @@ function bodyStateFor(head: string): State {
     const colon = line.indexOf(':');
     if (colon === -1) continue;
     const name = line.slice(0, colon).trim().toLowerCase();
-    const value = line.slice(colon + 1).trim().toLowerCase();
-    if (name === 'transfer-encoding' && value.split(',').map((v) => v.trim()).includes('chunked')) chunked = true;
+    const value = line
+      .slice(colon + 1)
+      .trim()
+      .toLowerCase();
+    if (
+      name === 'transfer-encoding' &&
+      value
+        .split(',')
+        .map((v) => v.trim())
+        .includes('chunked')
+    )
+      chunked = true;
     if (name === 'content-length') {
       const n = Number(value);
       if (!Number.isSafeInteger(n) || n < 0) return { kind: 'raw' };
@@ -85,17 +95,27 @@ export function createListRewriter(): { push(chunk: Buffer): Buffer } {
         const n = Math.min(state.remaining, pending.length);
         out.push(pending.subarray(0, n));
         pending = pending.subarray(n);
-        state = state.remaining - n === 0 ? { kind: 'head' } : { kind: 'body', remaining: state.remaining - n };
+        state =
+          state.remaining - n === 0
+            ? { kind: 'head' }
+            : { kind: 'body', remaining: state.remaining - n };
         return true;
       }
       case 'chunk-size': {
         const end = pending.indexOf(CRLF);
         if (end === -1) return false;
-        const size = Number.parseInt(pending.toString('latin1', 0, end).split(';')[0].trim(), 16);
+        const size = Number.parseInt(
+          pending.toString('latin1', 0, end).split(';')[0].trim(),
+          16,
+        );
         out.push(pending.subarray(0, end + 2));
         pending = pending.subarray(end + 2);
         if (!Number.isFinite(size) || size < 0) state = { kind: 'raw' };
-        else state = size === 0 ? { kind: 'trailers' } : { kind: 'chunk-data', remaining: size + 2 };
+        else
+          state =
+            size === 0
+              ? { kind: 'trailers' }
+              : { kind: 'chunk-data', remaining: size + 2 };
         return true;
       }
       case 'chunk-data': {
@@ -103,7 +123,10 @@ export function createListRewriter(): { push(chunk: Buffer): Buffer } {
         const n = Math.min(state.remaining, pending.length);
         out.push(pending.subarray(0, n));
         pending = pending.subarray(n);
-        state = state.remaining - n === 0 ? { kind: 'chunk-size' } : { kind: 'chunk-data', remaining: state.remaining - n };
+        state =
+          state.remaining - n === 0
+            ? { kind: 'chunk-size' }
+            : { kind: 'chunk-data', remaining: state.remaining - n };
         return true;
       }
       case 'trailers': {
@@ -193,14 +216,26 @@ export class ListRewritingSocket extends Duplex {
   override _read(): void {
     this.socket.resume();
   }
-  override _write(chunk: Buffer, encoding: BufferEncoding, cb: (err?: Error | null) => void): void {
+  override _write(
+    chunk: Buffer,
+    encoding: BufferEncoding,
+    cb: (err?: Error | null) => void,
+  ): void {
     this.socket.write(chunk, encoding, cb);
   }
-  override _writev(chunks: { chunk: Buffer | string; encoding: BufferEncoding }[], cb: (err?: Error | null) => void): void {
+  override _writev(
+    chunks: { chunk: Buffer | string; encoding: BufferEncoding }[],
+    cb: (err?: Error | null) => void,
+  ): void {
     // One socket write per batch: Node's HTTP layer writes head and body separately,
     // and a syscall per piece dominated the profile.
-    const buffers = chunks.map(({ chunk, encoding }) => (typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk));
-    this.socket.write(buffers.length === 1 ? buffers[0] : Buffer.concat(buffers), cb);
+    const buffers = chunks.map(({ chunk, encoding }) =>
+      typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk,
+    );
+    this.socket.write(
+      buffers.length === 1 ? buffers[0] : Buffer.concat(buffers),
+      cb,
+    );
   }
   override _final(cb: (err?: Error | null) => void): void {
     this.socket.end(cb);

@@ -7,7 +7,8 @@
 
 const MARKER = '\u0000vault-dev-json-number:';
 /** How the marker looks once JSON.stringify has escaped it. */
-const ESCAPED = /"\\u0000vault-dev-json-number:(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)"/g;
+const ESCAPED =
+  /"\\u0000vault-dev-json-number:(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)"/g;
 const LONG_DIGITS = /\d{16,}/;
 
 class Parser {
@@ -22,11 +23,14 @@ class Parser {
   }
 
   private fail(where: string): never {
-    throw new SyntaxError(`invalid character '${this.text[this.i] ?? 'EOF'}' ${where}`);
+    throw new SyntaxError(
+      `invalid character '${this.text[this.i] ?? 'EOF'}' ${where}`,
+    );
   }
 
   private ws(): void {
-    while (this.i < this.text.length && ' \t\n\r'.includes(this.text[this.i])) this.i++;
+    while (this.i < this.text.length && ' \t\n\r'.includes(this.text[this.i]))
+      this.i++;
   }
 
   private value(): unknown {
@@ -36,7 +40,11 @@ class Parser {
     if (c === '[') return this.array();
     if (c === '"') return this.string();
     if (c === '-' || (c >= '0' && c <= '9')) return this.number();
-    for (const [word, v] of [['true', true], ['false', false], ['null', null]] as const) {
+    for (const [word, v] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
       if (this.text.startsWith(word, this.i)) {
         this.i += word.length;
         return v;
@@ -55,7 +63,8 @@ class Parser {
     }
     for (;;) {
       this.ws();
-      if (this.text[this.i] !== '"') this.fail('looking for beginning of object key string');
+      if (this.text[this.i] !== '"')
+        this.fail('looking for beginning of object key string');
       const key = this.string();
       this.ws();
       if (this.text[this.i++] !== ':') this.fail('after object key');
@@ -87,7 +96,8 @@ class Parser {
   private string(): string {
     // Find the closing quote, skipping escapes; JSON.parse then validates and decodes it.
     let j = this.i + 1;
-    while (j < this.text.length && this.text[j] !== '"') j += this.text[j] === '\\' ? 2 : 1;
+    while (j < this.text.length && this.text[j] !== '"')
+      j += this.text[j] === '\\' ? 2 : 1;
     if (j >= this.text.length) this.fail('in string literal');
     const literal = this.text.slice(this.i, j + 1);
     this.i = j + 1;
@@ -99,10 +109,15 @@ class Parser {
   }
 
   private number(): number | string {
-    const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(this.text.slice(this.i));
+    const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(
+      this.text.slice(this.i),
+    );
     if (!m) this.fail('in numeric literal');
     this.i += m[0].length;
-    const digits = m[0].replace(/[eE].*$/, '').replace(/[-.]/g, '').replace(/^0+/, '');
+    const digits = m[0]
+      .replace(/[eE].*$/, '')
+      .replace(/[-.]/g, '')
+      .replace(/^0+/, '');
     return digits.length >= 16 ? `${MARKER}${m[0]}` : Number(m[0]);
   }
 }
@@ -115,5 +130,7 @@ export function parseJsonLossless(text: string): unknown {
 /** JSON.stringify, emitting numbers kept by `parseJsonLossless` as bare JSON numbers again. */
 export function stringifyJsonLossless(value: unknown): string {
   const text = JSON.stringify(value);
-  return text.includes('\\u0000vault-dev-json-number:') ? text.replace(ESCAPED, '$1') : text;
+  return text.includes('\\u0000vault-dev-json-number:')
+    ? text.replace(ESCAPED, '$1')
+    : text;
 }

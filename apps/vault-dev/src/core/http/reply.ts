@@ -39,24 +39,43 @@ export function envelope(f: EnvelopeFields): Record<string, unknown> {
 }
 
 /** Paths whose `data` keys Vault also repeats at the top level (Vault: sdk/logical/translate_response.go). */
-const INJECT_EXACT = new Set(['sys/auth', 'sys/mounts', 'sys/policy', 'sys/wrapping/wrap']);
-const INJECT_PREFIX = ['sys/capabilities', 'sys/audit', 'sys/rotate', 'sys/policy/'];
+const INJECT_EXACT = new Set([
+  'sys/auth',
+  'sys/mounts',
+  'sys/policy',
+  'sys/wrapping/wrap',
+]);
+const INJECT_PREFIX = [
+  'sys/capabilities',
+  'sys/audit',
+  'sys/rotate',
+  'sys/policy/',
+];
 
 export function injectsTopLevel(path: string): boolean {
   const trimmed = path.replace(/\/$/, '');
-  return INJECT_EXACT.has(trimmed) || INJECT_PREFIX.some((p) => trimmed.startsWith(p));
+  return (
+    INJECT_EXACT.has(trimmed) ||
+    INJECT_PREFIX.some((p) => trimmed.startsWith(p))
+  );
 }
 
-export function withTopLevelData(body: Record<string, unknown>): Record<string, unknown> {
+export function withTopLevelData(
+  body: Record<string, unknown>,
+): Record<string, unknown> {
   const data = body['data'];
   if (!data || typeof data !== 'object') return body;
   const out: Record<string, unknown> = { ...body };
-  for (const [k, v] of Object.entries(data as Record<string, unknown>)) if (!(k in out)) out[k] = v;
+  for (const [k, v] of Object.entries(data as Record<string, unknown>))
+    if (!(k in out)) out[k] = v;
   return out;
 }
 
 export function errorReply(err: VaultError): Reply {
-  return { status: err.status, body: { errors: err.errors, ...(err.extra ?? {}) } };
+  return {
+    status: err.status,
+    body: { errors: err.errors, ...(err.extra ?? {}) },
+  };
 }
 
 /** Permission denied as the ACL reports it: the Go multierror text (hashicorp/go-multierror). */
@@ -69,16 +88,26 @@ export function tokenDenied(): VaultError {
   return new VaultError(403, ['permission denied']);
 }
 
-const BASE_HEADERS = { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' };
+const BASE_HEADERS = {
+  'Content-Type': 'application/json',
+  'Cache-Control': 'no-store',
+};
 
-export function sendReply(res: ServerResponse, reply: Reply, isHead: boolean): void {
+export function sendReply(
+  res: ServerResponse,
+  reply: Reply,
+  isHead: boolean,
+): void {
   const headers: Record<string, string> = { ...BASE_HEADERS, ...reply.headers };
   if (reply.body === undefined || reply.status === 204) {
     res.writeHead(reply.status, headers);
     res.end();
     return;
   }
-  const text = typeof reply.body === 'string' ? reply.body : stringifyJsonLossless(reply.body);
+  const text =
+    typeof reply.body === 'string'
+      ? reply.body
+      : stringifyJsonLossless(reply.body);
   headers['Content-Length'] = String(Buffer.byteLength(text));
   res.writeHead(reply.status, headers);
   res.end(isHead ? undefined : text);

@@ -34,7 +34,14 @@ export class EarlyReply extends Error {
   }
 }
 
-const METHOD_OPS: Record<string, Operation> = { GET: 'read', HEAD: 'read', POST: 'update', PUT: 'update', PATCH: 'patch', DELETE: 'delete' };
+const METHOD_OPS: Record<string, Operation> = {
+  GET: 'read',
+  HEAD: 'read',
+  POST: 'update',
+  PUT: 'update',
+  PATCH: 'patch',
+  DELETE: 'delete',
+};
 
 /** Go's ServeMux answers `//` and `/../` with a 301 to the cleaned path (Go net/http: ServeMux). */
 function cleanedPath(rawPath: string): string | undefined {
@@ -56,12 +63,15 @@ function hasControlCharacters(text: string): boolean {
   return false;
 }
 
-export function tokenFrom(headers: IncomingMessage['headers']): string | undefined {
+export function tokenFrom(
+  headers: IncomingMessage['headers'],
+): string | undefined {
   const vaultToken = headers['x-vault-token'];
   if (typeof vaultToken === 'string' && vaultToken !== '') return vaultToken;
   const authz = headers['authorization'];
   // Values not starting with "Bearer " are left for plugins and ignored here (§1.2).
-  if (typeof authz === 'string' && authz.startsWith('Bearer ')) return authz.slice(7).trim() || undefined;
+  if (typeof authz === 'string' && authz.startsWith('Bearer '))
+    return authz.slice(7).trim() || undefined;
   return undefined;
 }
 
@@ -69,8 +79,14 @@ function wrapTtlFrom(headers: IncomingMessage['headers']): number {
   const raw = headers['x-vault-wrap-ttl'];
   if (typeof raw !== 'string' || raw === '') return 0;
   const seconds = parseDurationSeconds(raw);
-  if (seconds === undefined) throw new VaultError(400, [`error parsing X-Vault-Wrap-TTL header: time: invalid duration "${raw}"`]);
-  if (seconds < 0) throw new VaultError(400, ['error parsing X-Vault-Wrap-TTL header: requested wrap ttl cannot be negative']);
+  if (seconds === undefined)
+    throw new VaultError(400, [
+      `error parsing X-Vault-Wrap-TTL header: time: invalid duration "${raw}"`,
+    ]);
+  if (seconds < 0)
+    throw new VaultError(400, [
+      'error parsing X-Vault-Wrap-TTL header: requested wrap ttl cannot be negative',
+    ]);
   return seconds;
 }
 
@@ -79,17 +95,25 @@ function checkNamespace(headers: IncomingMessage['headers']): void {
   if (ns === undefined) return;
   const value = (Array.isArray(ns) ? ns[0] : ns).trim();
   if (value === '' || value === 'root' || value === 'root/') return;
-  throw new VaultError(400, [`namespaces are not supported by vault-dev: X-Vault-Namespace must be empty or "root", got "${value}"`]);
+  throw new VaultError(400, [
+    `namespaces are not supported by vault-dev: X-Vault-Namespace must be empty or "root", got "${value}"`,
+  ]);
 }
 
 const EMPTY = Buffer.alloc(0);
 
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  const tooLarge = (): EarlyReply => new EarlyReply(413, { errors: ['http: request body too large'] }, { Connection: 'close' });
+  const tooLarge = (): EarlyReply =>
+    new EarlyReply(
+      413,
+      { errors: ['http: request body too large'] },
+      { Connection: 'close' },
+    );
   if (declared > limit) return Promise.reject(tooLarge());
   // Most reads carry no body at all; skip the stream machinery for them.
-  if (declared === 0 && req.headers['transfer-encoding'] === undefined) return Promise.resolve(EMPTY);
+  if (declared === 0 && req.headers['transfer-encoding'] === undefined)
+    return Promise.resolve(EMPTY);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -103,7 +127,9 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    req.on('end', () =>
+      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)),
+    );
     req.on('error', reject);
   });
 }
@@ -122,18 +148,26 @@ function parseBody(body: Buffer, contentType: string): Record<string, unknown> {
   const text = body.toString('utf8');
   const trimmed = text.trimStart();
   if (trimmed === '') return {};
-  if (contentType.startsWith('application/x-www-form-urlencoded') && !trimmed.startsWith('{') && !trimmed.startsWith('[')) {
+  if (
+    contentType.startsWith('application/x-www-form-urlencoded') &&
+    !trimmed.startsWith('{') &&
+    !trimmed.startsWith('[')
+  ) {
     return formData(text);
   }
   let parsed: unknown;
   try {
     parsed = parseJsonLossless(text);
   } catch (err) {
-    throw new VaultError(400, [`failed to parse JSON input: ${(err as Error).message}`]);
+    throw new VaultError(400, [
+      `failed to parse JSON input: ${(err as Error).message}`,
+    ]);
   }
   if (parsed === null) return {};
   if (typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new VaultError(400, [`failed to parse JSON input: json: cannot unmarshal ${Array.isArray(parsed) ? 'array' : typeof parsed} into Go value of type map[string]interface {}`]);
+    throw new VaultError(400, [
+      `failed to parse JSON input: json: cannot unmarshal ${Array.isArray(parsed) ? 'array' : typeof parsed} into Go value of type map[string]interface {}`,
+    ]);
   }
   return parsed as Record<string, unknown>;
 }
@@ -149,7 +183,9 @@ function queryData(params: URLSearchParams): Record<string, unknown> {
 }
 
 /** Parses and validates everything the core needs from the HTTP request. */
-export async function toVaultRequest(req: IncomingMessage): Promise<VaultRequest> {
+export async function toVaultRequest(
+  req: IncomingMessage,
+): Promise<VaultRequest> {
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const rawPath = q === -1 ? url : url.slice(0, q);
@@ -157,7 +193,9 @@ export async function toVaultRequest(req: IncomingMessage): Promise<VaultRequest
   if (!rawPath.startsWith('/v1/')) throw new VaultError(404, []);
   const cleaned = cleanedPath(rawPath);
   if (cleaned !== undefined) {
-    throw new EarlyReply(301, null, { Location: cleaned + (q === -1 ? '' : url.slice(q)) });
+    throw new EarlyReply(301, null, {
+      Location: cleaned + (q === -1 ? '' : url.slice(q)),
+    });
   }
   let path: string;
   try {
@@ -165,7 +203,8 @@ export async function toVaultRequest(req: IncomingMessage): Promise<VaultRequest
   } catch {
     throw new VaultError(400, ['invalid URL escape in path']);
   }
-  if (hasControlCharacters(path)) throw new VaultError(400, ['cannot have non-printable characters in path']);
+  if (hasControlCharacters(path))
+    throw new VaultError(400, ['cannot have non-printable characters in path']);
 
   const method = (req.method ?? 'GET').toUpperCase();
   let operation: Operation | undefined = METHOD_OPS[method];
@@ -181,8 +220,13 @@ export async function toVaultRequest(req: IncomingMessage): Promise<VaultRequest
   checkNamespace(req.headers);
   const wrapTtlSeconds = wrapTtlFrom(req.headers);
   const contentType = String(req.headers['content-type'] ?? '').toLowerCase();
-  if (method === 'PATCH' && !contentType.startsWith('application/merge-patch+json')) {
-    throw new VaultError(415, [`PATCH requires Content-Type of application/merge-patch+json, provided ${req.headers['content-type'] ?? ''}`]);
+  if (
+    method === 'PATCH' &&
+    !contentType.startsWith('application/merge-patch+json')
+  ) {
+    throw new VaultError(415, [
+      `PATCH requires Content-Type of application/merge-patch+json, provided ${req.headers['content-type'] ?? ''}`,
+    ]);
   }
   const body = await readBody(req, MAX_REQUEST_BYTES);
   const hasBody = method === 'POST' || method === 'PUT' || method === 'PATCH';

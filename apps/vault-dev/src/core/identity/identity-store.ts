@@ -3,7 +3,12 @@
  * (logins create entity + alias, ACL templates read them) and the identity engine's
  * HTTP endpoints.
  */
-import { VaultError, type AliasRecord, type EntityRecord, type IdentityAccess } from '../backend';
+import {
+  VaultError,
+  type AliasRecord,
+  type EntityRecord,
+  type IdentityAccess,
+} from '../backend';
 import { randomHex, uuid } from '../util/ids';
 import { rfc3339 } from '../util/time-format';
 import type { MountTable } from '../mounts/mount-table';
@@ -19,12 +24,18 @@ export interface IdentityStoreOptions {
 
 export type IdentityStore = IdentityAccess & {
   /** Finds the alias for (mount, name) or creates entity + alias; refreshes the alias metadata. */
-  entityForLogin(mountAccessor: string, aliasName: string, metadata: Record<string, string>): EntityRecord;
+  entityForLogin(
+    mountAccessor: string,
+    aliasName: string,
+    metadata: Record<string, string>,
+  ): EntityRecord;
   /** Bumped on every mutation, so cached ACLs (templating) know to recompile. */
   generation(): number;
 };
 
-export function createIdentityStore(options: IdentityStoreOptions): IdentityStore {
+export function createIdentityStore(
+  options: IdentityStoreOptions,
+): IdentityStore {
   const { state, mounts, now } = options;
   let generation = 0;
   const stamp = (): string => {
@@ -32,13 +43,17 @@ export function createIdentityStore(options: IdentityStoreOptions): IdentityStor
     return rfc3339(now());
   };
 
-  const entityById = (id: string): EntityRecord | undefined => state.entities[id];
+  const entityById = (id: string): EntityRecord | undefined =>
+    state.entities[id];
   const entityByName = (name: string): EntityRecord | undefined =>
-    Object.values(state.entities).find((e) => e.name.toLowerCase() === name.toLowerCase());
+    Object.values(state.entities).find(
+      (e) => e.name.toLowerCase() === name.toLowerCase(),
+    );
 
   const createEntity: IdentityAccess['createEntity'] = (fields) => {
     const name = fields.name ?? `entity_${randomHex(8)}`;
-    if (entityByName(name)) throw new VaultError(400, [`entity with name "${name}" already exists`]);
+    if (entityByName(name))
+      throw new VaultError(400, [`entity with name "${name}" already exists`]);
     const t = stamp();
     const entity: EntityRecord = {
       id: uuid(),
@@ -58,7 +73,8 @@ export function createIdentityStore(options: IdentityStoreOptions): IdentityStor
     if (!entity) throw new VaultError(404, []);
     if (fields.name !== undefined && fields.name !== entity.name) {
       const other = entityByName(fields.name);
-      if (other && other.id !== id) throw new VaultError(400, [`entity name is already in use`]);
+      if (other && other.id !== id)
+        throw new VaultError(400, [`entity name is already in use`]);
       entity.name = fields.name;
     }
     if (fields.metadata !== undefined) entity.metadata = fields.metadata;
@@ -68,16 +84,30 @@ export function createIdentityStore(options: IdentityStoreOptions): IdentityStor
     return entity;
   };
 
-  const aliasesOf = (entityId: string): AliasRecord[] => Object.values(state.aliases).filter((a) => a.canonicalId === entityId);
-  const aliasByFactors = (mountAccessor: string, name: string): AliasRecord | undefined =>
-    Object.values(state.aliases).find((a) => a.mountAccessor === mountAccessor && a.name === name);
+  const aliasesOf = (entityId: string): AliasRecord[] =>
+    Object.values(state.aliases).filter((a) => a.canonicalId === entityId);
+  const aliasByFactors = (
+    mountAccessor: string,
+    name: string,
+  ): AliasRecord | undefined =>
+    Object.values(state.aliases).find(
+      (a) => a.mountAccessor === mountAccessor && a.name === name,
+    );
 
   const createAlias: IdentityAccess['createAlias'] = (fields) => {
     const mount = mounts.byAccessor(fields.mountAccessor);
-    if (!mount) throw new VaultError(400, ['invalid mount accessor "' + fields.mountAccessor + '"']);
-    if (!state.entities[fields.canonicalId]) throw new VaultError(400, ['invalid canonical ID "' + fields.canonicalId + '"']);
+    if (!mount)
+      throw new VaultError(400, [
+        'invalid mount accessor "' + fields.mountAccessor + '"',
+      ]);
+    if (!state.entities[fields.canonicalId])
+      throw new VaultError(400, [
+        'invalid canonical ID "' + fields.canonicalId + '"',
+      ]);
     if (aliasByFactors(fields.mountAccessor, fields.name)) {
-      throw new VaultError(400, ['alias with combination of mount accessor and name already exists']);
+      throw new VaultError(400, [
+        'alias with combination of mount accessor and name already exists',
+      ]);
     }
     const t = stamp();
     const alias: AliasRecord = {
@@ -100,26 +130,43 @@ export function createIdentityStore(options: IdentityStoreOptions): IdentityStor
     const alias = state.aliases[id];
     if (!alias) throw new VaultError(404, []);
     if (fields.canonicalId !== undefined) {
-      if (!state.entities[fields.canonicalId]) throw new VaultError(400, ['invalid canonical ID "' + fields.canonicalId + '"']);
+      if (!state.entities[fields.canonicalId])
+        throw new VaultError(400, [
+          'invalid canonical ID "' + fields.canonicalId + '"',
+        ]);
       alias.canonicalId = fields.canonicalId;
     }
-    if (fields.mountAccessor !== undefined && fields.mountAccessor !== alias.mountAccessor) {
+    if (
+      fields.mountAccessor !== undefined &&
+      fields.mountAccessor !== alias.mountAccessor
+    ) {
       // Vault checks the new accessor against the mount table (identity store_aliases.go handleAliasUpdate).
       const target = fields.mountAccessor;
-      if (aliasesOf(alias.canonicalId).some((a) => a.id !== alias.id && a.mountAccessor === target)) {
-        throw new VaultError(400, ["Alias cannot be updated as the entity already has an alias for the given 'mount_accessor' "]);
+      if (
+        aliasesOf(alias.canonicalId).some(
+          (a) => a.id !== alias.id && a.mountAccessor === target,
+        )
+      ) {
+        throw new VaultError(400, [
+          "Alias cannot be updated as the entity already has an alias for the given 'mount_accessor' ",
+        ]);
       }
       const mount = mounts.byAccessor(target);
-      if (!mount) throw new VaultError(400, ['invalid mount accessor "' + target + '"']);
+      if (!mount)
+        throw new VaultError(400, ['invalid mount accessor "' + target + '"']);
       const clash = aliasByFactors(mount.accessor, fields.name ?? alias.name);
-      if (clash && clash.id !== alias.id) throw new VaultError(400, ['alias with combination of mount accessor and name already exists']);
+      if (clash && clash.id !== alias.id)
+        throw new VaultError(400, [
+          'alias with combination of mount accessor and name already exists',
+        ]);
       alias.mountAccessor = mount.accessor;
       alias.mountPath = mount.path;
       alias.mountType = mount.type;
     }
     if (fields.name !== undefined) alias.name = fields.name;
     if (fields.metadata !== undefined) alias.metadata = fields.metadata;
-    if (fields.customMetadata !== undefined) alias.customMetadata = fields.customMetadata;
+    if (fields.customMetadata !== undefined)
+      alias.customMetadata = fields.customMetadata;
     alias.lastUpdateTime = stamp();
     return alias;
   };
@@ -157,7 +204,12 @@ export function createIdentityStore(options: IdentityStoreOptions): IdentityStor
         return state.entities[existing.canonicalId];
       }
       const entity = createEntity({});
-      createAlias({ canonicalId: entity.id, mountAccessor, name: aliasName, metadata });
+      createAlias({
+        canonicalId: entity.id,
+        mountAccessor,
+        name: aliasName,
+        metadata,
+      });
       return entity;
     },
   };

@@ -11,7 +11,16 @@ export const SYSTEM_MAX_TTL_SECONDS = 768 * 3600;
 /** Legacy mount type names and the engine that serves them (Vault's mountAliases in vault/mount.go). */
 export const MOUNT_ALIASES: Record<string, string> = { generic: 'kv' };
 
-export const AUTH_TYPES = new Set(['token', 'approle', 'userpass', 'jwt', 'oidc', 'cert', 'ldap', 'kubernetes']);
+export const AUTH_TYPES = new Set([
+  'token',
+  'approle',
+  'userpass',
+  'jwt',
+  'oidc',
+  'cert',
+  'ldap',
+  'kubernetes',
+]);
 
 /** Vault names mount accessors `<type>_<8hex>`, auth ones `auth_<type>_<8hex>`. */
 export function newMountEntry(fields: {
@@ -32,7 +41,11 @@ export function newMountEntry(fields: {
     uuid: uuid(),
     description: fields.description ?? '',
     options: fields.options ?? {},
-    config: { defaultLeaseTtlSeconds: fields.defaultLeaseTtlSeconds ?? 0, maxLeaseTtlSeconds: fields.maxLeaseTtlSeconds ?? 0, forceNoCache: false },
+    config: {
+      defaultLeaseTtlSeconds: fields.defaultLeaseTtlSeconds ?? 0,
+      maxLeaseTtlSeconds: fields.maxLeaseTtlSeconds ?? 0,
+      forceNoCache: false,
+    },
     local: fields.local ?? false,
     sealWrap: fields.sealWrap ?? false,
     isAuth: fields.isAuth,
@@ -58,19 +71,25 @@ export interface MountTable {
 }
 
 export function createMountTable(entries: MountEntry[]): MountTable {
-  const sorted = (): MountEntry[] => [...entries].sort((a, b) => b.path.length - a.path.length);
+  const sorted = (): MountEntry[] =>
+    [...entries].sort((a, b) => b.path.length - a.path.length);
   let byLength = sorted();
   return {
     all: () => [...entries].sort((a, b) => a.path.localeCompare(b.path)),
     byPath: (path) => entries.find((e) => e.path === path),
     byAccessor: (accessor) => entries.find((e) => e.accessor === accessor),
     match(requestPath) {
-      const withSlash = requestPath.endsWith('/') ? requestPath : `${requestPath}/`;
+      const withSlash = requestPath.endsWith('/')
+        ? requestPath
+        : `${requestPath}/`;
       return byLength.find((e) => withSlash.startsWith(e.path));
     },
     add(entry) {
-      const clash = entries.find((e) => entry.path.startsWith(e.path) || e.path.startsWith(entry.path));
-      if (clash) throw new VaultError(409, [`path is already in use at ${clash.path}`]);
+      const clash = entries.find(
+        (e) => entry.path.startsWith(e.path) || e.path.startsWith(entry.path),
+      );
+      if (clash)
+        throw new VaultError(409, [`path is already in use at ${clash.path}`]);
       entries.push(entry);
       byLength = sorted();
     },
@@ -88,7 +107,9 @@ export function createMountTable(entries: MountEntry[]): MountTable {
 export function assertMountable(path: string, isAuth: boolean): void {
   if (path === '') throw new VaultError(400, ['missing mount path']);
   if (!isAuth && PROTECTED_PREFIXES.some((p) => path.startsWith(p))) {
-    throw new VaultError(400, [`cannot mount under "${PROTECTED_PREFIXES.find((p) => path.startsWith(p))}"`]);
+    throw new VaultError(400, [
+      `cannot mount under "${PROTECTED_PREFIXES.find((p) => path.startsWith(p))}"`,
+    ]);
   }
 }
 
@@ -112,13 +133,21 @@ export function mountInfo(entry: MountEntry): Record<string, unknown> {
   return {
     accessor: entry.accessor,
     config,
-    deprecation_status: entry.type === 'system' || entry.type === 'identity' || entry.type === 'token' ? undefined : 'supported',
+    deprecation_status:
+      entry.type === 'system' ||
+      entry.type === 'identity' ||
+      entry.type === 'token'
+        ? undefined
+        : 'supported',
     description: entry.description,
     external_entropy_access: false,
     local: entry.local,
     options: Object.keys(entry.options).length > 0 ? entry.options : null,
     plugin_version: '',
-    running_plugin_version: entry.type === 'kv' || entry.isAuth ? `v0.0.0+builtin` : 'v0.0.0+builtin.vault',
+    running_plugin_version:
+      entry.type === 'kv' || entry.isAuth
+        ? `v0.0.0+builtin`
+        : 'v0.0.0+builtin.vault',
     running_sha256: '',
     seal_wrap: entry.sealWrap,
     type: entry.type,
@@ -127,7 +156,10 @@ export function mountInfo(entry: MountEntry): Record<string, unknown> {
 }
 
 /** Effective lease limits of a mount: its own tuning, else the system's 768h. */
-export function mountTtls(entry: MountEntry | undefined): { defaultTtlSeconds: number; maxTtlSeconds: number } {
+export function mountTtls(entry: MountEntry | undefined): {
+  defaultTtlSeconds: number;
+  maxTtlSeconds: number;
+} {
   const max = entry?.config.maxLeaseTtlSeconds || SYSTEM_MAX_TTL_SECONDS;
   const def = entry?.config.defaultLeaseTtlSeconds || SYSTEM_MAX_TTL_SECONDS;
   return { defaultTtlSeconds: Math.min(def, max), maxTtlSeconds: max };

@@ -13,13 +13,21 @@ export function createMemoryPersistence(): Persistence {
   return { persist: () => Promise.resolve() };
 }
 
-export function createFilePersistence(options: { dir: string; key: Buffer; snapshot: () => string; fs?: StateFs }): Persistence {
+export function createFilePersistence(options: {
+  dir: string;
+  key: Buffer;
+  snapshot: () => string;
+  fs?: StateFs;
+}): Persistence {
   let running: Promise<void> | null = null;
   let queued: Promise<void> | null = null;
 
   const saveNow = async (): Promise<void> => {
     // Sync I/O keeps the snapshot and its write atomic with respect to other requests.
-    writeStateFile({ dir: options.dir, key: options.key, fs: options.fs }, Buffer.from(options.snapshot()));
+    writeStateFile(
+      { dir: options.dir, key: options.key, fs: options.fs },
+      Buffer.from(options.snapshot()),
+    );
   };
 
   const start = (): Promise<void> => {
@@ -34,10 +42,12 @@ export function createFilePersistence(options: { dir: string; key: Buffer; snaps
     persist() {
       if (queued) return queued;
       if (!running) return start();
-      const after = running.catch(() => undefined).then(() => {
-        queued = null;
-        return start();
-      });
+      const after = running
+        .catch(() => undefined)
+        .then(() => {
+          queued = null;
+          return start();
+        });
       queued = after;
       return after;
     },

@@ -29,7 +29,10 @@ export class StateKeyError extends Error {}
 /** Parses a base64 unseal key into 32 bytes or throws a message the operator can act on. */
 export function parseUnsealKey(text: string): Buffer {
   const key = Buffer.from(text.trim(), 'base64');
-  if (key.length !== 32) throw new StateKeyError('the unseal key must be 32 bytes encoded as base64 (as printed on first start)');
+  if (key.length !== 32)
+    throw new StateKeyError(
+      'the unseal key must be 32 bytes encoded as base64 (as printed on first start)',
+    );
   return key;
 }
 
@@ -42,18 +45,29 @@ export function encryptState(key: Buffer, plaintext: Buffer): Buffer {
 }
 
 export function decryptState(key: Buffer, file: Buffer): Buffer {
-  if (file.length < MAGIC.length + IV_BYTES + TAG_BYTES || !file.subarray(0, MAGIC.length).equals(MAGIC)) {
+  if (
+    file.length < MAGIC.length + IV_BYTES + TAG_BYTES ||
+    !file.subarray(0, MAGIC.length).equals(MAGIC)
+  ) {
     throw new StateKeyError('the state file is not a vault-dev state file');
   }
   const iv = file.subarray(MAGIC.length, MAGIC.length + IV_BYTES);
-  const tag = file.subarray(MAGIC.length + IV_BYTES, MAGIC.length + IV_BYTES + TAG_BYTES);
+  const tag = file.subarray(
+    MAGIC.length + IV_BYTES,
+    MAGIC.length + IV_BYTES + TAG_BYTES,
+  );
   const decipher = createDecipheriv('aes-256-gcm', key, iv);
   decipher.setAAD(MAGIC);
   decipher.setAuthTag(tag);
   try {
-    return Buffer.concat([decipher.update(file.subarray(MAGIC.length + IV_BYTES + TAG_BYTES)), decipher.final()]);
+    return Buffer.concat([
+      decipher.update(file.subarray(MAGIC.length + IV_BYTES + TAG_BYTES)),
+      decipher.final(),
+    ]);
   } catch {
-    throw new StateKeyError('the unseal key does not decrypt the stored state (wrong key, or the file was altered)');
+    throw new StateKeyError(
+      'the unseal key does not decrypt the stored state (wrong key, or the file was altered)',
+    );
   }
 }
 
@@ -75,7 +89,10 @@ export function stateFileExists(dir: string): boolean {
 }
 
 /** Atomically replaces the stored state: temp file + fsync + rename + directory fsync. */
-export function writeStateFile(options: StateFileOptions, plaintext: Buffer): void {
+export function writeStateFile(
+  options: StateFileOptions,
+  plaintext: Buffer,
+): void {
   const target = path.join(options.dir, STATE_FILE);
   const temp = `${target}.${process.pid}.tmp`;
   const data = encryptState(options.key, plaintext);
@@ -98,6 +115,7 @@ export function writeStateFile(options: StateFileOptions, plaintext: Buffer): vo
 /** Removes temp files a crash may have left behind; they never hold the committed state. */
 export function removeStaleTempFiles(dir: string): void {
   for (const name of fs.readdirSync(dir)) {
-    if (name.startsWith(`${STATE_FILE}.`) && name.endsWith('.tmp')) fs.rmSync(path.join(dir, name), { force: true });
+    if (name.startsWith(`${STATE_FILE}.`) && name.endsWith('.tmp'))
+      fs.rmSync(path.join(dir, name), { force: true });
   }
 }

@@ -77,9 +77,15 @@ export interface VaultState {
   /** Policy name -> policy text as written. */
   policies: Record<string, string>;
   tokens: Record<string, TokenEntry>;
-  identity: { entities: Record<string, EntityRecord>; aliases: Record<string, AliasRecord> };
+  identity: {
+    entities: Record<string, EntityRecord>;
+    aliases: Record<string, AliasRecord>;
+  };
   wrapping: Record<string, WrappedResponse>;
   engines: Record<string, object>;
   /** sys/remount migrations by id (absent in state files written before remount existed). */
-  remountMigrations?: Record<string, { source_mount: string; target_mount: string; status: string }>;
+  remountMigrations?: Record<
+    string,
+    { source_mount: string; target_mount: string; status: string }
+  >;
 }

@@ -15,18 +15,31 @@ export interface SealInfo {
   storageType: string;
 }
 
-function codeParam(query: Record<string, unknown>, name: string, fallback: number): number {
+function codeParam(
+  query: Record<string, unknown>,
+  name: string,
+  fallback: number,
+): number {
   const raw = query[name];
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (typeof raw !== 'string' || !/^\d+$/.test(raw) || !Number.isInteger(n)) throw new VaultError(400, []);
+  if (typeof raw !== 'string' || !/^\d+$/.test(raw) || !Number.isInteger(n))
+    throw new VaultError(400, []);
   return n;
 }
 
-export function health(query: Record<string, unknown>, seal: SealInfo, nowMs: number): BackendResponse {
+export function health(
+  query: Record<string, unknown>,
+  seal: SealInfo,
+  nowMs: number,
+): BackendResponse {
   for (const flag of ['standbyok', 'perfstandbyok']) {
     const v = query[flag];
-    if (v !== undefined && (typeof v !== 'string' || (v !== '' && parseGoBool(v) === undefined))) throw new VaultError(400, []);
+    if (
+      v !== undefined &&
+      (typeof v !== 'string' || (v !== '' && parseGoBool(v) === undefined))
+    )
+      throw new VaultError(400, []);
   }
   const active = codeParam(query, 'activecode', 200);
   const sealedCode = codeParam(query, 'sealedcode', 503);
@@ -44,7 +57,11 @@ export function health(query: Record<string, unknown>, seal: SealInfo, nowMs: nu
     server_time_utc: Math.floor(nowMs / 1000),
     version: VAULT_VERSION,
   };
-  if (!seal.sealed) Object.assign(body, { cluster_name: seal.clusterName, cluster_id: seal.clusterId });
+  if (!seal.sealed)
+    Object.assign(body, {
+      cluster_name: seal.clusterName,
+      cluster_id: seal.clusterId,
+    });
   return { kind: 'raw', status: seal.sealed ? sealedCode : active, body };
 }
 
@@ -63,6 +80,10 @@ export function sealStatus(seal: SealInfo): BackendResponse {
     recovery_seal: false,
     storage_type: seal.storageType,
   };
-  if (!seal.sealed) Object.assign(body, { cluster_name: seal.clusterName, cluster_id: seal.clusterId });
+  if (!seal.sealed)
+    Object.assign(body, {
+      cluster_name: seal.clusterName,
+      cluster_id: seal.clusterId,
+    });
   return { kind: 'raw', status: 200, body };
 }

@@ -2,10 +2,20 @@
  * The `sys/` backend: routes system paths to their handlers (Vault docs: /sys API).
  */
 import { timingSafeEqual } from 'node:crypto';
-import { VaultError, type Backend, type BackendRequest, type BackendResponse } from '../backend';
+import {
+  VaultError,
+  type Backend,
+  type BackendRequest,
+  type BackendResponse,
+} from '../backend';
 import type { CoreInternals } from '../core-internals';
 import { health, sealStatus, type SealInfo } from './health.handlers';
-import { handleLockedUsers, handleMounts, handleRemount, handleUiMounts } from './mounts.handlers';
+import {
+  handleLockedUsers,
+  handleMounts,
+  handleRemount,
+  handleUiMounts,
+} from './mounts.handlers';
 import { handleCapabilities, handlePolicies } from './policies.handlers';
 import { handleWrapping } from './wrapping.handlers';
 import { withUnknownFieldsWarning } from '../util/unknown-fields';
@@ -18,10 +28,20 @@ export interface SealControl {
   unseal(key: string): boolean;
 }
 
-export function createSealControl(options: { unsealKey: string; clusterName: string; clusterId: string; storageType: string }): SealControl {
+export function createSealControl(options: {
+  unsealKey: string;
+  clusterName: string;
+  clusterId: string;
+  storageType: string;
+}): SealControl {
   let sealed = false;
   return {
-    info: () => ({ sealed, clusterName: options.clusterName, clusterId: options.clusterId, storageType: options.storageType }),
+    info: () => ({
+      sealed,
+      clusterName: options.clusterName,
+      clusterId: options.clusterId,
+      storageType: options.storageType,
+    }),
     seal() {
       sealed = true;
     },
@@ -34,7 +54,18 @@ export function createSealControl(options: { unsealKey: string; clusterName: str
   };
 }
 
-const MOUNT_FIELDS = ['path', 'type', 'description', 'config', 'options', 'local', 'seal_wrap', 'external_entropy_access', 'plugin_name', 'plugin_version'];
+const MOUNT_FIELDS = [
+  'path',
+  'type',
+  'description',
+  'config',
+  'options',
+  'local',
+  'seal_wrap',
+  'external_entropy_access',
+  'plugin_name',
+  'plugin_version',
+];
 const TUNE_FIELDS = [
   'path',
   'default_lease_ttl',
@@ -60,12 +91,20 @@ function sysWriteFields(path: string): readonly string[] | undefined {
   const p = path.replace(/\/+$/, '');
   if (/^(mounts|auth)\/.+\/tune$/.test(p)) return TUNE_FIELDS;
   if (/^(mounts|auth)\/.+/.test(p)) return MOUNT_FIELDS;
-  if (/^(policies\/acl|policy)\/[^/]+$/.test(p)) return ['name', 'policy', 'rules'];
-  if (p === 'capabilities' || p === 'capabilities-self') return ['token', 'path', 'paths'];
+  if (/^(policies\/acl|policy)\/[^/]+$/.test(p))
+    return ['name', 'policy', 'rules'];
+  if (p === 'capabilities' || p === 'capabilities-self')
+    return ['token', 'path', 'paths'];
   if (p === 'capabilities-accessor') return ['accessor', 'path', 'paths'];
-  if (p === 'wrapping/unwrap' || p === 'wrapping/lookup' || p === 'wrapping/rewrap') return ['token'];
+  if (
+    p === 'wrapping/unwrap' ||
+    p === 'wrapping/lookup' ||
+    p === 'wrapping/rewrap'
+  )
+    return ['token'];
   if (p === 'remount') return ['from', 'to'];
-  if (p === 'seal' || /^locked-users\/[^/]+\/unlock\/.+$/.test(p)) return p === 'seal' ? [] : ['mount_accessor', 'alias_identifier'];
+  if (p === 'seal' || /^locked-users\/[^/]+\/unlock\/.+$/.test(p))
+    return p === 'seal' ? [] : ['mount_accessor', 'alias_identifier'];
   return undefined;
 }
 
@@ -89,7 +128,11 @@ function leader(): Record<string, unknown> {
   };
 }
 
-function route(core: CoreInternals, seal: SealControl, req: BackendRequest): BackendResponse {
+function route(
+  core: CoreInternals,
+  seal: SealControl,
+  req: BackendRequest,
+): BackendResponse {
   const path = req.path;
   const [head, ...restParts] = path.split('/');
   const rest = restParts.join('/');
@@ -104,8 +147,10 @@ function route(core: CoreInternals, seal: SealControl, req: BackendRequest): Bac
     case 'unseal': {
       if (req.data['reset'] === true) return sealStatus(seal.info());
       const key = req.data['key'];
-      if (typeof key !== 'string' || key === '') throw new VaultError(400, ['missing required parameter "key"']);
-      if (!seal.unseal(key)) throw new VaultError(400, ['unseal key is incorrect']);
+      if (typeof key !== 'string' || key === '')
+        throw new VaultError(400, ['missing required parameter "key"']);
+      if (!seal.unseal(key))
+        throw new VaultError(400, ['unseal key is incorrect']);
       return sealStatus(seal.info());
     }
     case 'mounts':
@@ -117,7 +162,8 @@ function route(core: CoreInternals, seal: SealControl, req: BackendRequest): Bac
     case 'init':
       // A dev server is initialised (Vault's handleSysInitGet in http/sys_init.go).
       if (rest !== '') throw unsupportedPath();
-      if (req.operation !== 'read') throw new VaultError(400, ['Vault is already initialized']);
+      if (req.operation !== 'read')
+        throw new VaultError(400, ['Vault is already initialized']);
       return { kind: 'raw', status: 200, body: { initialized: true } };
     case 'leader':
       if (rest !== '' || req.operation !== 'read') throw unsupportedPath();
@@ -136,17 +182,30 @@ function route(core: CoreInternals, seal: SealControl, req: BackendRequest): Bac
     case 'wrapping':
       return handleWrapping(core, req, rest);
     case 'internal':
-      if (restParts[0] === 'ui' && restParts[1] === 'mounts') return handleUiMounts(core, restParts.slice(2).join('/'));
+      if (restParts[0] === 'ui' && restParts[1] === 'mounts')
+        return handleUiMounts(core, restParts.slice(2).join('/'));
       throw unsupportedPath();
     default:
       throw unsupportedPath();
   }
 }
 
-export function createSysBackend(core: CoreInternals, seal: SealControl): Backend {
+export function createSysBackend(
+  core: CoreInternals,
+  seal: SealControl,
+): Backend {
   return {
     type: 'system',
-    unauthenticatedPaths: ['health', 'seal-status', 'unseal', 'init', 'leader', 'wrapping/lookup', 'internal/ui/mounts', 'internal/ui/mounts/*'],
+    unauthenticatedPaths: [
+      'health',
+      'seal-status',
+      'unseal',
+      'init',
+      'leader',
+      'wrapping/lookup',
+      'internal/ui/mounts',
+      'internal/ui/mounts/*',
+    ],
     exists(path) {
       if (path.startsWith('policies/acl/') || path.startsWith('policy/')) {
         const name = path.split('/').pop() ?? '';
@@ -156,7 +215,10 @@ export function createSysBackend(core: CoreInternals, seal: SealControl): Backen
     },
     async handle(req) {
       const res = route(core, seal, req);
-      const known = req.operation === 'create' || req.operation === 'update' ? sysWriteFields(req.path) : undefined;
+      const known =
+        req.operation === 'create' || req.operation === 'update'
+          ? sysWriteFields(req.path)
+          : undefined;
       return known ? withUnknownFieldsWarning(res, req.data, known) : res;
     },
   };

@@ -11,9 +11,13 @@ import { authBlock } from './token-store';
 
 function displayNameFor(mount: MountEntry, login: LoginResult): string {
   // Vault prefixes the method's display name with the mount path (`userpass-bob`, `approle`).
-  const base = mount.path.replace(/^auth\//, '').replace(/\/+$/, '').replace(/\//g, '-');
+  const base = mount.path
+    .replace(/^auth\//, '')
+    .replace(/\/+$/, '')
+    .replace(/\//g, '-');
   const name = login.displayName ?? '';
-  if (name === '' || name === base || name.startsWith(`${base}-`)) return name || base;
+  if (name === '' || name === base || name.startsWith(`${base}-`))
+    return name || base;
   return `${base}-${name}`;
 }
 
@@ -23,10 +27,20 @@ export function mintLoginToken(
   login: LoginResult,
   requestPath: string,
 ): { entry: TokenEntry; auth: Record<string, unknown>; warnings: string[] } {
-  const policies = [...new Set(login.policies.map((p) => p.trim().toLowerCase()).filter((p) => p !== ''))];
-  if (policies.includes('root')) throw new VaultError(400, ['auth methods cannot create root tokens']);
-  if (!login.noDefaultPolicy && !policies.includes('default')) policies.push('default');
-  const entity = core.identity.entityForLogin(mount.accessor, login.alias.name, login.alias.metadata ?? login.metadata);
+  const policies = [
+    ...new Set(
+      login.policies.map((p) => p.trim().toLowerCase()).filter((p) => p !== ''),
+    ),
+  ];
+  if (policies.includes('root'))
+    throw new VaultError(400, ['auth methods cannot create root tokens']);
+  if (!login.noDefaultPolicy && !policies.includes('default'))
+    policies.push('default');
+  const entity = core.identity.entityForLogin(
+    mount.accessor,
+    login.alias.name,
+    login.alias.metadata ?? login.metadata,
+  );
   if (entity.disabled) throw new VaultError(403, ['permission denied']);
   const limits = mountTtls(mount);
   const { entry, warnings } = core.tokens.create({
@@ -46,5 +60,9 @@ export function mintLoginToken(
     boundCidrs: login.boundCidrs,
   });
   const identityPolicies = core.identityPolicies(entry);
-  return { entry, auth: authBlock(entry, identityPolicies, entry.creationTtlSeconds), warnings };
+  return {
+    entry,
+    auth: authBlock(entry, identityPolicies, entry.creationTtlSeconds),
+    warnings,
+  };
 }

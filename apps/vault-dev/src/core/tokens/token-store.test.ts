@@ -1,7 +1,15 @@
 import type { VaultState } from '../state/vault-state';
 import { createTokenStore } from './token-store';
 
-const spec = { policies: ['default'], displayName: 't', path: 'auth/token/create', renewable: true, ttlSeconds: 10, mountDefaultSeconds: 100, mountMaxSeconds: 100 };
+const spec = {
+  policies: ['default'],
+  displayName: 't',
+  path: 'auth/token/create',
+  renewable: true,
+  ttlSeconds: 10,
+  mountDefaultSeconds: 100,
+  mountMaxSeconds: 100,
+};
 
 describe('token store', () => {
   it('drops expired tokens from the state once enough new tokens are created', () => {
@@ -21,6 +29,10 @@ describe('token store', () => {
     const child = store.create({ ...spec, parentId: parent.id }).entry;
     const orphan = store.create(spec).entry;
     store.revokeTree(parent.id);
-    expect([store.get(parent.id), store.get(child.id), store.get(orphan.id)?.id]).toEqual([undefined, undefined, orphan.id]);
+    expect([
+      store.get(parent.id),
+      store.get(child.id),
+      store.get(orphan.id)?.id,
+    ]).toEqual([undefined, undefined, orphan.id]);
   });
 });

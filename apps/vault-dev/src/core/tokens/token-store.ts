@@ -40,7 +40,11 @@ export interface TokenStore extends TokenAccess {
   revokeTree(id: string): void;
   revokeByEntity(entityId: string): void;
   /** Renews from one clock reading; `ttlSeconds` is the TTL granted at that reading. */
-  renew(entry: TokenEntry, incrementSeconds: number, limits: { mountDefaultSeconds: number; mountMaxSeconds: number }): { ttlSeconds: number; warnings: string[] };
+  renew(
+    entry: TokenEntry,
+    incrementSeconds: number,
+    limits: { mountDefaultSeconds: number; mountMaxSeconds: number },
+  ): { ttlSeconds: number; warnings: string[] };
   ttlRemaining(entry: TokenEntry): number;
   accessors(): string[];
 }
@@ -49,14 +53,20 @@ export function isRootEntry(entry: TokenEntry): boolean {
   return entry.policies.includes('root');
 }
 
-export function createTokenStore(options: { state: VaultState; now: () => number }): TokenStore {
+export function createTokenStore(options: {
+  state: VaultState;
+  now: () => number;
+}): TokenStore {
   const tokens = options.state.tokens;
   const now = options.now;
 
-  const isLive = (e: TokenEntry): boolean => e.expireMs === 0 || e.expireMs > now();
+  const isLive = (e: TokenEntry): boolean =>
+    e.expireMs === 0 || e.expireMs > now();
 
   const get = (id: string): TokenEntry | undefined => {
-    const entry = Object.prototype.hasOwnProperty.call(tokens, id) ? tokens[id] : undefined;
+    const entry = Object.prototype.hasOwnProperty.call(tokens, id)
+      ? tokens[id]
+      : undefined;
     if (!entry) return undefined;
     if (!isLive(entry)) {
       // Revocation of expired tokens is lazy, as in Vault's expiration manager.
@@ -89,7 +99,13 @@ export function createTokenStore(options: { state: VaultState; now: () => number
     for (const e of Object.values(tokens)) if (!isLive(e)) revokeTree(e.id);
   };
 
-  const toCaller = (e: TokenEntry): CallerToken => ({ id: e.id, accessor: e.accessor, policies: e.policies, entityId: e.entityId, isRoot: isRootEntry(e) });
+  const toCaller = (e: TokenEntry): CallerToken => ({
+    id: e.id,
+    accessor: e.accessor,
+    policies: e.policies,
+    entityId: e.entityId,
+    isRoot: isRootEntry(e),
+  });
 
   return {
     create(spec) {
@@ -118,7 +134,10 @@ export function createTokenStore(options: { state: VaultState; now: () => number
       }
       const prefix = type === 'batch' ? 'hvb.' : 'hvs.';
       const id = spec.id ?? `${prefix}${randomBase62(24)}`;
-      if (tokens[id]) throw new VaultError(400, ['cannot create a token with a duplicate ID']);
+      if (tokens[id])
+        throw new VaultError(400, [
+          'cannot create a token with a duplicate ID',
+        ]);
       const entry: TokenEntry = {
         id,
         accessor: type === 'batch' ? '' : randomBase62(24),
@@ -154,7 +173,8 @@ export function createTokenStore(options: { state: VaultState; now: () => number
     revoke: (id) => revokeTree(id),
     revokeTree,
     revokeByEntity(entityId) {
-      for (const e of Object.values(tokens)) if (e.entityId === entityId) revokeTree(e.id);
+      for (const e of Object.values(tokens))
+        if (e.entityId === entityId) revokeTree(e.id);
     },
     use(entry) {
       if (entry.numUses === 0) return false;
@@ -162,9 +182,11 @@ export function createTokenStore(options: { state: VaultState; now: () => number
       return entry.numUses === 0;
     },
     renew(entry, incrementSeconds, limits) {
-      if (entry.type === 'batch') throw new VaultError(400, ['batch tokens cannot be renewed']);
+      if (entry.type === 'batch')
+        throw new VaultError(400, ['batch tokens cannot be renewed']);
       if (entry.expireMs === 0) throw new VaultError(400, ['invalid lease ID']);
-      if (!entry.renewable) throw new VaultError(400, ['lease is not renewable']);
+      if (!entry.renewable)
+        throw new VaultError(400, ['lease is not renewable']);
       const nowMs = now();
       const result = calculateTtl({
         nowMs,
@@ -182,21 +204,32 @@ export function createTokenStore(options: { state: VaultState; now: () => number
       return { ttlSeconds: result.ttlSeconds, warnings: result.warnings };
     },
     ttlRemaining(entry) {
-      return entry.expireMs === 0 ? 0 : Math.max(0, Math.floor((entry.expireMs - now()) / 1000));
+      return entry.expireMs === 0
+        ? 0
+        : Math.max(0, Math.floor((entry.expireMs - now()) / 1000));
     },
-    accessors: () => Object.values(tokens).filter((e) => isLive(e) && e.accessor !== '').map((e) => e.accessor),
+    accessors: () =>
+      Object.values(tokens)
+        .filter((e) => isLive(e) && e.accessor !== '')
+        .map((e) => e.accessor),
   };
 }
 
 /** The `auth` block of a login, create or renew response (Vault: sdk/logical/translate_response.go). */
-export function authBlock(entry: TokenEntry, identityPolicies: string[], ttlSeconds: number, showId = true): Record<string, unknown> {
+export function authBlock(
+  entry: TokenEntry,
+  identityPolicies: string[],
+  ttlSeconds: number,
+  showId = true,
+): Record<string, unknown> {
   const auth: Record<string, unknown> = {
     client_token: showId ? entry.id : '',
     accessor: entry.accessor,
     policies: [...new Set([...entry.policies, ...identityPolicies])].sort(),
     token_policies: entry.policies,
   };
-  if (identityPolicies.length > 0) auth['identity_policies'] = [...identityPolicies].sort();
+  if (identityPolicies.length > 0)
+    auth['identity_policies'] = [...identityPolicies].sort();
   Object.assign(auth, {
     metadata: entry.meta,
     lease_duration: ttlSeconds,
@@ -211,7 +244,12 @@ export function authBlock(entry: TokenEntry, identityPolicies: string[], ttlSeco
 }
 
 /** The data of token lookup(-self|-accessor) (Vault docs: Token auth API). */
-export function lookupData(entry: TokenEntry, ttlSeconds: number, identityPolicies: string[], showId = true): Record<string, unknown> {
+export function lookupData(
+  entry: TokenEntry,
+  ttlSeconds: number,
+  identityPolicies: string[],
+  showId = true,
+): Record<string, unknown> {
   const root = isRootEntry(entry) && entry.expireMs === 0;
   const data: Record<string, unknown> = {
     accessor: entry.accessor,
@@ -234,7 +272,8 @@ export function lookupData(entry: TokenEntry, ttlSeconds: number, identityPolici
     data['issue_time'] = rfc3339(entry.issueMs);
     data['renewable'] = entry.renewable;
   }
-  if (identityPolicies.length > 0) data['identity_policies'] = [...identityPolicies].sort();
+  if (identityPolicies.length > 0)
+    data['identity_policies'] = [...identityPolicies].sort();
   if (entry.periodSeconds > 0) data['period'] = entry.periodSeconds;
   if (entry.lastRenewalMs > 0) {
     data['last_renewal'] = rfc3339(entry.lastRenewalMs);

@@ -36,21 +36,44 @@ export function calculateTtl(input: TtlInput): TtlResult {
     // Periodic tokens renew to their period regardless of the increment; only an explicit max caps them.
     let ttl = input.periodSeconds;
     if (input.explicitMaxSeconds > 0) {
-      const remaining = Math.floor((input.issueMs + input.explicitMaxSeconds * 1000 - input.nowMs) / 1000);
-      if (remaining <= 0) throw new VaultError(400, ['past the max TTL, cannot renew']);
+      const remaining = Math.floor(
+        (input.issueMs + input.explicitMaxSeconds * 1000 - input.nowMs) / 1000,
+      );
+      if (remaining <= 0)
+        throw new VaultError(400, ['past the max TTL, cannot renew']);
       if (remaining < ttl) {
-        warnings.push(`period of "${humanDuration(ttl)}" exceeded the effective max_ttl of "${humanDuration(remaining)}"; period value is capped accordingly`);
+        warnings.push(
+          `period of "${humanDuration(ttl)}" exceeded the effective max_ttl of "${humanDuration(remaining)}"; period value is capped accordingly`,
+        );
         ttl = remaining;
       }
     }
-    return { ttlSeconds: ttl, maxTtlSeconds: input.explicitMaxSeconds, warnings };
+    return {
+      ttlSeconds: ttl,
+      maxTtlSeconds: input.explicitMaxSeconds,
+      warnings,
+    };
   }
-  const maxTtl = minPositive(input.mountMaxSeconds, input.backendMaxSeconds, input.explicitMaxSeconds);
-  let ttl = input.incrementSeconds > 0 ? input.incrementSeconds : input.backendTtlSeconds > 0 ? input.backendTtlSeconds : input.mountDefaultSeconds;
-  const remaining = Math.floor((input.issueMs + maxTtl * 1000 - input.nowMs) / 1000);
-  if (remaining <= 0) throw new VaultError(400, ['past the max TTL, cannot renew']);
+  const maxTtl = minPositive(
+    input.mountMaxSeconds,
+    input.backendMaxSeconds,
+    input.explicitMaxSeconds,
+  );
+  let ttl =
+    input.incrementSeconds > 0
+      ? input.incrementSeconds
+      : input.backendTtlSeconds > 0
+        ? input.backendTtlSeconds
+        : input.mountDefaultSeconds;
+  const remaining = Math.floor(
+    (input.issueMs + maxTtl * 1000 - input.nowMs) / 1000,
+  );
+  if (remaining <= 0)
+    throw new VaultError(400, ['past the max TTL, cannot renew']);
   if (remaining < ttl) {
-    warnings.push(`TTL of "${humanDuration(ttl)}" exceeded the effective max_ttl of "${humanDuration(remaining)}"; TTL value is capped accordingly`);
+    warnings.push(
+      `TTL of "${humanDuration(ttl)}" exceeded the effective max_ttl of "${humanDuration(remaining)}"; TTL value is capped accordingly`,
+    );
     ttl = remaining;
   }
   return { ttlSeconds: ttl, maxTtlSeconds: maxTtl, warnings };

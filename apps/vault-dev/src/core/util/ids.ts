@@ -20,5 +20,7 @@ export function randomBase62(length: number): string {
 
 /** Random lower-case hex (mount accessors `kv_<8hex>`, entity names `entity_<8hex>`). */
 export function randomHex(length: number): string {
-  return randomBytes(Math.ceil(length / 2)).toString('hex').slice(0, length);
+  return randomBytes(Math.ceil(length / 2))
+    .toString('hex')
+    .slice(0, length);
 }

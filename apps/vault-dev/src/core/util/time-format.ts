@@ -34,7 +34,16 @@ export function humanDuration(seconds: number): string {
   return s;
 }
 
-const UNIT_SECONDS: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600, d: 86400 };
+const UNIT_SECONDS: Record<string, number> = {
+  ns: 1e-9,
+  us: 1e-6,
+  µs: 1e-6,
+  ms: 1e-3,
+  s: 1,
+  m: 60,
+  h: 3600,
+  d: 86400,
+};
 
 /**
  * Parses a TTL the way Vault's `parseutil.ParseDurationSecond` does: integers are seconds,
@@ -42,7 +51,8 @@ const UNIT_SECONDS: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms
  */
 export function parseDurationSeconds(value: unknown): number | undefined {
   if (value === undefined || value === null || value === '') return 0;
-  if (typeof value === 'number') return Number.isFinite(value) ? Math.trunc(value) : undefined;
+  if (typeof value === 'number')
+    return Number.isFinite(value) ? Math.trunc(value) : undefined;
   if (typeof value !== 'string') return undefined;
   const text = value.trim();
   if (/^-?\d+$/.test(text)) return Number.parseInt(text, 10);

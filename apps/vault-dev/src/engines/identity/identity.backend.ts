@@ -8,7 +8,13 @@ import { createOidcTokenHandlers } from './oidc-tokens.handlers';
 import { loadOidcState } from './oidc.state';
 
 /** Fields of an entity-alias write, by name or by id (identity/entity-alias API). */
-const ALIAS_FIELDS = ['id', 'name', 'canonical_id', 'mount_accessor', 'custom_metadata'];
+const ALIAS_FIELDS = [
+  'id',
+  'name',
+  'canonical_id',
+  'mount_accessor',
+  'custom_metadata',
+];
 
 /** Creates the identity backend; its OIDC keys and roles are this mount's state, entities are the core's. */
 export const createIdentityBackend: BackendFactory = (core): Backend => {

@@ -17,7 +17,8 @@ import { importJwk } from './jws';
 /** cap's createCAContext error when a CA PEM holds no certificate. */
 export const CA_PEM_ERROR = 'could not parse CA PEM value successfully';
 
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)-----END \1-----/g;
+const PEM_BLOCK =
+  /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)-----END \1-----/g;
 
 /**
  * The certificates of a CA PEM, as Go's x509.CertPool.AppendCertsFromPEM takes them:
@@ -28,7 +29,11 @@ export function caCertificates(pem: string): string[] {
   for (const [, type, body] of pem.matchAll(PEM_BLOCK)) {
     if (type !== 'CERTIFICATE' || body.includes(':')) continue;
     try {
-      out.push(new X509Certificate(Buffer.from(body.replace(/\s+/g, ''), 'base64')).toString());
+      out.push(
+        new X509Certificate(
+          Buffer.from(body.replace(/\s+/g, ''), 'base64'),
+        ).toString(),
+      );
     } catch {
       // Not a certificate: skipped, as Go does.
     }

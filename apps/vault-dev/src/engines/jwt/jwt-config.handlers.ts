@@ -124,18 +124,30 @@ export function createConfigHandlers(core: CoreServices, state: JwtState) {
     // pathConfigWrite / validateJWKSURL): the cause goes to Vault's log, not the reply.
     let fetched: unknown;
     if (config.jwksUrl !== '') {
-      if (config.jwksCaPem !== '' && caCertificates(config.jwksCaPem).length === 0)
+      if (
+        config.jwksCaPem !== '' &&
+        caCertificates(config.jwksCaPem).length === 0
+      )
         badField('error checking jwks_ca_pem');
-      fetched = await check(`error checking jwks URL ${config.jwksUrl}`, async () => {
-        const doc = await fetchJson(config.jwksUrl, config.jwksCaPem || undefined);
-        parseJwks(doc);
-        return doc;
-      });
+      fetched = await check(
+        `error checking jwks URL ${config.jwksUrl}`,
+        async () => {
+          const doc = await fetchJson(
+            config.jwksUrl,
+            config.jwksCaPem || undefined,
+          );
+          parseJwks(doc);
+          return doc;
+        },
+      );
     }
     if (config.oidcDiscoveryUrl !== '') {
       // NewOIDCDiscoveryKeySet parses the CA first (whatever the scheme), then reads the
       // discovery document only; the keys come at login.
-      if (config.oidcDiscoveryCaPem !== '' && caCertificates(config.oidcDiscoveryCaPem).length === 0)
+      if (
+        config.oidcDiscoveryCaPem !== '' &&
+        caCertificates(config.oidcDiscoveryCaPem).length === 0
+      )
         badField('error checking oidc discovery URL');
       await check('error checking oidc discovery URL', () =>
         discoverJwksUri(

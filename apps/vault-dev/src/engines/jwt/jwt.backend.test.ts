@@ -339,7 +339,12 @@ describe('JWT auth method', () => {
         res.setHeader('content-type', 'application/json');
         if (req.url === '/idp/.well-known/openid-configuration') {
           // cap's NewOIDCDiscoveryKeySet: the issuer must equal the configured URL.
-          res.end(JSON.stringify({ issuer: url.replace(/\/keys$/, '/idp'), jwks_uri: url }));
+          res.end(
+            JSON.stringify({
+              issuer: url.replace(/\/keys$/, '/idp'),
+              jwks_uri: url,
+            }),
+          );
           return;
         }
         hits += 1;
@@ -427,23 +432,33 @@ describe('JWT auth method', () => {
     });
 
     it('refuses a CA PEM without a certificate even for http URLs (cap createCAContext runs first)', async () => {
-      const jwks = await failure(backend.handle(rq('update', 'config', { jwks_url: url, jwks_ca_pem: 'junk' })));
+      const jwks = await failure(
+        backend.handle(
+          rq('update', 'config', { jwks_url: url, jwks_ca_pem: 'junk' }),
+        ),
+      );
       expect(jwks.errors).toEqual(['error checking jwks_ca_pem']);
       const discovery = await failure(
-        backend.handle(rq('update', 'config', { oidc_discovery_url: url.replace(/\/keys$/, '/idp'), oidc_discovery_ca_pem: 'junk' })),
+        backend.handle(
+          rq('update', 'config', {
+            oidc_discovery_url: url.replace(/\/keys$/, '/idp'),
+            oidc_discovery_ca_pem: 'junk',
+          }),
+        ),
       );
       expect(discovery.errors).toEqual(['error checking oidc discovery URL']);
     });
 
     it('refuses a jwks_url that cannot be fetched', async () => {
-
       const err = await failure(
         backend.handle(
           rq('update', 'config', { jwks_url: 'http://127.0.0.1:1/none' }),
         ),
       );
       // validateJWKSURL in vault-plugin-auth-jwt path_config.go: the URL, not the cause.
-      expect(err.errors).toEqual(['error checking jwks URL http://127.0.0.1:1/none']);
+      expect(err.errors).toEqual([
+        'error checking jwks URL http://127.0.0.1:1/none',
+      ]);
     });
   });
 });

@@ -19,13 +19,21 @@ export function readConfig(state: KvState): BackendResponse {
   const c = state.config;
   return {
     kind: 'data',
-    data: { cas_required: c.casRequired, delete_version_after: goDuration(c.deleteVersionAfterSeconds), max_versions: c.maxVersions },
+    data: {
+      cas_required: c.casRequired,
+      delete_version_after: goDuration(c.deleteVersionAfterSeconds),
+      max_versions: c.maxVersions,
+    },
   };
 }
 
-export function writeConfig(state: KvState, body: Record<string, unknown>): BackendResponse {
+export function writeConfig(
+  state: KvState,
+  body: Record<string, unknown>,
+): BackendResponse {
   const max = intField(body, 'max_versions');
-  if (max !== undefined && max < 0) throw new VaultError(400, ['max_versions must be a non-negative integer']);
+  if (max !== undefined && max < 0)
+    throw new VaultError(400, ['max_versions must be a non-negative integer']);
   const cas = boolField(body, 'cas_required');
   const dva = durationField(body, 'delete_version_after');
   if (max !== undefined) state.config.maxVersions = max;
@@ -57,17 +65,26 @@ export function readMetadata(state: KvState, path: string): BackendResponse {
 
 function applyMetadataFields(key: KvKey, body: Record<string, unknown>): void {
   const max = intField(body, 'max_versions');
-  if (max !== undefined && max < 0) throw new VaultError(400, ['max_versions must be a non-negative integer']);
+  if (max !== undefined && max < 0)
+    throw new VaultError(400, ['max_versions must be a non-negative integer']);
   const cas = boolField(body, 'cas_required');
   const dva = durationField(body, 'delete_version_after');
-  const custom = body['custom_metadata'] === undefined || body['custom_metadata'] === null ? undefined : validateCustomMetadata(body['custom_metadata']);
+  const custom =
+    body['custom_metadata'] === undefined || body['custom_metadata'] === null
+      ? undefined
+      : validateCustomMetadata(body['custom_metadata']);
   if (max !== undefined) key.maxVersions = max;
   if (cas !== undefined) key.casRequired = cas;
   if (dva !== undefined) key.deleteVersionAfterSeconds = dva;
   if (custom !== undefined) key.customMetadata = custom;
 }
 
-export function writeMetadata(state: KvState, path: string, body: Record<string, unknown>, nowMs: number): BackendResponse {
+export function writeMetadata(
+  state: KvState,
+  path: string,
+  body: Record<string, unknown>,
+  nowMs: number,
+): BackendResponse {
   if (path === '') throw new VaultError(400, ['missing path']);
   const key = state.keys[path] ?? newKey(nowMs);
   applyMetadataFields(key, body);
@@ -76,12 +93,20 @@ export function writeMetadata(state: KvState, path: string, body: Record<string,
   return { kind: 'empty' };
 }
 
-export function patchMetadata(state: KvState, path: string, body: Record<string, unknown>, nowMs: number): BackendResponse {
+export function patchMetadata(
+  state: KvState,
+  path: string,
+  body: Record<string, unknown>,
+  nowMs: number,
+): BackendResponse {
   const key = state.keys[path];
   if (!key) throw new VaultError(404, []);
   const patched: Record<string, unknown> = { ...body };
   if (body['custom_metadata'] !== undefined) {
-    const merged = mergePatch(key.customMetadata ?? {}, body['custom_metadata']) as Record<string, unknown>;
+    const merged = mergePatch(
+      key.customMetadata ?? {},
+      body['custom_metadata'],
+    ) as Record<string, unknown>;
     patched['custom_metadata'] = merged;
   }
   applyMetadataFields(key, patched);

@@ -3,7 +3,12 @@
  * max_versions, pruning, deletion times and the JSON shapes Vault answers with.
  */
 import { VaultError } from '../../core/backend';
-import { goDuration, parseDurationSeconds, rfc3339, toBool } from '../../core/util/time-format';
+import {
+  goDuration,
+  parseDurationSeconds,
+  rfc3339,
+  toBool,
+} from '../../core/util/time-format';
 
 export const DEFAULT_MAX_VERSIONS = 10;
 
@@ -39,7 +44,14 @@ export interface KvState {
 }
 
 export function initialKvState(): KvState {
-  return { config: { maxVersions: 0, casRequired: false, deleteVersionAfterSeconds: 0 }, keys: {} };
+  return {
+    config: {
+      maxVersions: 0,
+      casRequired: false,
+      deleteVersionAfterSeconds: 0,
+    },
+    keys: {},
+  };
 }
 
 export function newKey(nowMs: number): KvKey {
@@ -58,10 +70,16 @@ export function newKey(nowMs: number): KvKey {
 
 /** A version is readable unless destroyed or its deletion time has passed. */
 export function isVersionLive(version: KvVersion, nowMs: number): boolean {
-  return !version.destroyed && (version.deletionMs === 0 || version.deletionMs > nowMs);
+  return (
+    !version.destroyed &&
+    (version.deletionMs === 0 || version.deletionMs > nowMs)
+  );
 }
 
-export function versionMetadata(key: KvKey, n: number): Record<string, unknown> {
+export function versionMetadata(
+  key: KvKey,
+  n: number,
+): Record<string, unknown> {
   const v = key.versions[String(n)];
   return {
     created_time: rfc3339(v.createdMs),
@@ -75,7 +93,11 @@ export function versionMetadata(key: KvKey, n: number): Record<string, unknown> 
 export function keyMetadata(key: KvKey): Record<string, unknown> {
   const versions: Record<string, unknown> = {};
   for (const [n, v] of Object.entries(key.versions)) {
-    versions[n] = { created_time: rfc3339(v.createdMs), deletion_time: v.deletionMs ? rfc3339(v.deletionMs) : '', destroyed: v.destroyed };
+    versions[n] = {
+      created_time: rfc3339(v.createdMs),
+      deletion_time: v.deletionMs ? rfc3339(v.deletionMs) : '',
+      destroyed: v.destroyed,
+    };
   }
   return {
     cas_required: key.casRequired,
@@ -94,11 +116,19 @@ export function keyMetadata(key: KvKey): Record<string, unknown> {
  * Appends a version and prunes like the KV plugin's `AddVersion`: the key's max_versions
  * if set, else the engine's, else 10; versions beyond it are removed oldest first.
  */
-export function addVersion(key: KvKey, config: KvConfig, data: Record<string, unknown>, nowMs: number): number {
+export function addVersion(
+  key: KvKey,
+  config: KvConfig,
+  data: Record<string, unknown>,
+  nowMs: number,
+): number {
   const keyDva = key.deleteVersionAfterSeconds;
   const engineDva = config.deleteVersionAfterSeconds;
   // A key-level delete_version_after larger than the engine's is capped to the engine's.
-  const dva = keyDva > 0 && engineDva > 0 ? Math.min(keyDva, engineDva) : keyDva || engineDva;
+  const dva =
+    keyDva > 0 && engineDva > 0
+      ? Math.min(keyDva, engineDva)
+      : keyDva || engineDva;
   key.currentVersion += 1;
   key.versions[String(key.currentVersion)] = {
     createdMs: nowMs,
@@ -107,31 +137,50 @@ export function addVersion(key: KvKey, config: KvConfig, data: Record<string, un
     data,
   };
   key.updatedMs = nowMs;
-  const max = key.maxVersions > 0 ? key.maxVersions : config.maxVersions > 0 ? config.maxVersions : DEFAULT_MAX_VERSIONS;
+  const max =
+    key.maxVersions > 0
+      ? key.maxVersions
+      : config.maxVersions > 0
+        ? config.maxVersions
+        : DEFAULT_MAX_VERSIONS;
   if (Object.keys(key.versions).length > max) {
     const lastToDelete = key.currentVersion - max;
-    for (let i = key.oldestVersion; i <= lastToDelete; i++) delete key.versions[String(i)];
+    for (let i = key.oldestVersion; i <= lastToDelete; i++)
+      delete key.versions[String(i)];
     key.oldestVersion = lastToDelete + 1;
   }
   return key.currentVersion;
 }
 
 /** Reads `options.cas` and enforces cas_required / the current-version match. */
-export function checkCas(body: Record<string, unknown>, key: KvKey | undefined, config: KvConfig): void {
+export function checkCas(
+  body: Record<string, unknown>,
+  key: KvKey | undefined,
+  config: KvConfig,
+): void {
   const options = body['options'];
-  const raw = options && typeof options === 'object' ? (options as Record<string, unknown>)['cas'] : undefined;
+  const raw =
+    options && typeof options === 'object'
+      ? (options as Record<string, unknown>)['cas']
+      : undefined;
   const required = config.casRequired || (key?.casRequired ?? false);
   if (raw === undefined || raw === null) {
-    if (required) throw new VaultError(400, ['check-and-set parameter required for this call']);
+    if (required)
+      throw new VaultError(400, [
+        'check-and-set parameter required for this call',
+      ]);
     return;
   }
   // Vault weak-decodes `cas` into a Go int (mapstructure.WeakDecode in the KV plugin's
   // path_data.go) and compares uint64(cas) with the current version: a negative number is a
   // well-formed value that never matches, not a parse error.
   const cas = weakDecodeInt(raw);
-  if (cas === undefined) throw new VaultError(400, ['error parsing check-and-set parameter']);
+  if (cas === undefined)
+    throw new VaultError(400, ['error parsing check-and-set parameter']);
   if (cas !== (key?.currentVersion ?? 0)) {
-    throw new VaultError(400, ['check-and-set parameter did not match the current version']);
+    throw new VaultError(400, [
+      'check-and-set parameter did not match the current version',
+    ]);
   }
 }
 
@@ -142,68 +191,115 @@ function weakDecodeInt(raw: unknown): number | undefined {
   if (typeof raw !== 'string') return undefined;
   if (raw === '') return 0;
   // strconv.ParseInt(s, 0, 64): optional sign, decimal, 0x hex, 0o/0 octal, 0b binary.
-  const m = /^([+-]?)(0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO]?[0-7]*|[1-9][0-9]*)$/.exec(raw);
+  const m =
+    /^([+-]?)(0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO]?[0-7]*|[1-9][0-9]*)$/.exec(
+      raw,
+    );
   if (!m) return undefined;
   const body = m[2];
-  const value = /^0[oO]/.test(body) ? parseInt(body.slice(2), 8) : /^0[0-7]+$/.test(body) ? parseInt(body.slice(1), 8) : Number(body);
+  const value = /^0[oO]/.test(body)
+    ? parseInt(body.slice(2), 8)
+    : /^0[0-7]+$/.test(body)
+      ? parseInt(body.slice(1), 8)
+      : Number(body);
   return m[1] === '-' ? -value : value;
 }
 
 /** Parses an integer field (JSON number or numeric string); throws Vault's 400 otherwise. */
-export function intField(body: Record<string, unknown>, name: string): number | undefined {
+export function intField(
+  body: Record<string, unknown>,
+  name: string,
+): number | undefined {
   const raw = body[name];
   if (raw === undefined || raw === null) return undefined;
-  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isInteger(n)) throw new VaultError(400, [`error converting input ${JSON.stringify(raw)} for field "${name}"`]);
+  const n =
+    typeof raw === 'number'
+      ? raw
+      : typeof raw === 'string' && /^-?\d+$/.test(raw)
+        ? Number(raw)
+        : NaN;
+  if (!Number.isInteger(n))
+    throw new VaultError(400, [
+      `error converting input ${JSON.stringify(raw)} for field "${name}"`,
+    ]);
   return n;
 }
 
-export function boolField(body: Record<string, unknown>, name: string): boolean | undefined {
+export function boolField(
+  body: Record<string, unknown>,
+  name: string,
+): boolean | undefined {
   const raw = body[name];
   if (raw === undefined || raw === null) return undefined;
   const b = toBool(raw);
-  if (b === undefined) throw new VaultError(400, [`error converting input ${JSON.stringify(raw)} for field "${name}"`]);
+  if (b === undefined)
+    throw new VaultError(400, [
+      `error converting input ${JSON.stringify(raw)} for field "${name}"`,
+    ]);
   return b;
 }
 
-export function durationField(body: Record<string, unknown>, name: string): number | undefined {
+export function durationField(
+  body: Record<string, unknown>,
+  name: string,
+): number | undefined {
   const raw = body[name];
   if (raw === undefined || raw === null) return undefined;
   const s = parseDurationSeconds(raw);
-  if (s === undefined || s < 0) throw new VaultError(400, [`error converting input ${JSON.stringify(raw)} for field "${name}"`]);
+  if (s === undefined || s < 0)
+    throw new VaultError(400, [
+      `error converting input ${JSON.stringify(raw)} for field "${name}"`,
+    ]);
   return s;
 }
 
 /** `custom_metadata` limits (§3): ≤64 keys, key 1–128 bytes, value 1–512 bytes, printable. */
 export function validateCustomMetadata(raw: unknown): Record<string, string> {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new VaultError(400, ['custom_metadata validation failed: custom_metadata must be a map of strings']);
+    throw new VaultError(400, [
+      'custom_metadata validation failed: custom_metadata must be a map of strings',
+    ]);
   }
   const problems: string[] = [];
   const entries = Object.entries(raw as Record<string, unknown>);
-  if (entries.length > 64) problems.push(`payload must contain at most 64 keys, provided ${entries.length}`);
+  if (entries.length > 64)
+    problems.push(
+      `payload must contain at most 64 keys, provided ${entries.length}`,
+    );
   const out: Record<string, string> = {};
   for (const [k, v] of entries) {
     const value = typeof v === 'string' ? v : String(v);
     const kLen = Buffer.byteLength(k);
     const vLen = Buffer.byteLength(value);
-    if (kLen === 0 || kLen > 128) problems.push(`length of key "${k}" is ${kLen} but must be 0 < len(key) <= 128`);
-    if (vLen === 0 || vLen > 512) problems.push(`length of value for key "${k}" is ${vLen} but must be 0 < len(value) <= 512`);
-    if (/[^\x20-\x7e\u00a0-\uffff]/.test(k + value)) problems.push(`key "${k}" or its value contains unprintable characters`);
+    if (kLen === 0 || kLen > 128)
+      problems.push(
+        `length of key "${k}" is ${kLen} but must be 0 < len(key) <= 128`,
+      );
+    if (vLen === 0 || vLen > 512)
+      problems.push(
+        `length of value for key "${k}" is ${vLen} but must be 0 < len(value) <= 512`,
+      );
+    if (/[^\x20-\x7e\u00a0-\uffff]/.test(k + value))
+      problems.push(`key "${k}" or its value contains unprintable characters`);
     out[k] = value;
   }
   if (problems.length > 0) {
     const list = problems.map((p) => `\t* ${p}`).join('\n');
-    throw new VaultError(400, [`custom_metadata validation failed: ${problems.length} error${problems.length > 1 ? 's' : ''} occurred:\n${list}\n\n`]);
+    throw new VaultError(400, [
+      `custom_metadata validation failed: ${problems.length} error${problems.length > 1 ? 's' : ''} occurred:\n${list}\n\n`,
+    ]);
   }
   return out;
 }
 
 /** RFC 7386 JSON merge patch, as KV v2's PATCH applies to `data`. */
 export function mergePatch(target: unknown, patch: unknown): unknown {
-  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
+  if (patch === null || typeof patch !== 'object' || Array.isArray(patch))
+    return patch;
   const base: Record<string, unknown> =
-    target !== null && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
+    target !== null && typeof target === 'object' && !Array.isArray(target)
+      ? { ...(target as Record<string, unknown>) }
+      : {};
   for (const [k, v] of Object.entries(patch as Record<string, unknown>)) {
     if (v === null) delete base[k];
     else base[k] = mergePatch(base[k], v);
@@ -212,7 +308,16 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
 }
 
 /** Vault's warning for body fields an endpoint does not know (Vault: sdk/framework/backend.go). */
-export function unknownFieldWarnings(body: Record<string, unknown>, known: readonly string[]): string[] {
-  const unknown = Object.keys(body).filter((k) => !known.includes(k)).sort();
-  return unknown.length === 0 ? [] : [`Endpoint ignored these unrecognized parameters: [${unknown.join(' ')}]`];
+export function unknownFieldWarnings(
+  body: Record<string, unknown>,
+  known: readonly string[],
+): string[] {
+  const unknown = Object.keys(body)
+    .filter((k) => !known.includes(k))
+    .sort();
+  return unknown.length === 0
+    ? []
+    : [
+        `Endpoint ignored these unrecognized parameters: [${unknown.join(' ')}]`,
+      ];
 }

@@ -2,13 +2,20 @@
  * KV version 1 (a `kv` mount without `options.version: "2"`, as in Vault): plain
  * unversioned key/value pairs at the path itself.
  */
-import { VaultError, type Backend, type CoreServices } from '../../core/backend';
+import {
+  VaultError,
+  type Backend,
+  type CoreServices,
+} from '../../core/backend';
 
 interface KvV1State {
   entries: Record<string, Record<string, unknown>>;
 }
 
-function listChildren(entries: Record<string, unknown>, prefix: string): string[] {
+function listChildren(
+  entries: Record<string, unknown>,
+  prefix: string,
+): string[] {
   const keys = new Set<string>();
   for (const path of Object.keys(entries)) {
     if (!path.startsWith(prefix)) continue;
@@ -30,7 +37,9 @@ export function createKvV1Backend(core: CoreServices): Backend {
       const path = req.path;
       switch (req.operation) {
         case 'read': {
-          const data = Object.prototype.hasOwnProperty.call(state.entries, path) ? state.entries[path] : undefined;
+          const data = Object.prototype.hasOwnProperty.call(state.entries, path)
+            ? state.entries[path]
+            : undefined;
           if (!data) throw new VaultError(404, []);
           return { kind: 'data', data };
         }
@@ -41,8 +50,10 @@ export function createKvV1Backend(core: CoreServices): Backend {
         }
         case 'create':
         case 'update':
-          if (path === '' || path.endsWith('/')) throw new VaultError(400, ['missing path']);
-          if (Object.keys(req.data).length === 0) throw new VaultError(400, ['no data provided']);
+          if (path === '' || path.endsWith('/'))
+            throw new VaultError(400, ['missing path']);
+          if (Object.keys(req.data).length === 0)
+            throw new VaultError(400, ['no data provided']);
           state.entries[path] = req.data;
           await core.persist();
           return { kind: 'empty' };
@@ -51,7 +62,9 @@ export function createKvV1Backend(core: CoreServices): Backend {
           await core.persist();
           return { kind: 'empty' };
         default:
-          throw new VaultError(405, ['1 error occurred:\n\t* unsupported operation\n\n']);
+          throw new VaultError(405, [
+            '1 error occurred:\n\t* unsupported operation\n\n',
+          ]);
       }
     },
   };
